@@ -1,0 +1,56 @@
+// @ts-check
+import js from '@eslint/js'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+/** Dependency direction: src imports neither server nor emulator; server only src/birthday.ts;
+ * the emulator imitates a third party and imports nothing of ours. */
+const restrict = (patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+})
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules', 'dist', 'playwright-report', 'test-results'],
+  },
+  { linterOptions: { reportUnusedDisableDirectives: 'error' } },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: restrict([
+      { group: ['**/server/**', '**/emulator/**'], message: 'src/ must not import server/ or emulator/' },
+    ]),
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: restrict([
+      { group: ['**/emulator/**'], message: 'server/ must not import the emulator (tests may)' },
+      {
+        group: ['**/src/*', '!**/src/birthday.ts'],
+        message: 'server/ may import only src/birthday.ts',
+      },
+    ]),
+  },
+  {
+    files: ['server/**/*.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['emulator/**/*.ts'],
+    rules: restrict([
+      {
+        group: ['**/src/**', '**/server/**', '**/demo/**', '**/test/**'],
+        message: 'the emulator imitates a third party: it imports nothing of ours',
+      },
+    ]),
+  },
+)

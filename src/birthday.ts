@@ -1,0 +1,114 @@
+/**
+ * The one definition of a valid birthday, shared by the element (in the browser) and the reference
+ * handler (on the server). DOM-free. A birthday is an ISO `YYYY-MM-DD` string end to end: it never
+ * goes through a local `Date`, so no time zone can shift it by a day.
+ */
+import * as z from 'zod/mini'
+
+/** The earliest birthday accepted by default. */
+export const MIN_BIRTHDAY = '1900-01-01'
+
+/** Why a value is not an acceptable birthday. */
+export type BirthdayProblem = 'format' | 'min' | 'max'
+
+export interface BirthdayBounds {
+  /** Earliest accepted date, ISO. Default {@link MIN_BIRTHDAY}. */
+  min?: string
+  /** Latest accepted date, ISO. Default: today in the latest time zone on Earth (UTC+14). */
+  max?: string
+  /** Clock for the default `max`, in ms since the epoch. */
+  now?: () => number
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** True for a real calendar date written as `YYYY-MM-DD` (so `1990-02-30` and `2023-02-29` fail). */
+export function isIsoDate(value: unknown): value is string {
+  const match = typeof value === 'string' ? ISO_DATE.exec(value) : null
+  if (!match) return false
+  const year = Number(match[1])
+  const month = Number(match[2])
+  const day = Number(match[3])
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  const length = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+  return month >= 1 && month <= 12 && day >= 1 && day <= length
+}
+
+/** The date at a fixed UTC offset (minutes east of UTC), as ISO. */
+export function todayAtOffset(offsetMinutes: number, now: number = Date.now()): string {
+  return new Date(now + offsetMinutes * 60_000).toISOString().slice(0, 10)
+}
+
+/** The latest date that is "today" somewhere on Earth: UTC+14 (Kiritimati). */
+export function latestToday(now: number = Date.now()): string {
+  return todayAtOffset(14 * 60, now)
+}
+
+/** Today on the local calendar of this runtime (the user's, in a browser), as ISO. */
+export function localToday(date: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
+}
+
+/** ISO dates compare correctly as strings. */
+function bounds(options: BirthdayBounds): { min: string; max: string } {
+  return {
+    min: options.min ?? MIN_BIRTHDAY,
+    max: options.max ?? latestToday(options.now?.()),
+  }
+}
+
+/**
+ * A zod (mini) schema for `string | null`: `null` removes the birthday. Issue messages are
+ * {@link BirthdayProblem} codes, which callers turn into words.
+ */
+export function birthdaySchema(options: BirthdayBounds = {}) {
+  return z.nullable(
+    z.string().check(
+      z.refine(isIsoDate, 'format'),
+      z.refine((value) => !isIsoDate(value) || value >= bounds(options).min, 'min'),
+      z.refine((value) => !isIsoDate(value) || value <= bounds(options).max, 'max'),
+    ),
+  )
+}
+
+/** The request body of a save: exactly `{ "birthday": "YYYY-MM-DD" | null }`, nothing else. */
+export function birthdayBodySchema(options: BirthdayBounds = {}) {
+  return z.strictObject({ birthday: birthdaySchema(options) })
+}
+
+/** Checks one value; `null` is valid (it means "no birthday"). */
+export function checkBirthday(
+  value: string | null,
+  options: BirthdayBounds = {},
+): BirthdayProblem | null {
+  const result = birthdaySchema(options).safeParse(value)
+  return result.success ? null : ((result.error.issues[0]?.message ?? 'format') as BirthdayProblem)
+}
+
+/** Words for a problem, for server error bodies and logs (the element has its own strings). */
+export function describeProblem(problem: BirthdayProblem, options: BirthdayBounds = {}): string {
+  const { min, max } = bounds(options)
+  if (problem === 'min') return `birthday must be on or after ${min}`
+  if (problem === 'max') return `birthday must be on or before ${max}`
+  return 'birthday must be a real calendar date in YYYY-MM-DD form'
+}
+
+export type ParsedBody =
+  | { ok: true; value: { birthday: string | null } }
+  | { ok: false; message: string }
+
+/** Parses an untrusted, already JSON-decoded request body. Never echoes the input back. */
+export function parseBirthdayBody(input: unknown, options: BirthdayBounds = {}): ParsedBody {
+  const result = birthdayBodySchema(options).safeParse(input)
+  if (result.success) return { ok: true, value: { birthday: result.data.birthday } }
+  const issue = result.error.issues[0]
+  if (!issue || typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, message: 'body must be a JSON object { "birthday": "YYYY-MM-DD" | null }' }
+  }
+  if (issue.code === 'unrecognized_keys') return { ok: false, message: 'only "birthday" is allowed' }
+  if (issue.code === 'custom') {
+    return { ok: false, message: describeProblem(issue.message as BirthdayProblem, options) }
+  }
+  return { ok: false, message: 'birthday must be a "YYYY-MM-DD" string or null' }
+}
