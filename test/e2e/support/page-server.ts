@@ -37,7 +37,9 @@ export async function startPageServer(options: PageServerOptions = {}): Promise<
       }
       if (path === '/') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        res.end(options.html ?? '<!doctype html><html><head><title>t</title></head><body></body></html>')
+        res.end(
+          options.html ?? '<!doctype html><html><head><title>t</title></head><body></body></html>',
+        )
         return
       }
       res.writeHead(404).end()

@@ -1,0 +1,229 @@
+/**
+ * The Node side: the adapter over real sockets (dropped connections, hangs ended by the caller), and the
+ * CLI as a child process (`tsx emulator/node.ts`): its KEY=value output, `--key-file`, persistence with
+ * `--data` across restarts, a corrupt data file, and a clean stop on SIGTERM.
+ */
+
+import { createClerkClient } from '@clerk/backend'
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openEmulatorFiles } from './files.ts'
+import { startEmulator, type StartedEmulator } from './start.ts'
+
+const ROOT = path.resolve(import.meta.dirname, '..')
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx')
+let dir: string
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'clerk-emulator-'))
+})
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('node adapter over real sockets', () => {
+  let emu: StartedEmulator
+
+  beforeAll(async () => {
+    emu = await startEmulator()
+  })
+
+  afterAll(() => emu.close())
+
+  async function fault(body: unknown) {
+    const response = await fetch(`${emu.url}/__emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    })
+    expect(response.status).toBe(201)
+  }
+
+  it('listens on loopback and advertises localhost', () => {
+    expect(emu.url).toMatch(/^http:\/\/localhost:\d+$/)
+    expect(emu.config.proxyUrl).toBe(emu.url)
+  })
+
+  it('destroys the socket for a dropped connection: fetch rejects', async () => {
+    await fault({ path: '/v1/client', drop: true })
+    await expect(fetch(`${emu.url}/v1/client`)).rejects.toThrow(/fetch failed/)
+    expect((await fetch(`${emu.url}/v1/client`)).status).toBe(200)
+  })
+
+  it('ends a hang when the caller aborts, and logs 499', async () => {
+    await fault({ path: '/v1/environment', hang: true })
+    await expect(
+      fetch(`${emu.url}/v1/environment`, { signal: AbortSignal.timeout(150) }),
+    ).rejects.toThrow(/aborted/i)
+    await expect
+      .poll(async () => {
+        const log = (await (await fetch(`${emu.url}/__emulator/requests`)).json()) as {
+          requests: { path: string; status: number }[]
+        }
+        return log.requests.find((entry) => entry.path === '/v1/environment')?.status
+      })
+      .toBe(499)
+  })
+
+  it('delays a response by the injected time', async () => {
+    await fault({ path: '/v1/environment', delayMs: 150 })
+    const started = performance.now()
+    expect((await fetch(`${emu.url}/v1/environment`)).status).toBe(200)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140)
+  })
+
+  it('answers 413 to bodies over 1 MB', async () => {
+    const response = await fetch(`${emu.url}/v1/client/sign_ins`, {
+      method: 'POST',
+      body: 'x'.repeat(1024 * 1024 + 1),
+    })
+    expect(response.status).toBe(413)
+  })
+})
+
+interface Cli {
+  child: ChildProcessWithoutNullStreams
+  env: Record<string, string>
+  stdout: string
+  exit: Promise<{ code: number | null; stderr: string }>
+}
+
+/** Runs the CLI until it printed its five KEY=value lines (or exited). */
+function runCli(args: string[]): Promise<Cli> {
+  const child = spawn(TSX, ['emulator/node.ts', '--port', '0', ...args], { cwd: ROOT })
+  let stdout = ''
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exit = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stderr })),
+  )
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      const env = parseEnv(stdout)
+      if (Object.keys(env).length === 5) resolve({ child, env, stdout, exit })
+    })
+    void exit.then(({ code }) => {
+      resolve({ child, env: parseEnv(stdout), stdout, exit })
+      if (code === null) reject(new Error('the CLI was killed'))
+    })
+  })
+}
+
+function parseEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line)
+    if (match?.[1]) env[match[1]] = match[2] ?? ''
+  }
+  return env
+}
+
+async function stop(cli: Cli): Promise<{ code: number | null; stderr: string }> {
+  cli.child.kill('SIGTERM')
+  return cli.exit
+}
+
+describe('the CLI', () => {
+  it('prints the settings, keeps users across restarts with --data and the key with --key-file', async () => {
+    const data = path.join(dir, 'state', 'users.json')
+    const keyFile = path.join(dir, 'key.pem')
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    })
+    await writeFile(keyFile, privateKey)
+
+    const first = await runCli(['--data', data, '--key-file', keyFile])
+    expect(Object.keys(first.env)).toEqual([
+      'CLERK_PUBLISHABLE_KEY',
+      'CLERK_SECRET_KEY',
+      'CLERK_PROXY_URL',
+      'CLERK_API_URL',
+      'CLERK_JWT_KEY',
+    ])
+    expect(first.env.CLERK_PROXY_URL).toMatch(/^http:\/\/localhost:\d+$/)
+    expect(first.env.CLERK_API_URL).toBe(`${first.env.CLERK_PROXY_URL}/api`)
+    expect(first.env.CLERK_JWT_KEY).toMatch(
+      /^"-----BEGIN PUBLIC KEY-----\\n[^"\n]+\\n-----END PUBLIC KEY-----"$/,
+    )
+    const config = (await (
+      await fetch(`${first.env.CLERK_PROXY_URL}/__emulator/config`)
+    ).json()) as {
+      jwtKey: string
+    }
+    expect(JSON.parse(first.env.CLERK_JWT_KEY ?? '')).toBe(config.jwtKey.trim())
+
+    const api = createClerkClient({
+      secretKey: first.env.CLERK_SECRET_KEY ?? '',
+      apiUrl: first.env.CLERK_API_URL ?? '',
+      telemetry: { disabled: true },
+    })
+    const created = await api.users.createUser({
+      emailAddress: ['kept@example.test'],
+      password: 'still-here-1',
+    })
+    await api.users.updateUserMetadata(created.id, { publicMetadata: { birthday: '1999-09-09' } })
+    expect(await stop(first)).toMatchObject({ code: 0 })
+    const saved = JSON.parse(await readFile(data, 'utf8')) as { users: { emailAddress: string }[] }
+    expect(saved.users.map((user) => user.emailAddress)).toEqual([
+      'ada@example.test',
+      'kept@example.test',
+    ])
+    expect(await readFile(data, 'utf8')).not.toContain('still-here-1')
+
+    const second = await runCli(['--data', data, '--key-file', keyFile])
+    try {
+      expect(second.env.CLERK_JWT_KEY).toBe(first.env.CLERK_JWT_KEY)
+      const again = createClerkClient({
+        secretKey: second.env.CLERK_SECRET_KEY ?? '',
+        apiUrl: second.env.CLERK_API_URL ?? '',
+        telemetry: { disabled: true },
+      })
+      const { data: users } = await again.users.getUserList({ emailAddress: ['kept@example.test'] })
+      expect(users.map((user) => [user.id, user.publicMetadata])).toEqual([
+        [created.id, { birthday: '1999-09-09' }],
+      ])
+    } finally {
+      expect(await stop(second)).toMatchObject({ code: 0 })
+    }
+  })
+
+  it('refuses a corrupt data file with a clear error and leaves it untouched', async () => {
+    const data = path.join(dir, 'corrupt.json')
+    await writeFile(data, '{"version":1,"users":[')
+    const cli = await runCli(['--data', data])
+    const { code, stderr } = await cli.exit
+    expect(code).toBe(1)
+    expect(stderr).toContain(`data file ${data} is corrupt`)
+    expect(cli.stdout).toBe('')
+    expect(await readFile(data, 'utf8')).toBe('{"version":1,"users":[')
+  })
+
+  it('rejects unknown options with the usage', async () => {
+    const cli = await runCli(['--nope'])
+    const { code, stderr } = await cli.exit
+    expect(code).toBe(1)
+    expect(stderr).toContain('usage: npm run emulator')
+  })
+})
+
+describe('openEmulatorFiles', () => {
+  it('creates a key and keeps users in a folder, and refuses a corrupt users file', async () => {
+    const folder = path.join(dir, 'files')
+    const first = await openEmulatorFiles(folder)
+    expect(first.state).toBeUndefined()
+    expect(first.privateKeyPem).toContain('BEGIN PRIVATE KEY')
+    await first.save({ version: 1, users: [] })
+    const second = await openEmulatorFiles(folder)
+    expect(second.privateKeyPem).toBe(first.privateKeyPem)
+    expect(second.state).toEqual({ version: 1, users: [] })
+    await writeFile(path.join(folder, 'users.json'), '{"version":2}')
+    await expect(openEmulatorFiles(folder)).rejects.toThrow(/is corrupt/)
+  })
+})

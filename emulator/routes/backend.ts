@@ -1,0 +1,267 @@
+/**
+ * Backend API handlers: what @clerk/backend calls through `apiUrl` (the app checks the secret key
+ * first). Replies are Backend-flavoured JSON with `Content-Type: application/json` exactly. Parameters the
+ * emulator does not model answer 501 rather than being silently ignored.
+ */
+
+import * as z from 'zod/mini'
+import { randomId, jsonByteLength } from '../encoding.ts'
+import { ClerkError, json, notImplemented } from '../errors.ts'
+import { METADATA_LIMIT_BYTES, mergeMetadata, type Metadata } from '../metadata.ts'
+import { bapiUserJSON } from '../resources.ts'
+import type { Ctx, EmulatorState } from '../state.ts'
+import { hashPassword, type UserRecord } from '../store.ts'
+import { jwks as jwksOf } from '../tokens.ts'
+import { parseWith } from '../validation.ts'
+
+export async function jwks(ctx: Ctx): Promise<Response> {
+  return json(jwksOf(ctx.state.key))
+}
+
+const metadata = z.optional(z.nullable(z.record(z.string(), z.unknown())))
+const optionalText = z.optional(z.nullable(z.string()))
+
+const createUserSchema = z.object({
+  email_address: z.optional(z.nullable(z.array(z.string()))),
+  password: optionalText,
+  first_name: optionalText,
+  last_name: optionalText,
+  external_id: optionalText,
+  public_metadata: metadata,
+  private_metadata: metadata,
+  unsafe_metadata: metadata,
+  skip_password_checks: z.optional(z.nullable(z.boolean())),
+  skip_password_requirement: z.optional(z.nullable(z.boolean())),
+})
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
+
+export async function createUser(ctx: Ctx): Promise<Response> {
+  const body = await readJson(ctx.request)
+  rejectUnsupported('createUser parameter', body, Object.keys(createUserSchema.shape))
+  const parsed = parseWith(createUserSchema, body)
+  if (!parsed.ok) throw invalidBody(parsed.message)
+  const params = parsed.value
+  const emails = params.email_address ?? []
+  if (emails.length === 0)
+    throw formError('form_param_missing', 'email_address', 'Enter an email address.')
+  if (emails.length > 1) throw notImplemented('more than one email address per user')
+  const email = (emails[0] ?? '').trim()
+  if (!EMAIL.test(email)) {
+    throw formError(
+      'form_param_format_invalid',
+      'email_address',
+      'Email address must be a valid email address.',
+    )
+  }
+  const { store } = ctx.state
+  if (store.findUserByEmail(email)) {
+    throw formError(
+      'form_identifier_exists',
+      'email_address',
+      'That email address is taken. Please try another.',
+    )
+  }
+  const password = params.password ?? null
+  if (password === null && !params.skip_password_requirement) {
+    throw formError('form_param_missing', 'password', 'Enter a password.')
+  }
+  if (password !== null && password.length < 8 && !params.skip_password_checks) {
+    throw formError(
+      'form_password_length_too_short',
+      'password',
+      'Passwords must be 8 characters or more.',
+    )
+  }
+  const publicMetadata = withinLimit('public_metadata', params.public_metadata ?? {})
+  const privateMetadata = withinLimit('private_metadata', params.private_metadata ?? {})
+  const unsafeMetadata = withinLimit('unsafe_metadata', params.unsafe_metadata ?? {})
+  const now = ctx.state.now()
+  const user: UserRecord = {
+    id: randomId('user'),
+    emailAddressId: randomId('idn'),
+    emailAddress: email,
+    passwordDigest: password === null ? null : await hashPassword(password),
+    firstName: params.first_name ?? null,
+    lastName: params.last_name ?? null,
+    externalId: params.external_id ?? null,
+    publicMetadata,
+    privateMetadata,
+    unsafeMetadata,
+    createdAt: now,
+    updatedAt: now,
+    lastSignInAt: null,
+  }
+  store.users.set(user.id, user)
+  await ctx.state.persist()
+  return json(bapiUserJSON(user))
+}
+
+export async function getUser(ctx: Ctx): Promise<Response> {
+  return json(bapiUserJSON(requireUser(ctx)))
+}
+
+/** `GET /v1/users`: a bare array, as `getUserList` expects (it asks `/users/count` separately). */
+export async function listUsers(ctx: Ctx): Promise<Response> {
+  const query = ctx.url.searchParams
+  rejectUnsupported('user list parameter', Object.fromEntries(query), [
+    'email_address',
+    'user_id',
+    'limit',
+    'offset',
+    'order_by',
+  ])
+  const limit = integerParam(query, 'limit', 10, 1, 500)
+  const offset = integerParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER)
+  const order = query.get('order_by') ?? '-created_at'
+  const match = /^([+-]?)(created_at|updated_at)$/.exec(order)
+  if (!match) throw notImplemented(`order_by=${order}`)
+  const field = match[2] === 'updated_at' ? 'updatedAt' : 'createdAt'
+  const direction = match[1] === '-' ? -1 : 1
+  const users = filterUsers(ctx)
+    .sort((a, b) => (a[field] - b[field]) * direction)
+    .slice(offset, offset + limit)
+  return json(users.map(bapiUserJSON))
+}
+
+export async function countUsers(ctx: Ctx): Promise<Response> {
+  const query = ctx.url.searchParams
+  rejectUnsupported('user count parameter', Object.fromEntries(query), ['email_address', 'user_id'])
+  return json({ object: 'total_count', total_count: filterUsers(ctx).length })
+}
+
+const metadataPatchSchema = z.strictObject({
+  public_metadata: metadata,
+  private_metadata: metadata,
+  unsafe_metadata: metadata,
+})
+
+/**
+ * `PATCH /v1/users/:id/metadata`: deep merge, `null` deletes, 8 KB per metadata object, and a per-user
+ * write limit (the emulator's choice, `metadataWriteLimit`) answered with 429 and `Retry-After`.
+ */
+export async function updateMetadata(ctx: Ctx): Promise<Response> {
+  const user = requireUser(ctx)
+  countMetadataWrite(ctx.state, user.id)
+  const parsed = parseWith(metadataPatchSchema, await readJson(ctx.request))
+  if (!parsed.ok) throw invalidBody(parsed.message)
+  const patch = parsed.value
+  const merged = (name: keyof typeof patch, current: Metadata): Metadata => {
+    const value = patch[name]
+    if (value === undefined) return current
+    return withinLimit(name, value === null ? {} : mergeMetadata(current, value))
+  }
+  const publicMetadata = merged('public_metadata', user.publicMetadata)
+  const privateMetadata = merged('private_metadata', user.privateMetadata)
+  const unsafeMetadata = merged('unsafe_metadata', user.unsafeMetadata)
+  Object.assign(user, { publicMetadata, privateMetadata, unsafeMetadata })
+  user.updatedAt = ctx.state.now()
+  await ctx.state.persist()
+  return json(bapiUserJSON(user))
+}
+
+function countMetadataWrite(state: EmulatorState, userId: string): void {
+  const { max, windowMs } = state.metadataWriteLimit
+  const now = state.now()
+  const recent = (state.store.metadataWrites.get(userId) ?? []).filter((at) => at > now - windowMs)
+  state.store.metadataWrites.set(userId, recent)
+  const oldest = recent[0]
+  if (recent.length >= max && oldest !== undefined) {
+    const retryAfter = Math.max(1, Math.ceil((oldest + windowMs - now) / 1000))
+    throw new ClerkError(429, 'too_many_requests', 'Too many requests', {
+      longMessage: `Too many metadata updates for this user: the emulator allows ${max} per ${windowMs} ms. Retry after ${retryAfter} s.`,
+      headers: { 'Retry-After': String(retryAfter) },
+    })
+  }
+  recent.push(now)
+}
+
+function withinLimit(name: string, value: Metadata): Metadata {
+  const size = jsonByteLength(value)
+  if (size > METADATA_LIMIT_BYTES) {
+    throw new ClerkError(
+      422,
+      'form_param_exceeds_allowed_size',
+      `${name} exceeds the maximum allowed size`,
+      {
+        longMessage: `${name} may be at most ${METADATA_LIMIT_BYTES} bytes of JSON; it would be ${size} bytes.`,
+        meta: { param_name: name },
+      },
+    )
+  }
+  return value
+}
+
+function filterUsers(ctx: Ctx): UserRecord[] {
+  const query = ctx.url.searchParams
+  const emails = query.getAll('email_address').map((email) => email.trim().toLowerCase())
+  const ids = query.getAll('user_id')
+  return [...ctx.state.store.users.values()].filter(
+    (user) =>
+      (emails.length === 0 || emails.includes(user.emailAddress.toLowerCase())) &&
+      (ids.length === 0 || ids.includes(user.id)),
+  )
+}
+
+function requireUser(ctx: Ctx): UserRecord {
+  const user = ctx.state.store.users.get(ctx.params.id ?? '')
+  if (!user) {
+    throw new ClerkError(404, 'resource_not_found', 'not found', {
+      longMessage: `No user was found with id ${ctx.params.id ?? ''}.`,
+    })
+  }
+  return user
+}
+
+function integerParam(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = query.get(name)
+  if (raw === null) return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw formError(
+      'form_param_value_invalid',
+      name,
+      `${name} must be an integer from ${min} to ${max}.`,
+    )
+  }
+  return value
+}
+
+/** A parameter the emulator does not model fails loudly instead of being silently ignored. */
+function rejectUnsupported(what: string, body: unknown, supported: readonly string[]): void {
+  if (typeof body !== 'object' || body === null) return
+  const unsupported = Object.entries(body)
+    .filter(([key, value]) => !supported.includes(key) && value !== null && value !== undefined)
+    .map(([key]) => key)
+  if (unsupported.length > 0) {
+    throw notImplemented(`${what}${unsupported.length > 1 ? 's' : ''} ${unsupported.join(', ')}`, {
+      params: unsupported,
+    })
+  }
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text()
+  if (text.trim() === '') return {}
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw invalidBody('the body is not valid JSON')
+  }
+}
+
+function invalidBody(message: string): ClerkError {
+  return new ClerkError(422, 'form_param_format_invalid', 'Invalid request body', {
+    longMessage: `Invalid request body: ${message}.`,
+  })
+}
+
+function formError(code: string, param: string, message: string): ClerkError {
+  return new ClerkError(422, code, message, { meta: { param_name: param } })
+}

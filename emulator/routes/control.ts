@@ -1,0 +1,104 @@
+/**
+ * The control surface under `/__emulator/`: configuration, reset, fault injection, the request log and
+ * counters, and run-time settings. Never a Clerk path, never faulted, no secret key required (the
+ * emulator is a local test tool; it listens on loopback by default).
+ */
+
+import * as z from 'zod/mini'
+import { ClerkError, json } from '../errors.ts'
+import { faultSchema } from '../faults.ts'
+import type { Ctx } from '../state.ts'
+import { isPlainObject, reservedClaimsIn } from '../template.ts'
+import { parseWith } from '../validation.ts'
+
+export async function config(ctx: Ctx): Promise<Response> {
+  return json(ctx.state.config(ctx.url.origin))
+}
+
+export async function reset(ctx: Ctx): Promise<Response> {
+  const { state } = ctx
+  state.store.reset()
+  state.faults.clear()
+  state.log.clear()
+  state.settings = structuredClone(state.initialSettings)
+  await state.persist()
+  return json({ ok: true })
+}
+
+export async function addFault(ctx: Ctx): Promise<Response> {
+  const parsed = parseWith(faultSchema, await readJson(ctx.request))
+  if (!parsed.ok) throw invalid(parsed.message)
+  return json(ctx.state.faults.add(parsed.value), 201)
+}
+
+export async function listFaults(ctx: Ctx): Promise<Response> {
+  return json({ faults: ctx.state.faults.list() })
+}
+
+export async function clearFaults(ctx: Ctx): Promise<Response> {
+  return json({ cleared: ctx.state.faults.clear() })
+}
+
+export async function requests(ctx: Ctx): Promise<Response> {
+  return json({ requests: ctx.state.log.entries() })
+}
+
+export async function clearRequests(ctx: Ctx): Promise<Response> {
+  ctx.state.log.clear()
+  return json({ ok: true })
+}
+
+export async function counters(ctx: Ctx): Promise<Response> {
+  return json(ctx.state.log.counters())
+}
+
+export async function getSettings(ctx: Ctx): Promise<Response> {
+  return json(ctx.state.settings)
+}
+
+export const settingsSchema = z.strictObject({
+  sessionTokenTemplate: z.optional(z.record(z.string(), z.unknown())),
+  tokenLifetimeSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(86_400))),
+  clockOffsetMs: z.optional(z.int()),
+})
+
+export async function patchSettings(ctx: Ctx): Promise<Response> {
+  const parsed = parseWith(settingsSchema, await readJson(ctx.request))
+  if (!parsed.ok) throw invalid(parsed.message)
+  const { sessionTokenTemplate, tokenLifetimeSeconds, clockOffsetMs } = parsed.value
+  if (sessionTokenTemplate !== undefined) {
+    const problem = templateProblem(sessionTokenTemplate)
+    if (problem) throw invalid(problem)
+  }
+  ctx.state.settings = {
+    sessionTokenTemplate: sessionTokenTemplate ?? ctx.state.settings.sessionTokenTemplate,
+    tokenLifetimeSeconds: tokenLifetimeSeconds ?? ctx.state.settings.tokenLifetimeSeconds,
+    clockOffsetMs: clockOffsetMs ?? ctx.state.settings.clockOffsetMs,
+  }
+  return json(ctx.state.settings)
+}
+
+/** Why a session-token template is unacceptable (as Clerk's dashboard would refuse it), or null. */
+export function templateProblem(template: unknown): string | null {
+  if (!isPlainObject(template)) return 'sessionTokenTemplate must be a JSON object'
+  const reserved = reservedClaimsIn(template)
+  if (reserved.length > 0) {
+    return `sessionTokenTemplate may not set default claims (${reserved.join(', ')})`
+  }
+  return null
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text()
+  try {
+    return JSON.parse(text === '' ? '{}' : text) as unknown
+  } catch {
+    throw invalid('the body is not valid JSON')
+  }
+}
+
+function invalid(message: string): ClerkError {
+  return new ClerkError(400, 'emulator_invalid_request', message, {
+    longMessage: `Invalid control request: ${message}.`,
+  })
+}

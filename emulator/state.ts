@@ -1,0 +1,72 @@
+/**
+ * What every route handler receives: the request context and the emulator's shared state. Kept apart
+ * from `app.ts` so the route files and the app do not import each other.
+ */
+
+import type { Faults } from './faults.ts'
+import type { InstanceType, SigningKey } from './keys.ts'
+import type { RequestLog } from './request-log.ts'
+import type { Store } from './store.ts'
+
+export interface EmulatorConfig {
+  publishableKey: string
+  secretKey: string
+  proxyUrl: string
+  apiUrl: string
+  jwtKey: string
+  jwksUrl: string
+}
+
+/** The settings `PATCH /__emulator/settings` may change at run time. */
+export interface Settings {
+  sessionTokenTemplate: Record<string, unknown>
+  tokenLifetimeSeconds: number
+  clockOffsetMs: number
+}
+
+/** Where the script route reads ClerkJS files from (the installed package, under Node). */
+export interface ClerkJsSource {
+  /** The exact version, e.g. `6.40.0`. */
+  version: string
+  /** A file of the package's `dist/` folder by bare name, or null when there is none. */
+  read(file: string): Promise<Uint8Array<ArrayBuffer> | null>
+}
+
+export interface EmulatorState {
+  readonly basePath: string
+  readonly keyHost: string
+  readonly instanceType: InstanceType
+  readonly publishableKey: string
+  readonly secretKey: string
+  readonly key: SigningKey
+  readonly metadataWriteLimit: { max: number; windowMs: number }
+  readonly initialSettings: Settings
+  settings: Settings
+  readonly store: Store
+  readonly faults: Faults
+  readonly log: RequestLog
+  /** Name of the HttpOnly client cookie, suffixed per emulator instance. */
+  readonly clientCookie: string
+  /** Emulator time in ms: the `now` option plus the clock offset. */
+  now(): number
+  /** Hands the users to `onStateChange` (persistence); awaited so a 200 means "saved". */
+  persist(): Promise<void>
+  clerkJs(): Promise<ClerkJsSource | null>
+  config(origin: string): EmulatorConfig
+}
+
+export interface Ctx {
+  request: Request
+  url: URL
+  /** Path below `basePath`, always starting with `/`. */
+  path: string
+  /** The effective method (`_method` applied for Frontend API and control requests). */
+  method: string
+  params: Record<string, string>
+  origin: string | null
+  state: EmulatorState
+  /** Headers to add to whatever the handler answers (e.g. `Set-Cookie`). */
+  responseHeaders: Headers
+}
+
+export type Handler = (ctx: Ctx) => Promise<Response>
