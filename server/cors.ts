@@ -1,0 +1,71 @@
+/**
+ * CORS for the handler. The allowed origins are exact serialized origins (`https://app.example`),
+ * the same list that is passed to `verifyToken` as `authorizedParties`. A request with no `Origin`
+ * is not a CORS request and gets no CORS headers; a listed origin gets itself echoed back with
+ * `Vary: Origin`; an unlisted origin (including `null`) is refused with 403 and no CORS headers at
+ * all. Credentials are never allowed: the endpoint reads a Bearer header, not cookies.
+ */
+import { HttpError } from './errors.ts'
+
+/** How long a browser may cache a preflight: one day (Chromium caps it at two hours). */
+export const PREFLIGHT_MAX_AGE_SECONDS = 86_400
+
+export interface Cors {
+  /**
+   * The CORS headers for an actual (non-preflight) request: `{}` when there is no `Origin`,
+   * the echo for a listed origin; throws 403 for an unlisted one.
+   */
+  headersFor(request: Request): Record<string, string>
+  /** The headers answering a preflight from a listed origin (or `{}` with no `Origin`). */
+  preflightHeaders(request: Request, methods: readonly string[]): Record<string, string>
+}
+
+/** Throws at construction for an entry that is not an exact origin (a typo should fail loudly). */
+export function normalizeOrigins(origins: readonly string[]): readonly string[] {
+  if (origins.length === 0) throw new TypeError('allowedOrigins must list at least one origin')
+  for (const origin of origins) {
+    const parsed = URL.canParse(origin) ? new URL(origin) : null
+    if (!parsed || parsed.origin === 'null' || parsed.origin !== origin) {
+      throw new TypeError(`allowedOrigins: "${origin}" is not an origin like https://app.example`)
+    }
+  }
+  return [...origins]
+}
+
+export function createCors(allowedOrigins: readonly string[]): Cors {
+  const allowed = new Set(normalizeOrigins(allowedOrigins))
+
+  function listedOrigin(request: Request): string | null {
+    const origin = request.headers.get('Origin')
+    if (origin === null) return null
+    if (!allowed.has(origin)) {
+      throw new HttpError('origin_not_allowed', 'this origin may not call this endpoint', {
+        reason: 'origin_not_listed',
+      })
+    }
+    return origin
+  }
+
+  return {
+    headersFor(request): Record<string, string> {
+      const origin = listedOrigin(request)
+      if (origin === null) return {}
+      return {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Expose-Headers': 'Retry-After',
+        Vary: 'Origin',
+      }
+    },
+    preflightHeaders(request, methods): Record<string, string> {
+      const origin = listedOrigin(request)
+      if (origin === null) return {}
+      return {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Methods': methods.join(', '),
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+        'Access-Control-Max-Age': String(PREFLIGHT_MAX_AGE_SECONDS),
+        Vary: 'Origin',
+      }
+    },
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * The reference backend for `<birthday-editor>`: a framework-free `(Request) => Promise<Response>`
+ * that reads and writes `publicMetadata.birthday` of the signed-in Clerk user. It runs unchanged on
+ * Node (see `node.ts`), in Next.js route handlers, Bun, Deno and Cloudflare Workers.
+ *
+ * Every request goes through the same steps, in this order, and stops at the first failure:
+ * origin (403) → path (404) → method (405) → session token (401) → per-user limit (429) →
+ * Content-Type (415) → body size (413) → JSON and schema (400) → Backend API (502/503/504, 429).
+ * Nothing reaches the Backend API before the limiter has counted the request.
+ */
+import { parseBirthdayBody } from '../src/birthday.ts'
+import { createBackendApi, type BackendApi, type UserMetadata } from './backend-api.ts'
+import { readJsonBody, DEFAULT_BODY_LIMIT_BYTES } from './body.ts'
+import { createAuthenticator, type Session } from './clerk.ts'
+import { createCors } from './cors.ts'
+import {
+  emptyResponse,
+  errorToResponse,
+  HttpError,
+  jsonResponse,
+  type ErrorCode,
+} from './errors.ts'
+import {
+  DEFAULT_RATE_LIMIT,
+  memoryLimiterStore,
+  type LimiterStore,
+  type RateLimit,
+} from './limiter.ts'
+
+export const DEFAULT_PATH = '/api/update-user-metadata'
+
+/** One structured line per request. Never holds a token, a body or a header value. */
+export interface LogEntry {
+  at: string
+  method: string
+  path: string
+  status: number
+  ms: number
+  code?: ErrorCode
+  /** Why a request failed (e.g. `token-expired`, `bapi_503`), for operators only. */
+  reason?: string
+  userId?: string
+}
+
+export type Logger = (entry: LogEntry) => void
+
+export interface BirthdayHandlerOptions {
+  /** Clerk secret key: authorizes the Backend API calls (and the JWKS without `jwtKey`). */
+  secretKey: string
+  /** Clerk publishable key; optional, checked against the secret key's instance type. */
+  publishableKey?: string
+  /** PEM public key: networkless token verification. Without it, the JWKS is fetched and cached. */
+  jwtKey?: string
+  /** Backend API base URL (default `https://api.clerk.com`). */
+  apiUrl?: string
+  /** Exact origins allowed to call, e.g. `['https://app.example']`; also the `authorizedParties`. */
+  allowedOrigins: readonly string[]
+  /** Default {@link DEFAULT_PATH}. */
+  path?: string
+  /** Where the per-user limiter keeps its counts; default in memory (per process or isolate). */
+  limiterStore?: LimiterStore
+  /** Default 5 requests per 10 s per user. */
+  rateLimit?: RateLimit
+  clock?: { now(): number }
+  /** Default: one JSON line per request on stdout. */
+  logger?: Logger
+  /** Answers the Backend API calls (default the global `fetch`): lets tests and benches stay in-process. */
+  fetch?: typeof fetch
+  /** Deadline of one Backend API call including its single retry (default 5000 ms). */
+  upstreamTimeoutMs?: number
+  /** Largest accepted body (default 1024 bytes). */
+  bodyLimitBytes?: number
+}
+
+export type BirthdayHandler = (request: Request) => Promise<Response>
+
+interface Context {
+  request: Request
+  pathname: string
+  /** Set once the caller is authenticated, for the log line. */
+  userId?: string
+}
+
+type Route = {
+  method: 'GET' | 'POST' | 'OPTIONS'
+  handle: (context: Context) => Promise<Response>
+}
+
+const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'] as const
+const CORS_METHODS = ['GET', 'POST'] as const
+
+const defaultLogger: Logger = (entry) => console.log(JSON.stringify(entry))
+
+/** `pk_test_`/`pk_live_` and `sk_test_`/`sk_live_` must name the same kind of instance. */
+function checkKeys(secretKey: string, publishableKey: string | undefined): void {
+  if (typeof secretKey !== 'string' || secretKey === '') {
+    throw new TypeError('secretKey is required')
+  }
+  if (publishableKey === undefined) return
+  const kind = /^pk_(test|live)_[A-Za-z0-9+/]+=*$/.exec(publishableKey)?.[1]
+  if (!kind) throw new TypeError('publishableKey is not a Clerk publishable key')
+  const secretKind = /^sk_(test|live)_/.exec(secretKey)?.[1]
+  if (secretKind && secretKind !== kind) {
+    throw new TypeError(`publishableKey is pk_${kind}_ but secretKey is sk_${secretKind}_`)
+  }
+}
+
+/**
+ * Creates the handler.
+ *
+ * @example
+ * const handler = createBirthdayHandler({
+ *   secretKey: process.env.CLERK_SECRET_KEY!,
+ *   jwtKey: process.env.CLERK_JWT_KEY,
+ *   allowedOrigins: ['https://app.example'],
+ * })
+ * // Next.js (app/api/update-user-metadata/route.ts):
+ * export { handler as GET, handler as POST, handler as OPTIONS }
+ * // Cloudflare Workers, Bun, Deno: export default { fetch: handler }
+ */
+export function createBirthdayHandler(options: BirthdayHandlerOptions): BirthdayHandler {
+  checkKeys(options.secretKey, options.publishableKey)
+  const path = options.path ?? DEFAULT_PATH
+  const clock = options.clock ?? { now: () => Date.now() }
+  const logger = options.logger ?? defaultLogger
+  const limiterStore = options.limiterStore ?? memoryLimiterStore()
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
+  const cors = createCors(options.allowedOrigins)
+  const backendApi: BackendApi = createBackendApi({
+    secretKey: options.secretKey,
+    apiUrl: options.apiUrl,
+    fetch: options.fetch,
+    timeoutMs: options.upstreamTimeoutMs,
+  })
+  const authenticate = createAuthenticator({
+    authorizedParties: options.allowedOrigins,
+    jwtKey: options.jwtKey,
+    backendApi,
+    now: () => clock.now(),
+  })
+
+  /** Authenticates, then counts the request against the caller's limit. */
+  async function authorize(context: Context): Promise<Session> {
+    const session = await authenticate(context.request)
+    context.userId = session.userId
+    const decision = await limiterStore.hit(`birthday:${session.userId}`, clock.now(), rateLimit)
+    if (!decision.allowed) {
+      throw new HttpError('rate_limited', 'too many requests, try again later', {
+        headers: { 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
+        reason: 'limiter',
+      })
+    }
+    return session
+  }
+
+  function birthdayOf(user: UserMetadata): { birthday: string | null } {
+    const stored = user.publicMetadata.birthday
+    return { birthday: typeof stored === 'string' ? stored : null }
+  }
+
+  const routes: readonly Route[] = [
+    {
+      method: 'GET',
+      async handle(context) {
+        const { userId } = await authorize(context)
+        return jsonResponse(200, birthdayOf(await backendApi.users.getUser(userId)))
+      },
+    },
+    {
+      method: 'POST',
+      async handle(context) {
+        const { userId } = await authorize(context)
+        const body = await readJsonBody(context.request, bodyLimit)
+        const parsed = parseBirthdayBody(body, { now: () => clock.now() })
+        if (!parsed.ok) throw new HttpError('invalid_body', parsed.message, { reason: 'schema' })
+        const user = await backendApi.users.updateUserMetadata(userId, {
+          publicMetadata: { birthday: parsed.value.birthday },
+        })
+        return jsonResponse(200, birthdayOf(user))
+      },
+    },
+    {
+      method: 'OPTIONS',
+      async handle({ request }) {
+        const headers = cors.preflightHeaders(request, CORS_METHODS)
+        return emptyResponse(204, { ...headers, Allow: ALLOWED_METHODS.join(', ') })
+      },
+    },
+  ]
+
+  async function route(context: Context): Promise<Response> {
+    if (context.pathname !== path) {
+      throw new HttpError('not_found', 'no such endpoint', { reason: 'path' })
+    }
+    const match = routes.find((candidate) => candidate.method === context.request.method)
+    if (!match) {
+      throw new HttpError('method_not_allowed', 'method not allowed', {
+        headers: { Allow: ALLOWED_METHODS.join(', ') },
+        reason: 'method',
+      })
+    }
+    return match.handle(context)
+  }
+
+  return async function handleBirthday(request) {
+    const started = performance.now()
+    const context: Context = { request, pathname: new URL(request.url).pathname }
+    let corsHeaders: Record<string, string> = {}
+    let response: Response
+    let failure: HttpError | undefined
+    try {
+      corsHeaders = cors.headersFor(request)
+      response = await route(context)
+    } catch (error) {
+      ;({ response, error: failure } = errorToResponse(error))
+    }
+    for (const [name, value] of Object.entries(corsHeaders)) {
+      if (!response.headers.has(name)) response.headers.set(name, value)
+    }
+    log(() => ({
+      at: new Date(clock.now()).toISOString(),
+      method: request.method.slice(0, 16),
+      path: context.pathname.slice(0, 200),
+      status: response.status,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+      ...(failure ? { code: failure.code, reason: failure.reason } : {}),
+      ...(context.userId ? { userId: context.userId } : {}),
+    }))
+    return response
+  }
+
+  function log(entry: () => LogEntry): void {
+    try {
+      logger(entry())
+    } catch {
+      // A broken logger must not turn a good answer into a failure.
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Public exports of the reference backend. Runtime-neutral: nothing here imports Node; the Node
+ * server lives in `node.ts`.
+ */
+export {
+  createBirthdayHandler,
+  DEFAULT_PATH,
+  type BirthdayHandler,
+  type BirthdayHandlerOptions,
+  type LogEntry,
+  type Logger,
+} from './handler.ts'
+export { ERROR_STATUS, HttpError, type ErrorCode } from './errors.ts'
+export {
+  DEFAULT_RATE_LIMIT,
+  memoryLimiterStore,
+  type LimiterStore,
+  type MemoryLimiterStore,
+  type RateDecision,
+  type RateLimit,
+} from './limiter.ts'
+export { DEFAULT_BODY_LIMIT_BYTES } from './body.ts'
+export { PREFLIGHT_MAX_AGE_SECONDS } from './cors.ts'

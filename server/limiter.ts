@@ -1,0 +1,72 @@
+/**
+ * The per-user rate limiter. It runs right after authentication and before the body is read or the
+ * Backend API is called, so every request of an authenticated user counts, a flood of invalid
+ * bodies included. The default (5 requests per 10 s) is stricter than Clerk's own metadata write
+ * limit, so a user can never push the backend into Clerk's 429.
+ *
+ * The store is pluggable: the default keeps an exact sliding-window log in memory (per process or
+ * isolate); a deployment with several instances passes a shared store (Redis, a Durable Object…)
+ * implementing {@link LimiterStore}.
+ */
+
+export interface RateDecision {
+  allowed: boolean
+  /** When refused: milliseconds until the next request would be allowed. */
+  retryAfterMs: number
+}
+
+/** Records one request for `key` at `now` and decides; refused requests are not recorded. */
+export interface LimiterStore {
+  hit(key: string, now: number, limit: RateLimit): RateDecision | Promise<RateDecision>
+}
+
+export interface RateLimit {
+  max: number
+  windowMs: number
+}
+
+/** The in-memory store answers synchronously. */
+export interface MemoryLimiterStore extends LimiterStore {
+  hit(key: string, now: number, limit: RateLimit): RateDecision
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimit = { max: 5, windowMs: 10_000 }
+
+/**
+ * In-memory sliding-window log: per key at most `max` timestamps, so memory is bounded by
+ * `maxKeys * max` numbers. Past `maxKeys` keys, expired ones are swept; if none expired, the
+ * least recently inserted key is dropped (that user starts a fresh window, never a false refusal).
+ */
+export function memoryLimiterStore(options: { maxKeys?: number } = {}): MemoryLimiterStore {
+  const maxKeys = options.maxKeys ?? 10_000
+  const log = new Map<string, number[]>()
+
+  function sweep(now: number, windowMs: number) {
+    for (const [key, hits] of log) {
+      if ((hits.at(-1) ?? -Infinity) <= now - windowMs) log.delete(key)
+    }
+    while (log.size >= maxKeys) {
+      const oldest = log.keys().next()
+      if (oldest.done) break
+      log.delete(oldest.value)
+    }
+  }
+
+  return {
+    hit(key, now, { max, windowMs }) {
+      let hits = log.get(key)
+      if (!hits) {
+        if (log.size >= maxKeys) sweep(now, windowMs)
+        hits = []
+        log.set(key, hits)
+      }
+      // Hits are appended in time order, so the expired ones are at the front.
+      while (hits.length > 0 && (hits[0] ?? now) <= now - windowMs) hits.shift()
+      if (hits.length >= max) {
+        return { allowed: false, retryAfterMs: (hits[0] ?? now) + windowMs - now }
+      }
+      hits.push(now)
+      return { allowed: true, retryAfterMs: 0 }
+    },
+  }
+}

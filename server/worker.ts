@@ -1,0 +1,31 @@
+/**
+ * The handler as a Cloudflare Worker (module syntax): settings come from the Worker's bindings
+ * (`CLERK_SECRET_KEY`, `CLERK_JWT_KEY`, `CLERK_API_URL`, `CLERK_PUBLISHABLE_KEY`,
+ * `ALLOWED_ORIGINS`). The handler is built once per isolate. Its in-memory rate limiter is then
+ * per isolate too; pass a shared `limiterStore` (e.g. a Durable Object) for a global limit.
+ */
+import { createBirthdayHandler, type BirthdayHandler } from './handler.ts'
+
+export interface WorkerEnv {
+  CLERK_SECRET_KEY: string
+  CLERK_PUBLISHABLE_KEY?: string
+  CLERK_JWT_KEY?: string
+  CLERK_API_URL?: string
+  /** Comma-separated exact origins. */
+  ALLOWED_ORIGINS: string
+}
+
+let handler: BirthdayHandler | null = null
+
+export default {
+  fetch(request: Request, env: WorkerEnv): Promise<Response> {
+    handler ??= createBirthdayHandler({
+      secretKey: env.CLERK_SECRET_KEY,
+      publishableKey: env.CLERK_PUBLISHABLE_KEY || undefined,
+      jwtKey: env.CLERK_JWT_KEY || undefined,
+      apiUrl: env.CLERK_API_URL || undefined,
+      allowedOrigins: env.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()),
+    })
+    return handler(request)
+  },
+}
