@@ -27,7 +27,10 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     rules: restrict([
-      { group: ['**/server/**', '**/emulator/**'], message: 'src/ must not import server/ or emulator/' },
+      {
+        group: ['**/server/**', '**/emulator/**'],
+        message: 'src/ must not import server/ or emulator/',
+      },
     ]),
   },
   {

@@ -1,10 +1,32 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
+
+/**
+ * Test files that must run in a given time zone, each in its own project with `TZ` set (the files
+ * assert that it took effect). Everything else runs in the default project.
+ */
+const zoned: Record<string, string> = {
+  'Pacific/Kiritimati': 'src/**/*.tz-kiritimati.test.ts',
+  'Etc/GMT+12': 'src/**/*.tz-utc-12.test.ts',
+}
 
 export default defineConfig({
   test: {
-    include: ['{src,server,emulator,demo,bench}/**/*.test.ts'],
-    environment: 'node',
     restoreMocks: true,
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{src,server,emulator,demo,bench}/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...Object.values(zoned)],
+          environment: 'node',
+        },
+      },
+      ...Object.entries(zoned).map(([timeZone, file]) => ({
+        extends: true as const,
+        test: { name: timeZone, include: [file], env: { TZ: timeZone } },
+      })),
+    ],
   },
 })

@@ -64,11 +64,19 @@ function bounds(options: BirthdayBounds): { min: string; max: string } {
  */
 export function birthdaySchema(options: BirthdayBounds = {}) {
   return z.nullable(
-    z.string().check(
-      z.refine(isIsoDate, 'format'),
-      z.refine((value) => !isIsoDate(value) || value >= bounds(options).min, 'min'),
-      z.refine((value) => !isIsoDate(value) || value <= bounds(options).max, 'max'),
-    ),
+    // One check rather than three refines: the same issues, and ~200 B less zod in the browser.
+    z.string().check((ctx) => {
+      const { min, max } = bounds(options)
+      const value = ctx.value
+      const problem = !isIsoDate(value)
+        ? 'format'
+        : value < min
+          ? 'min'
+          : value > max
+            ? 'max'
+            : null
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: value })
+    }),
   )
 }
 
@@ -95,8 +103,7 @@ export function describeProblem(problem: BirthdayProblem, options: BirthdayBound
 }
 
 export type ParsedBody =
-  | { ok: true; value: { birthday: string | null } }
-  | { ok: false; message: string }
+  { ok: true; value: { birthday: string | null } } | { ok: false; message: string }
 
 /** Parses an untrusted, already JSON-decoded request body. Never echoes the input back. */
 export function parseBirthdayBody(input: unknown, options: BirthdayBounds = {}): ParsedBody {
@@ -106,7 +113,8 @@ export function parseBirthdayBody(input: unknown, options: BirthdayBounds = {}):
   if (!issue || typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, message: 'body must be a JSON object { "birthday": "YYYY-MM-DD" | null }' }
   }
-  if (issue.code === 'unrecognized_keys') return { ok: false, message: 'only "birthday" is allowed' }
+  if (issue.code === 'unrecognized_keys')
+    return { ok: false, message: 'only "birthday" is allowed' }
   if (issue.code === 'custom') {
     return { ok: false, message: describeProblem(issue.message as BirthdayProblem, options) }
   }

@@ -152,7 +152,8 @@ test('ClerkJS loads by script tag from the emulator and sets window.Clerk', asyn
         script.addEventListener('error', () => reject(new Error('script failed')))
         document.head.append(script)
       })
-      const clerk = Reflect.get(window, 'Clerk')
+      const clerk = window.Clerk
+      if (!clerk) throw new Error('window.Clerk is missing after the script loaded')
       await clerk.load({ telemetry: false })
       Object.assign(window, { clerk })
       return { loaded: Boolean(clerk.loaded), version: String(clerk.version) }

@@ -1,0 +1,26 @@
+/**
+ * The shadow styles of `<birthday-editor>`: CSS text and one lazily built, shared constructable
+ * stylesheet, adopted by every instance. No `<style>` element and no inline style, so the element
+ * works under `style-src 'self'`. Defaults follow the page's font and colour scheme; custom properties are read with fallbacks, so a
+ * page sets them on the element or any ancestor.
+ */
+
+export const css = `
+:host{display:block;color-scheme:light dark}
+:host([hidden]),[hidden]{display:none!important}
+form{display:flex;flex-wrap:wrap;align-items:center;gap:var(--birthday-editor-gap,.5rem)}
+label,p{flex-basis:100%;margin:0}
+input,button{font:inherit}
+:host(:state(error)) #message,:host(:state(invalid)) #message{color:var(--birthday-editor-error,light-dark(#b3261e,#f2b8b5))}
+`
+
+let sheet: CSSStyleSheet | undefined
+
+/** The one stylesheet all instances adopt, built on first use (never at import). */
+export function styles(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet()
+    sheet.replaceSync(css)
+  }
+  return sheet
+}

@@ -1,0 +1,595 @@
+import { checkBirthday, isIsoDate, localToday, MIN_BIRTHDAY } from './birthday.ts'
+import type { BirthdayProblem } from './birthday.ts'
+import { styles } from './birthday-editor.styles.ts'
+import { globalClerk, loadClerk } from './clerk-port.ts'
+import type { ClerkPort } from './clerk-port.ts'
+import { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent, changeEvent } from './events.ts'
+import type { BirthdayEditorErrorCode } from './events.ts'
+import { sendBirthday } from './save.ts'
+import type { SaveFailure } from './save.ts'
+import { claimAt, decodeClaims } from './token.ts'
+import type { Claims } from './token.ts'
+
+/** What the element is doing; also exposed as the custom state of the same name. */
+export type BirthdayEditorStatus =
+  'loading' | 'signed-out' | 'idle' | 'saving' | 'refreshing' | 'saved' | 'error'
+
+/**
+ * Every user-visible string, in English. `{name}` marks a value filled in when shown. Error messages
+ * are keyed by their error code, validation messages by the problem.
+ */
+export const defaultStrings = {
+  label: 'Birthday',
+  save: 'Save',
+  remove: 'Remove',
+  current: 'Saved: {date}',
+  none: 'None saved.',
+  unchanged: 'Pick a new date to save.',
+  signedOut: 'Sign in to set your birthday.',
+  loading: 'Loading…',
+  saving: 'Saving…',
+  refreshing: 'Syncing…',
+  saved: 'Saved.',
+  willSync: 'Saved. It will sync soon.',
+  'claim-stale':
+    'Saved, but the session token lacks it: add "{claim}" to the Clerk session token template.',
+  format: 'Enter a real date.',
+  required: 'Enter a date.',
+  min: 'Enter {min} or later.',
+  max: 'Enter {max} or earlier.',
+  invalid: 'The server refused this date.',
+  unauthenticated: 'Please sign in again.',
+  config: 'Saving is not set up here.',
+  'rate-limited': 'Too many changes. Retrying in {seconds} s.',
+  server: 'Server error. Try again.',
+  timeout: 'No answer from the server. Try again.',
+  network: 'Could not reach the server. Try again.',
+  offline: 'Offline. It will save once online.',
+  clerk: 'Sign-in failed to load.',
+}
+
+export type BirthdayEditorStrings = typeof defaultStrings
+type Text = keyof BirthdayEditorStrings
+
+/**
+ * Primitive properties, each backed by its attribute (the source of truth): property name → how the
+ * attribute reads. A getter never throws; invalid input gives the default.
+ */
+const date = (fallback: () => string) => (value: string | null) =>
+  isIsoDate(value) ? value : fallback()
+const flag = (value: string | null) => value != null
+const text = (fallback: string | null) => (value: string | null) => value || fallback
+const PRIMITIVES: Record<string, (value: string | null) => unknown> = {
+  value: date(() => ''),
+  min: date(() => MIN_BIRTHDAY),
+  max: date(localToday),
+  required: flag,
+  disabled: flag,
+  readOnly: flag,
+  endpoint: text('/api/update-user-metadata'),
+  claim: text('birthday'),
+  refresh: (value) => (value == 'user' ? value : 'token'),
+  timeout: (value) => (Number(value) > 0 ? Number(value) : 10_000),
+  publishableKey: text(null),
+  proxyUrl: text(null),
+  clerkJsUrl: text(null),
+}
+const attributeOf = (property: string) =>
+  property == 'readOnly' ? 'readonly' : property.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+
+// So that the module imports without a DOM (server-side rendering, Node tools).
+const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+/** No user-visible wait on Clerk over 5 s: a Clerk call that takes longer counts as failed. */
+const within5s = <T>(promise: Promise<T>) =>
+  Promise.race([promise, delay(5000).then(() => Promise.reject())])
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
+  const node = document.createElement(tag)
+  if (part) node.setAttribute('part', part)
+  return node
+}
+
+/**
+ * `<birthday-editor>`: edits the signed-in Clerk user's birthday, reads it from the session token and
+ * proves that a fresh token carries the saved value.
+ *
+ * @tagname birthday-editor
+ *
+ * @attr {string} value - The birthday in the field, ISO `YYYY-MM-DD` (absent for none). The element sets it too: from the session token's claim while the field is untouched, and when the user commits a valid date.
+ * @attr {string} min - Earliest accepted date, ISO. Default `1900-01-01`.
+ * @attr {string} max - Latest accepted date, ISO. Default: today on the user's calendar.
+ * @attr {boolean} required - An empty birthday is invalid and the remove button is disabled.
+ * @attr {boolean} disabled - Nothing can be edited or saved.
+ * @attr {boolean} readonly - The field can be read but not changed; nothing can be saved.
+ * @attr {string} endpoint - Where saves are POSTed. Default `/api/update-user-metadata`.
+ * @attr {string} claim - The session-token claim (name or dot path) holding the birthday. Default `birthday`.
+ * @attr {'token'|'user'} refresh - How to refresh after a save: `token` (default) calls `session.getToken({ skipCache: true })`; `user` calls `user.reload()`, then `session.getToken()`.
+ * @attr {number} timeout - Save request timeout in milliseconds. Default `10000`.
+ * @attr {string} publishable-key - Clerk publishable key. With it and no `clerk` property, the element uses `window.Clerk` or else loads Clerk's browser bundle by script tag, and calls `load()` unless loaded; one load per page.
+ * @attr {string} proxy-url - Clerk proxy URL: the script is loaded from it and gets it as `data-clerk-proxy-url`.
+ * @attr {string} clerk-js-url - Exact URL of Clerk's browser bundle, instead of `<proxy-url or https://<frontend API>>/npm/@clerk/clerk-js@6/dist/clerk.browser.js`.
+ * @attr {string} lang - Locale for the displayed date (else the nearest ancestor's `lang`).
+ *
+ * @prop {string} value - Reflects the `value` attribute; `''` when the attribute is not a real date.
+ * @prop {string} min - Reflects `min`; the default when invalid.
+ * @prop {string} max - Reflects `max`; the default when invalid.
+ * @prop {boolean} required - Reflects `required`.
+ * @prop {boolean} disabled - Reflects `disabled`.
+ * @prop {boolean} readOnly - Reflects `readonly`.
+ * @prop {string} endpoint - Reflects `endpoint`.
+ * @prop {string} claim - Reflects `claim`.
+ * @prop {'token'|'user'} refresh - Reflects `refresh`; `token` when invalid.
+ * @prop {number} timeout - Reflects `timeout`; `10000` when not a positive number.
+ * @prop {string|null} publishableKey - Reflects `publishable-key`.
+ * @prop {string|null} proxyUrl - Reflects `proxy-url`.
+ * @prop {string|null} clerkJsUrl - Reflects `clerk-js-url`.
+ * @prop {ClerkPort|null} clerk - The Clerk instance to use, loaded or still loading; not reflected. Without it: `window.Clerk`, then `publishable-key`. Reading it gives the instance in use.
+ * @prop {Partial<BirthdayEditorStrings>} strings - Overrides for any user-visible text (English defaults in `defaultStrings`); reading it gives the merged set.
+ * @prop {BirthdayEditorStatus} status - Read-only: `loading`, `signed-out`, `idle`, `saving`, `refreshing`, `saved` or `error`.
+ *
+ * @method save - Commits the field and saves it if it is valid and changed. Returns a promise that settles when the save and its token check are done; never rejects.
+ *
+ * @fires {Event} change - The user committed a new valid date (not fired when code sets `value`).
+ * @fires {BirthdayEditorSavedEvent} birthday-editor-saved - A save succeeded: `birthday`, `verified` (a fresh token carries it), `iat` of the fresh token.
+ * @fires {BirthdayEditorErrorEvent} birthday-editor-error - `{ code, message }`. Codes: `invalid`, `unauthenticated`, `config`, `rate-limited`, `server`, `timeout`, `network`, `offline` (a save failed), `clerk` (Clerk did not load), `claim-stale` (saved, but fresh tokens lack the value: check the session token template).
+ *
+ * @slot signed-out - Shown instead of the form when nobody is signed in. Default: a short message.
+ *
+ * @csspart form - The form holding label, current value, field, buttons and message (`aria-busy` while loading, saving, refreshing).
+ * @csspart label - The field's visible label.
+ * @csspart current-value - The saved birthday, formatted with `Intl` in the element's language.
+ * @csspart input - The native date input (`aria-invalid`, described by the message).
+ * @csspart save-button - The submit button.
+ * @csspart remove-button - The button that removes the birthday (saves `null`).
+ * @csspart message - The polite live region for status, validation and errors.
+ *
+ * @cssprop [--birthday-editor-gap=0.5rem] - Space between the parts.
+ * @cssprop [--birthday-editor-error=light-dark(#b3261e, #f2b8b5)] - Colour of error and validation messages.
+ *
+ * @cssstate loading - Waiting for Clerk.
+ * @cssstate signed-out - Nobody is signed in; the slot shows instead of the form.
+ * @cssstate idle - Ready to edit.
+ * @cssstate saving - The save request is in flight.
+ * @cssstate refreshing - Saved; refreshing and checking the session token (at most 5 s).
+ * @cssstate saved - The last save succeeded (the message says whether the token is in sync).
+ * @cssstate error - The last save (or loading Clerk) failed; the message says why. After `offline`/`network` it retries on `online`, after `rate-limited` once `Retry-After` has passed.
+ * @cssstate invalid - The field holds a date that cannot be saved.
+ */
+export class BirthdayEditorElement extends Base {
+  static observedAttributes = [...Object.keys(PRIMITIVES).map(attributeOf), 'lang']
+
+  static {
+    for (const [property, read] of Object.entries(PRIMITIVES)) {
+      const name = attributeOf(property)
+      Object.defineProperty(this.prototype, property, {
+        get(this: HTMLElement) {
+          return read(this.getAttribute(name))
+        },
+        set(this: HTMLElement, value: unknown) {
+          if (value || value === 0) this.setAttribute(name, value === true ? '' : String(value))
+          else this.removeAttribute(name)
+        },
+      })
+    }
+  }
+
+  declare value: string
+  declare min: string
+  declare max: string
+  declare required: boolean
+  declare disabled: boolean
+  declare readOnly: boolean
+  declare endpoint: string
+  declare claim: string
+  declare refresh: 'token' | 'user'
+  declare timeout: number
+  declare publishableKey: string | null
+  declare proxyUrl: string | null
+  declare clerkJsUrl: string | null
+
+  #internals: ElementInternals | undefined
+  #connection: AbortController | null = null
+  #status: BirthdayEditorStatus = 'loading'
+  /** The Clerk in use, and the one set through the property. */
+  #clerk: ClerkPort | undefined
+  #clerkProperty: ClerkPort | null = null
+  #unsubscribe: (() => void) | undefined
+  #channel: BroadcastChannel | undefined
+  #strings: Partial<BirthdayEditorStrings> = {}
+  /** The saved birthday (`undefined` while unknown), the claim last read from a token, whose it is. */
+  #saved: string | null | undefined
+  #tokenClaim: string | null | undefined
+  #subject: unknown
+  /** Shown instead of `#saved` while a save is in flight (optimistic display). */
+  #optimistic: string | null | undefined
+  /** The message of the current status. */
+  #message = ''
+  #problem: BirthdayProblem | 'required' | null | undefined
+  /** The `value` last written into the input: the input is only overwritten when `value` changes. */
+  #shown: string | undefined
+  /** A birthday waiting for `online` or for `Retry-After`. */
+  #queued: string | null | undefined
+  /** Bumped on disconnect, sign-out and user switch: work started before is dropped. */
+  #generation = 0
+  #renderQueued = false
+  #form = el('form', 'form')
+  #label = el('label', 'label')
+  #current = el('p', 'current-value')
+  #input = el('input', 'input')
+  #saveButton = el('button', 'save-button')
+  #removeButton = el('button', 'remove-button')
+  #slot = el('slot')
+  #messageNode = el('p', 'message')
+
+  constructor() {
+    super()
+    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open', delegatesFocus: true })
+    const { id } = Object.assign(this.#messageNode, { id: 'message', tabIndex: -1 })
+    root.adoptedStyleSheets = [styles()]
+    Object.assign(this.#input, { type: 'date', id: 'input' })
+    this.#label.htmlFor = 'input'
+    this.#slot.name = 'signed-out'
+    this.#removeButton.type = 'button'
+    this.#form.noValidate = true
+    this.#messageNode.setAttribute('role', 'status')
+    this.#input.setAttribute('aria-describedby', id)
+    this.#saveButton.setAttribute('aria-describedby', id)
+    this.#form.append(
+      this.#label,
+      this.#current,
+      this.#input,
+      this.#saveButton,
+      this.#removeButton,
+      this.#messageNode,
+    )
+    root.replaceChildren(this.#form, this.#slot)
+    // Browsers without ElementInternals (and happy-dom) still get status, ARIA and events.
+    this.#internals = this.attachInternals?.()
+  }
+
+  get clerk(): ClerkPort | null {
+    return this.#clerk ?? this.#clerkProperty
+  }
+  set clerk(value: ClerkPort | null) {
+    this.#clerkProperty = value
+    if (this.#connection) {
+      this.#unsubscribe?.()
+      this.#clerk = undefined
+      this.#attach()
+    }
+  }
+  get strings(): BirthdayEditorStrings {
+    return { ...defaultStrings, ...this.#strings }
+  }
+  set strings(value: Partial<BirthdayEditorStrings> | null) {
+    this.#strings = { ...value }
+    this.#scheduleRender()
+  }
+  get status(): BirthdayEditorStatus {
+    return this.#status
+  }
+
+  connectedCallback(): void {
+    const connection = (this.#connection = new AbortController())
+    const options = { signal: connection.signal }
+    const self = this as unknown as Record<string, unknown>
+    for (const key of [...Object.keys(PRIMITIVES), 'clerk', 'strings']) {
+      if (Object.hasOwn(this, key)) {
+        const value = self[key]
+        delete self[key]
+        self[key] = value
+      }
+    }
+    this.#form.addEventListener('submit', this.#handleSubmit, options)
+    this.#input.addEventListener('input', this.#handleInput, options)
+    this.#input.addEventListener('change', this.#commit, options)
+    this.#removeButton.addEventListener('click', () => this.#save(null, true), options)
+    window.addEventListener('online', this.#handleOnline, options)
+    const channel = (this.#channel = new BroadcastChannel('birthday-editor'))
+    channel.onmessage = this.#handleMessage
+    connection.signal.addEventListener('abort', () => {
+      channel.close()
+      this.#unsubscribe?.()
+    })
+    this.#attach()
+    this.#scheduleRender()
+  }
+
+  disconnectedCallback(): void {
+    this.#connection?.abort()
+    this.#connection = null
+    this.#clerk = undefined
+    this.#generation++
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (old === value) return
+    if (this.#connection) {
+      if (name == 'claim' && this.#clerk) this.#sync()
+      if (name == 'publishable-key' && !this.#clerk) this.#attach()
+    }
+    this.#scheduleRender()
+  }
+
+  /** Commits the field and saves it when it is valid and changed. Never rejects. */
+  async save(): Promise<void> {
+    if (this.#commit()) await this.#save(this.value || null)
+  }
+
+  /** A string, with `{name}` filled from `values` (any object: the element itself fills `{claim}`). */
+  #text(key: string, values: object = {}) {
+    return (this.#strings[key as Text] ?? defaultStrings[key as Text] ?? '').replace(
+      /\{(\w+)\}/g,
+      (match, name: string) => `${(values as Record<string, unknown>)[name] ?? match}`,
+    )
+  }
+
+  /** An ISO date in words, in the element's language; read as UTC so no time zone shifts it. */
+  #format(iso: string) {
+    try {
+      return new Intl.DateTimeFormat(this.closest<HTMLElement>('[lang]')?.lang || undefined, {
+        dateStyle: 'long',
+        timeZone: 'UTC',
+      }).format(new Date(iso))
+    } catch {
+      return iso
+    }
+  }
+
+  #claimIn(claims: Claims | null): string | null {
+    const value = claimAt(claims, this.claim)
+    return isIsoDate(value) ? value : null
+  }
+
+  get #busy() {
+    return this.#status == 'saving' || this.#status == 'refreshing'
+  }
+
+  /** Sets the status and the message that goes with it (by default the string named like it). */
+  #setStatus(status: BirthdayEditorStatus, message = this.#text(status)) {
+    this.#status = status
+    this.#message = message
+    this.#scheduleRender()
+  }
+
+  #fail(code: BirthdayEditorErrorCode, values?: object, focus?: boolean) {
+    this.#setStatus('error', this.#text(code, values))
+    this.dispatchEvent(new BirthdayEditorErrorEvent(code, this.#message))
+    // After the render queued above: the message is up to date when it takes focus.
+    if (focus) queueMicrotask(() => this.#messageNode.focus())
+  }
+
+  /** Finds Clerk: the `clerk` property, else `window.Clerk`, else a load from `publishable-key`. */
+  #attach() {
+    const generation = this.#generation
+    const key = this.publishableKey
+    const clerk = this.#clerkProperty ?? (key ? null : globalClerk())
+    if (clerk) return this.#use(clerk)
+    if (key) {
+      loadClerk(key, this.proxyUrl, this.clerkJsUrl).then(
+        (loaded) => generation == this.#generation && !this.#clerk && this.#use(loaded),
+        () => generation == this.#generation && this.#fail('clerk'),
+      )
+    }
+  }
+
+  #use(clerk: ClerkPort) {
+    this.#unsubscribe?.()
+    this.#clerk = clerk
+    this.#unsubscribe = clerk.addListener(this.#sync)
+    this.#sync()
+  }
+
+  /** Follows Clerk: loading, sign-in, sign-out, user switch, token refresh. */
+  #sync = () => {
+    const clerk = this.#clerk!
+    const session = clerk.session
+    if (!session) {
+      if (!clerk.loaded) return this.#setStatus('loading')
+      if (this.#status != 'signed-out') this.#forget()
+      return this.#setStatus('signed-out')
+    }
+    const claims = decodeClaims(session.lastActiveToken?.getRawString())
+    const claim = this.#claimIn(claims)
+    if (claims?.sub !== this.#subject) {
+      this.#forget()
+      this.#subject = claims?.sub
+    }
+    // Adopt a claim only when it changed, and not mid-save: a token lagging a save must not undo it.
+    if (claim !== this.#tokenClaim || this.#saved === undefined) {
+      this.#tokenClaim = claim
+      if (!this.#busy) this.#adopt(claim)
+    }
+    if (this.#status == 'loading' || this.#status == 'signed-out') this.#setStatus('idle')
+    else this.#scheduleRender()
+  }
+
+  /** Drops everything about the previous user; a save in flight for them is abandoned. */
+  #forget() {
+    this.#generation++
+    this.#saved = this.#tokenClaim = this.#optimistic = this.#queued = undefined
+    this.#subject = this.#problem = undefined
+    this.value = ''
+    if (this.#busy) this.#status = 'idle'
+  }
+
+  /** A new saved value; the field follows unless the user has changed it. */
+  #adopt(birthday: string | null) {
+    const old = this.#saved
+    this.#saved = birthday
+    if (old === undefined || (this.value || null) === old) this.value = birthday!
+  }
+
+  #check(value = this.#input.value): BirthdayProblem | 'required' | null | undefined {
+    if (!value)
+      return this.#input.validity.badInput ? 'format' : this.required ? 'required' : undefined
+    return checkBirthday(value, { min: this.min, max: this.max })
+  }
+
+  /** Takes the field's value as `value` if valid; `change` when it is new. Handles `change` too. */
+  #commit = () => {
+    const value = this.#input.value
+    this.#problem = this.#check(value)
+    if (!this.#problem && value != this.value) {
+      this.value = this.#shown = value
+      this.dispatchEvent(changeEvent())
+    }
+    this.#scheduleRender()
+    return !this.#problem
+  }
+
+  #handleInput = () => {
+    if (this.#problem) this.#problem = this.#check()
+    this.#queued = undefined
+    if (this.#status == 'saved' || this.#status == 'error') this.#setStatus('idle')
+    this.#scheduleRender()
+  }
+
+  #handleSubmit = (event: Event) => {
+    event.preventDefault()
+    if (this.#commit()) void this.#save(this.value || null, true)
+    else this.#input.focus()
+  }
+
+  #handleOnline = () => {
+    // A birthday is queued only by a failed save, and any edit drops it.
+    if (this.#queued !== undefined) void this.#save(this.#queued)
+  }
+
+  /** Another editor of this origin saved: show it, and get a fresh token if ours lags. */
+  #handleMessage = ({ data }: MessageEvent<{ subject?: unknown; birthday?: unknown } | null>) => {
+    const birthday = data?.birthday
+    const session = this.#clerk?.session
+    if (!session || this.#busy || data?.subject !== this.#subject) return
+    if (birthday !== null && !isIsoDate(birthday)) return
+    this.#adopt(birthday)
+    if (this.#claimIn(decodeClaims(session.lastActiveToken?.getRawString())) !== birthday) {
+      session.getToken({ skipCache: true }).catch(() => {})
+    }
+    this.#scheduleRender()
+  }
+
+  async #save(birthday: string | null, focus?: boolean): Promise<void> {
+    const clerk = this.#clerk
+    const session = clerk?.session
+    const generation = this.#generation
+    const signal = this.#connection?.signal
+    if (!session || !signal || this.#busy || this.disabled || this.readOnly) return
+    if (birthday === this.#saved) return
+    this.#queued = undefined
+    this.#optimistic = birthday
+    this.#setStatus('saving')
+    const failure: SaveFailure | undefined = navigator.onLine
+      ? await sendBirthday(
+          this.endpoint,
+          birthday,
+          (fresh) => within5s(session.getToken({ skipCache: fresh })),
+          this.timeout,
+          signal,
+        )
+      : { code: 'offline' }
+    if (generation != this.#generation) return
+    this.#optimistic = undefined
+    if (failure) {
+      const { code, seconds } = failure
+      if (code == 'offline' || code == 'network' || seconds) this.#queued = birthday
+      if (seconds) {
+        const timer = setTimeout(() => {
+          if (this.#queued === birthday) void this.#save(birthday)
+        }, seconds * 1000)
+        signal.addEventListener('abort', () => clearTimeout(timer))
+      }
+      this.#fail(code, failure, focus)
+      return
+    }
+    this.#adopt(birthday)
+    this.#setStatus('refreshing')
+    // Refresh, then check the fresh token's claim; retry twice with backoff. All within 5 s.
+    const user = this.refresh == 'user'
+    const [verified, iat] = await Promise.race([
+      (async (): Promise<[0 | 1 | 2, number | null]> => {
+        for (let attempt = 0; ; attempt++) {
+          // `user`: reload() brings the fresh token along; getToken() then reads it.
+          if (user) await clerk!.user!.reload()
+          const claims = decodeClaims(await clerk!.session!.getToken({ skipCache: !user }))
+          if (!claims) return [0, null]
+          const iat = typeof claims.iat == 'number' ? claims.iat : null
+          if (this.#claimIn(claims) === birthday) return [1, iat]
+          if (attempt == 2) return [2, iat]
+          await delay(500 << attempt)
+        }
+      })(),
+      delay(5000).then((): [0, null] => [0, null]),
+    ]).catch((): [0, null] => [0, null])
+    if (generation != this.#generation) return
+    this.#setStatus(
+      'saved',
+      this.#text(verified == 1 ? 'saved' : verified ? 'claim-stale' : 'willSync', this),
+    )
+    this.dispatchEvent(new BirthdayEditorSavedEvent(birthday, verified == 1, iat))
+    if (verified == 2)
+      this.dispatchEvent(new BirthdayEditorErrorEvent('claim-stale', this.#message))
+    this.#channel?.postMessage({ subject: this.#subject, birthday })
+  }
+
+  #scheduleRender() {
+    if (this.#renderQueued) return
+    this.#renderQueued = true
+    queueMicrotask(() => this.#render())
+  }
+
+  /** The only code that writes to the shadow DOM. */
+  #render() {
+    this.#renderQueued = false
+    if (!this.#connection) return
+    const status = this.#status
+    const input = this.#input
+    const value = this.value
+    if (value !== this.#shown) {
+      input.value = this.#shown = value
+      this.#problem = undefined
+    }
+    const saved = this.#saved ?? null
+    const shown = this.#optimistic !== undefined ? this.#optimistic : this.#saved
+    const busy = status == 'loading' || this.#busy
+    // Nothing to edit without a known saved value: loading, or Clerk failed to load.
+    const off = this.disabled || this.#saved === undefined
+    const locked = off || this.readOnly || busy
+    const problem = this.#problem
+    const unchanged = (input.value || null) === saved
+    this.#form.hidden = status == 'signed-out'
+    this.#slot.hidden = !this.#form.hidden
+    this.#form.setAttribute('aria-busy', String(busy))
+    this.#slot.textContent = this.#text('signedOut')
+    this.#label.textContent = this.#text('label')
+    this.#saveButton.textContent = this.#text('save')
+    this.#removeButton.textContent = this.#text('remove')
+    this.#current.textContent =
+      shown === undefined
+        ? ''
+        : shown
+          ? this.#text('current', { date: this.#format(shown) })
+          : this.#text('none')
+    Object.assign(input, {
+      min: this.min,
+      max: this.max,
+      required: this.required,
+      readOnly: this.readOnly,
+      disabled: off,
+    })
+    input.setAttribute('aria-invalid', String(!!problem))
+    this.#saveButton.disabled = locked || unchanged || !!problem
+    this.#removeButton.disabled = locked || this.required || saved === null
+    this.#messageNode.textContent = problem
+      ? this.#text(problem, { min: this.#format(this.min), max: this.#format(this.max) })
+      : status == 'idle' && unchanged
+        ? this.#text('unchanged')
+        : this.#message
+    const states = this.#internals?.states
+    if (states) {
+      states.clear()
+      states.add(status)
+      if (problem) states.add('invalid')
+    }
+  }
+}

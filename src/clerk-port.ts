@@ -1,0 +1,82 @@
+/**
+ * The small slice of ClerkJS that `<birthday-editor>` uses, and how it obtains a Clerk instance.
+ * A real `Clerk` (from Clerk's script tag or `@clerk/clerk-js`) satisfies {@link ClerkPort}; tests
+ * pass a fake. Nothing here imports ClerkJS, so none of its ~570 KiB lands in the element's bundle.
+ */
+
+/** A session token Clerk holds. */
+export interface ClerkToken {
+  getRawString(): string
+}
+
+/** The active session. */
+export interface ClerkSession {
+  /** The token Clerk already holds: read without a network request. */
+  readonly lastActiveToken: ClerkToken | null
+  /** The session token; `skipCache` mints a fresh one. */
+  getToken(options?: { skipCache?: boolean }): Promise<string | null>
+}
+
+/** The signed-in user. */
+export interface ClerkUser {
+  /** Reloads the user and, through the piggybacked client, the session token. */
+  reload(): Promise<unknown>
+}
+
+/** What the element needs from a Clerk instance, loaded or still loading. */
+export interface ClerkPort {
+  readonly loaded: boolean
+  readonly session?: ClerkSession | null
+  readonly user?: ClerkUser | null
+  /** Called on load, sign-in, sign-out, user switch and token refresh; returns an unsubscribe. */
+  addListener(listener: () => void): () => void
+  load?(): Promise<void>
+}
+
+/** The global that Clerk's browser bundle sets. */
+export const globalClerk = (): ClerkPort | undefined => (window as { Clerk?: ClerkPort }).Clerk
+
+/**
+ * The URL of Clerk's browser bundle: `<proxyUrl or https://<frontend API>>/npm/@clerk/clerk-js@6/dist/clerk.browser.js`,
+ * where the publishable key encodes the frontend API host (`pk_test_` + base64 of `host$`).
+ */
+export function clerkScriptUrl(publishableKey: string, proxyUrl?: string | null): string {
+  const host = atob(publishableKey.split('_')[2]!).slice(0, -1)
+  return (
+    (proxyUrl || 'https://' + host).replace(/\/+$/, '') +
+    '/npm/@clerk/clerk-js@6/dist/clerk.browser.js'
+  )
+}
+
+let shared: Promise<ClerkPort> | undefined
+
+/**
+ * One Clerk for the page: `window.Clerk` if present, else Clerk's browser bundle loaded by script tag
+ * (with the attributes Clerk's own loaders set), then `load()` unless it is loaded already. Every
+ * editor shares the one load; a failed load is forgotten, so a later call tries again.
+ */
+export function loadClerk(
+  publishableKey: string,
+  proxyUrl?: string | null,
+  scriptUrl?: string | null,
+): Promise<ClerkPort> {
+  return (shared ??= new Promise<ClerkPort | undefined>((resolve, reject) => {
+    if (globalClerk()) return resolve(globalClerk())
+    const script = document.createElement('script')
+    script.src = scriptUrl || clerkScriptUrl(publishableKey, proxyUrl)
+    script.crossOrigin = 'anonymous'
+    script.setAttribute('data-clerk-publishable-key', publishableKey)
+    if (proxyUrl) script.setAttribute('data-clerk-proxy-url', proxyUrl)
+    script.onload = () => resolve(globalClerk())
+    script.onerror = reject
+    document.head.append(script)
+  })
+    .then(async (clerk) => {
+      if (!clerk!.loaded) await clerk!.load?.()
+      return clerk!
+    })
+    .catch((error: unknown) => {
+      shared = undefined
+      throw error
+    }))
+}

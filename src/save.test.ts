@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { errorCodeFor, retryAfterSeconds, sendBirthday } from './save.ts'
+
+const json = (status: number, body: unknown = {}, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers })
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('the fixed error table', () => {
+  it.each([
+    // status, the server's documented code, our code
+    [400, 'invalid_body', 'invalid'],
+    [401, 'unauthenticated', 'unauthenticated'],
+    [403, 'origin_not_allowed', 'config'],
+    [404, 'not_found', 'config'],
+    [405, 'method_not_allowed', 'config'],
+    [413, 'payload_too_large', 'invalid'],
+    [415, 'unsupported_media_type', 'config'],
+    [429, 'rate_limited', 'rate-limited'],
+    [500, 'internal', 'server'],
+    [502, 'upstream_error', 'server'],
+    [503, 'upstream_unavailable', 'server'],
+    [504, 'upstream_timeout', 'timeout'],
+    [409, '(undocumented 4xx)', 'invalid'],
+    [422, '(undocumented 4xx)', 'invalid'],
+    [501, '(undocumented 5xx)', 'server'],
+  ])('%i %s → %s', (status, _, code) => {
+    expect(errorCodeFor(status)).toBe(code)
+  })
+})
+
+describe('Retry-After', () => {
+  const now = Date.UTC(2024, 0, 1, 12, 0, 0)
+  it.each([
+    [null, 5],
+    ['0', 1],
+    ['1', 1],
+    ['30', 30],
+    ['2.5', 3],
+    ['999999', 86_400],
+    [new Date(now + 42_000).toUTCString(), 42],
+    [new Date(now - 42_000).toUTCString(), 1],
+    ['soon', 1],
+  ])('%j → %i s', (header, seconds) => {
+    expect(retryAfterSeconds(header, now)).toBe(seconds)
+  })
+})
+
+describe('sendBirthday', () => {
+  const token = vi.fn(async (fresh: boolean) => (fresh ? 'fresh-token' : 'cached-token'))
+  beforeEach(() => token.mockClear())
+  const send = (birthday: string | null = '1990-12-10', timeout = 10_000) =>
+    sendBirthday('/api/birthday', birthday, token, timeout, new AbortController().signal)
+
+  it('posts JSON with the bearer token and no redirects', async () => {
+    const fetch = vi.fn(async () => json(200, { birthday: '1990-12-10' }))
+    vi.stubGlobal('fetch', fetch)
+    expect(await send()).toBeUndefined()
+    expect(fetch).toHaveBeenCalledWith('/api/birthday', {
+      method: 'POST',
+      redirect: 'error',
+      signal: expect.any(AbortSignal),
+      headers: { 'content-type': 'application/json', authorization: 'Bearer cached-token' },
+      body: '{"birthday":"1990-12-10"}',
+    })
+  })
+
+  it('retries one 401 with a fresh token, and reports the second', async () => {
+    const fetch = vi.fn(async () => json(401))
+    vi.stubGlobal('fetch', fetch)
+    expect(await send(null)).toEqual({ code: 'unauthenticated' })
+    expect(token.mock.calls).toEqual([[false], [true]])
+    expect(fetch).toHaveBeenCalledTimes(2)
+  })
+
+  it('reports no token as unauthenticated without a request', async () => {
+    const fetch = vi.fn()
+    vi.stubGlobal('fetch', fetch)
+    const result = await sendBirthday(
+      '/x',
+      null,
+      async () => null,
+      1000,
+      new AbortController().signal,
+    )
+    expect(result).toEqual({ code: 'unauthenticated' })
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('reads Retry-After on a 429', async () => {
+    vi.stubGlobal('fetch', async () => json(429, {}, { 'retry-after': '7' }))
+    expect(await send()).toEqual({ code: 'rate-limited', seconds: 7 })
+  })
+
+  it('never reads the body of an error', async () => {
+    const response = json(400, { error: { code: 'invalid_body', message: '<b>no</b>' } })
+    const read = vi.spyOn(response, 'json')
+    vi.stubGlobal('fetch', async () => response)
+    expect(await send()).toEqual({ code: 'invalid' })
+    expect(read).not.toHaveBeenCalled()
+  })
+
+  it('turns a network failure, a refused redirect or a Clerk failure into `network`', async () => {
+    vi.stubGlobal('fetch', async () => Promise.reject(new TypeError('fetch failed')))
+    expect(await send()).toEqual({ code: 'network' })
+    const failing = sendBirthday(
+      '/x',
+      null,
+      () => Promise.reject(new Error('offline')),
+      1000,
+      new AbortController().signal,
+    )
+    expect(await failing).toEqual({ code: 'network' })
+  })
+
+  it('times out', async () => {
+    vi.stubGlobal(
+      'fetch',
+      (_: string, init: RequestInit) =>
+        new Promise((_, reject) =>
+          init.signal!.addEventListener('abort', () => reject(init.signal!.reason)),
+        ),
+    )
+    expect(await send('1990-12-10', 20)).toEqual({ code: 'timeout' })
+  })
+
+  it('stops when its signal aborts, without rejecting', async () => {
+    let seen: AbortSignal | undefined
+    vi.stubGlobal(
+      'fetch',
+      (_: string, init: RequestInit) =>
+        new Promise((_, reject) => {
+          seen = init.signal!
+          seen.addEventListener('abort', () => reject(seen!.reason))
+        }),
+    )
+    const connection = new AbortController()
+    const result = sendBirthday('/x', null, token, 10_000, connection.signal)
+    await vi.waitFor(() => expect(seen).toBeDefined())
+    connection.abort()
+    expect(await result).toEqual({ code: 'network' })
+    expect(seen!.aborted).toBe(true)
+  })
+})

@@ -1,0 +1,79 @@
+/**
+ * One save of a birthday: `POST` `{ "birthday": … }` with the session token as Bearer, a timeout and
+ * no redirects, one retry with a fresh token after a 401, and every failure mapped through a fixed
+ * table: the response body is never read, so server text can never become markup.
+ */
+import type { BirthdayEditorErrorCode } from './events.ts'
+
+export interface SaveFailure {
+  code: BirthdayEditorErrorCode
+  /** From `Retry-After` on a 429: seconds to wait before trying again. */
+  seconds?: number
+}
+
+/**
+ * The fixed error table: HTTP status → error code. Each status has one documented server error
+ * code (`{ "error": { "code" } }`, in the comments), so the status selects the row; a status not in
+ * the table falls back to `invalid` (4xx) or `server` (5xx).
+ */
+const TABLE: Record<number, BirthdayEditorErrorCode> = {
+  400: 'invalid', // invalid_body
+  401: 'unauthenticated', // unauthenticated
+  403: 'config', // origin_not_allowed
+  404: 'config', // not_found
+  405: 'config', // method_not_allowed
+  413: 'invalid', // payload_too_large
+  415: 'config', // unsupported_media_type
+  429: 'rate-limited', // rate_limited
+  500: 'server', // internal
+  502: 'server', // upstream_error
+  503: 'server', // upstream_unavailable
+  504: 'timeout', // upstream_timeout
+}
+
+/** The error code for an HTTP error status. */
+export const errorCodeFor = (status: number): BirthdayEditorErrorCode =>
+  TABLE[status] ?? (status < 500 ? 'invalid' : 'server')
+
+/** Seconds from a `Retry-After` header (delta-seconds or HTTP date): 5 when absent, at least 1. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number {
+  const seconds = Math.ceil(Number(header ?? 5) || (Date.parse(header!) - now) / 1000)
+  return seconds > 0 ? Math.min(seconds, 86_400) : 1
+}
+
+/**
+ * Sends one save. Resolves to `undefined` on a 2xx, else to a {@link SaveFailure}; never rejects
+ * (an abort through `signal` ends as a `network` failure, which the caller ignores).
+ * `token(true)` must return a freshly minted session token.
+ */
+export async function sendBirthday(
+  url: string,
+  birthday: string | null,
+  token: (fresh: boolean) => Promise<string | null>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<SaveFailure | undefined> {
+  let timeout: AbortSignal | undefined
+  try {
+    for (let fresh = false; ; fresh = true) {
+      const bearer = await token(fresh)
+      if (!bearer) return { code: 'unauthenticated' }
+      timeout = AbortSignal.timeout(timeoutMs)
+      const response = await fetch(url, {
+        method: 'POST',
+        redirect: 'error',
+        signal: AbortSignal.any([signal, timeout]),
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + bearer },
+        body: JSON.stringify({ birthday }),
+      })
+      const { status } = response
+      if (response.ok) return
+      if (status == 401 && !fresh) continue
+      const failure: SaveFailure = { code: errorCodeFor(status) }
+      if (status == 429) failure.seconds = retryAfterSeconds(response.headers.get('retry-after'))
+      return failure
+    }
+  } catch {
+    return { code: timeout?.aborted ? 'timeout' : 'network' }
+  }
+}

@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest'
+
+describe('without a DOM', () => {
+  it('imports the library and the define module without throwing or registering anything', async () => {
+    expect(typeof document).toBe('undefined')
+    const library = await import('./index.ts')
+    expect(library.BirthdayEditorElement.observedAttributes).toContain('publishable-key')
+    await expect(import('./define.ts')).resolves.toBeDefined()
+  })
+})
