@@ -1,7 +1,7 @@
 /**
  * One save of a birthday: `POST` `{ "birthday": … }` with the session token as Bearer, a timeout and
  * no redirects, one retry with a fresh token after a 401, and every failure mapped through a fixed
- * table: the response body is never read, so server text can never become markup.
+ * table: the response body is drained but never used, so server text can never become markup.
  */
 import type { BirthdayEditorErrorCode } from './events.ts'
 
@@ -66,6 +66,9 @@ export async function sendBirthday(
         headers: { 'content-type': 'application/json', authorization: 'Bearer ' + bearer },
         body: JSON.stringify({ birthday }),
       })
+      // Read to the end (and ignore): it frees the connection and completes the request's
+      // Resource Timing entry; the text itself is never used.
+      await response.text()
       const { status } = response
       if (response.ok) return
       if (status == 401 && !fresh) continue
