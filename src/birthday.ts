@@ -105,18 +105,35 @@ export function describeProblem(problem: BirthdayProblem, options: BirthdayBound
 export type ParsedBody =
   { ok: true; value: { birthday: string | null } } | { ok: false; message: string }
 
-/** Parses an untrusted, already JSON-decoded request body. Never echoes the input back. */
+/**
+ * A parser for untrusted, already JSON-decoded request bodies, with its schema built once (a server
+ * calls it on every request). The default `max` still follows the clock. Never echoes the input.
+ */
+export function createBirthdayBodyParser(
+  options: BirthdayBounds = {},
+): (input: unknown) => ParsedBody {
+  const schema = birthdayBodySchema(options)
+  return (input) => {
+    const result = schema.safeParse(input)
+    if (result.success) return { ok: true, value: { birthday: result.data.birthday } }
+    const issue = result.error.issues[0]
+    if (!issue || typeof input !== 'object' || input === null || Array.isArray(input)) {
+      return {
+        ok: false,
+        message: 'body must be a JSON object { "birthday": "YYYY-MM-DD" | null }',
+      }
+    }
+    if (issue.code === 'unrecognized_keys') {
+      return { ok: false, message: 'only "birthday" is allowed' }
+    }
+    if (issue.code === 'custom') {
+      return { ok: false, message: describeProblem(issue.message as BirthdayProblem, options) }
+    }
+    return { ok: false, message: 'birthday must be a "YYYY-MM-DD" string or null' }
+  }
+}
+
+/** {@link createBirthdayBodyParser} for a single body. */
 export function parseBirthdayBody(input: unknown, options: BirthdayBounds = {}): ParsedBody {
-  const result = birthdayBodySchema(options).safeParse(input)
-  if (result.success) return { ok: true, value: { birthday: result.data.birthday } }
-  const issue = result.error.issues[0]
-  if (!issue || typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, message: 'body must be a JSON object { "birthday": "YYYY-MM-DD" | null }' }
-  }
-  if (issue.code === 'unrecognized_keys')
-    return { ok: false, message: 'only "birthday" is allowed' }
-  if (issue.code === 'custom') {
-    return { ok: false, message: describeProblem(issue.message as BirthdayProblem, options) }
-  }
-  return { ok: false, message: 'birthday must be a "YYYY-MM-DD" string or null' }
+  return createBirthdayBodyParser(options)(input)
 }
