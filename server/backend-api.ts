@@ -1,19 +1,25 @@
 /**
- * The three Clerk Backend API calls the handler makes — `users.getUser`, `users.updateUserMetadata`
- * and the JWKS — with the same URLs, headers and bodies as `@clerk/backend`'s client, over an
- * injectable `fetch`. `@clerk/backend` 3.25 takes neither a `fetch` nor an `AbortSignal` nor a
- * timeout (its client calls the global `fetch` it captured at import), so it cannot bound a hung
- * Clerk or be answered in-process; hence this small client.
+ * The handler's three Clerk Backend API calls — `users.getUser`, `users.updateUserMetadata` and the
+ * JWKS — made through `@clerk/backend`'s own client (`createClerkClient`, one per handler), wrapped
+ * in the handler's contract: one deadline per call (default 5 s) covering at most one jittered
+ * retry, and failures turned into `HttpError`s.
  *
- * Every call has one deadline (default 5 s) covering at most one jittered retry; only network
- * errors and 5xx are retried (the metadata write is idempotent). Failures become `HttpError`s:
- * 502/503/504 with `Retry-After`, Clerk's 429 with its own `Retry-After`, a user that no longer
- * exists (deleted after the token was minted) the same 401 as any other authentication failure.
+ * - Only network errors and 5xx are retried (the metadata write is idempotent).
+ * - 502/503/504 carry a `Retry-After`; Clerk's 429 passes its own through.
+ * - A user that no longer exists (deleted after the token was minted) is the same 401 as any other
+ *   authentication failure; Clerk refusing our secret key is a 500 (a misconfiguration, not the
+ *   caller's fault).
+ *
+ * `@clerk/backend` 3.25 takes no `fetch`, `AbortSignal` or timeout, so its requests cannot be
+ * cancelled: the deadline is a race, and a request that loses it is abandoned and left to finish
+ * (or fail) on its own, its late answer ignored. The SDK throws `ClerkAPIResponseError` for a
+ * non-2xx answer (`status`, `retryAfter`) and also, with no `status`, for a network failure or an
+ * unreadable answer; anything else it throws is treated like a network failure too.
  */
+import { createClerkClient, type User } from '@clerk/backend'
+import { isClerkAPIResponseError } from '@clerk/backend/errors'
 import { HttpError, unauthenticated } from './errors.ts'
 
-/** The `Clerk-API-Version` that `@clerk/backend` 3.25 sends. */
-const CLERK_API_VERSION = '2026-05-12'
 const DEFAULT_TIMEOUT_MS = 5_000
 /** Retry-After for our own 502/503/504 when Clerk gave none. */
 const UPSTREAM_RETRY_AFTER_SECONDS = 5
@@ -25,19 +31,16 @@ const MIN_ATTEMPT_MS = 250
 
 export interface BackendApiOptions {
   secretKey: string
-  /** e.g. `https://api.clerk.com`; the client appends `/v1/...` like `@clerk/backend`. */
+  /** e.g. `https://api.clerk.com` (the SDK's default); the SDK appends `/v1/...`. */
   apiUrl?: string
-  /** Answers the calls; default the global `fetch`. */
-  fetch?: typeof fetch
   /** Deadline for one call including its retry, in ms (default 5000). */
   timeoutMs?: number
   /** Source of jitter, for tests. */
   random?: () => number
 }
 
-export interface UserMetadata {
-  publicMetadata: Record<string, unknown>
-}
+/** What the handler reads of the SDK's `User`. */
+export type UserMetadata = Pick<User, 'publicMetadata'>
 
 export interface Jwk {
   kid: string
@@ -59,20 +62,20 @@ export interface BackendApi {
   jwks(): Promise<Jwk[]>
 }
 
-type Outcome = { ok: true; json: unknown } | { ok: false; error: HttpError; retryable: boolean }
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: HttpError; retryable: boolean }
 
-/** IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`. */
-const HTTP_DATE = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/
+/** Which call failed: a 404 means "user deleted" only for a user call. */
+type CallKind = 'user' | 'jwks'
 
-/** Seconds from a `Retry-After` header (delta or HTTP date), clamped to 1..3600. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
-  if (value === null) return null
-  const trimmed = value.trim()
-  let seconds = Number.NaN
-  if (/^\d+$/.test(trimmed)) seconds = Number(trimmed)
-  else if (HTTP_DATE.test(trimmed)) seconds = Math.ceil((Date.parse(trimmed) - now) / 1000)
-  if (!Number.isFinite(seconds)) return null
-  return Math.min(3600, Math.max(1, seconds))
+const TIMED_OUT = Symbol('timed out')
+
+/**
+ * Seconds for a `Retry-After` from the SDK's `retryAfter` (it `parseInt`s the header, so an
+ * HTTP-date value arrives as `undefined`), clamped to 1..3600; null when absent or unusable.
+ */
+export function retryAfterSeconds(value: number | undefined): number | null {
+  if (value === undefined || !Number.isInteger(value) || value < 0) return null
+  return Math.min(3600, Math.max(1, value))
 }
 
 function upstream(
@@ -91,118 +94,117 @@ function upstream(
   })
 }
 
-function classify(response: Response, path: string): Outcome & { ok: false } {
-  const status = response.status
-  const retryAfter = parseRetryAfter(response.headers.get('Retry-After'))
+/** Maps what the SDK threw to the contract. */
+function classify(thrown: unknown, kind: CallKind): Outcome<never> & { ok: false } {
+  if (!isClerkAPIResponseError(thrown) || thrown.status === undefined) {
+    // No HTTP answer we could read (a refused or dropped connection, a garbled body), or the SDK
+    // failed before sending anything.
+    const reason = isClerkAPIResponseError(thrown) ? 'bapi_network' : 'bapi_threw'
+    return { ok: false, error: upstream('upstream_error', reason), retryable: true }
+  }
+  const status = thrown.status
+  const retryAfter = retryAfterSeconds(thrown.retryAfter)
   const reason = `bapi_${status}`
-  if (status === 404 && path.startsWith('/users/')) {
+  if (status === 404 && kind === 'user') {
     // The token is valid but its user is gone (deleted after the token was minted).
     return { ok: false, error: unauthenticated('user_not_found'), retryable: false }
   }
   if (status === 429) {
-    const seconds = String(retryAfter ?? RATE_LIMIT_RETRY_AFTER_SECONDS)
     const error = new HttpError('rate_limited', 'too many requests, try again later', {
-      headers: { 'Retry-After': seconds },
+      headers: { 'Retry-After': String(retryAfter ?? RATE_LIMIT_RETRY_AFTER_SECONDS) },
       reason,
     })
     return { ok: false, error, retryable: false }
   }
   if (status === 401 || status === 403) {
     // Clerk refused our secret key: a misconfiguration, not the caller's fault.
-    return {
-      ok: false,
-      error: new HttpError('internal', 'internal error', { reason }),
-      retryable: false,
-    }
+    const error = new HttpError('internal', 'internal error', { reason })
+    return { ok: false, error, retryable: false }
   }
   if (status === 503) {
-    return {
-      ok: false,
-      error: upstream('upstream_unavailable', reason, retryAfter),
-      retryable: true,
-    }
+    const error = upstream('upstream_unavailable', reason, retryAfter)
+    return { ok: false, error, retryable: true }
   }
   if (status === 504)
     return { ok: false, error: upstream('upstream_timeout', reason), retryable: true }
   return { ok: false, error: upstream('upstream_error', reason), retryable: status >= 500 }
 }
 
+/** The SDK's `User`, or a 502 for anything else (e.g. a body it could not deserialize). */
+function asUser(value: unknown): UserMetadata {
+  if (typeof value !== 'object' || value === null || !('publicMetadata' in value)) {
+    throw upstream('upstream_error', 'bapi_not_a_user')
+  }
+  const metadata = value.publicMetadata
+  const isObject = typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)
+  return { publicMetadata: isObject ? (metadata as User['publicMetadata']) : {} }
+}
+
 export function createBackendApi(options: BackendApiOptions): BackendApi {
-  const base = `${(options.apiUrl ?? 'https://api.clerk.com').replace(/\/+$/, '')}/v1`
+  const clerk = createClerkClient({
+    secretKey: options.secretKey,
+    apiUrl: options.apiUrl,
+    telemetry: { disabled: true },
+  })
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const random = options.random ?? Math.random
-  const headers: Record<string, string> = {
-    Authorization: `Bearer ${options.secretKey}`,
-    'Clerk-API-Version': CLERK_API_VERSION,
-    'User-Agent': 'birthday-editor-server',
-  }
 
-  async function attempt(path: string, init: RequestInit, budgetMs: number): Promise<Outcome> {
-    const fetchImpl = options.fetch ?? fetch
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), budgetMs)
+  /** One SDK call raced against `budgetMs`; the loser of the race is abandoned, not cancelled. */
+  async function attempt<T>(
+    run: () => Promise<T>,
+    kind: CallKind,
+    budgetMs: number,
+  ): Promise<Outcome<T>> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), budgetMs)
+    })
     try {
-      const response = await fetchImpl(`${base}${path}`, { ...init, signal: controller.signal })
-      const text = await response.text()
-      if (!response.ok) return classify(response, path)
-      try {
-        return { ok: true, json: JSON.parse(text) as unknown }
-      } catch {
-        return { ok: false, error: upstream('upstream_error', 'bapi_bad_json'), retryable: false }
-      }
-    } catch {
-      if (controller.signal.aborted) {
+      const value = await Promise.race([Promise.resolve().then(run), timeout])
+      if (value === TIMED_OUT) {
         return { ok: false, error: upstream('upstream_timeout', 'bapi_timeout'), retryable: false }
       }
-      return { ok: false, error: upstream('upstream_error', 'bapi_network'), retryable: true }
+      return { ok: true, value }
+    } catch (error) {
+      return classify(error, kind)
     } finally {
       clearTimeout(timer)
     }
   }
 
-  async function call(path: string, init: RequestInit): Promise<unknown> {
+  async function call<T>(kind: CallKind, run: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + timeoutMs
-    let outcome = await attempt(path, init, timeoutMs)
+    let outcome = await attempt(run, kind, timeoutMs)
     if (!outcome.ok && outcome.retryable) {
       const delay = RETRY_DELAY_MS.min + random() * (RETRY_DELAY_MS.max - RETRY_DELAY_MS.min)
       if (deadline - Date.now() - delay >= MIN_ATTEMPT_MS) {
         await new Promise((resolve) => setTimeout(resolve, delay))
-        outcome = await attempt(path, init, deadline - Date.now())
+        outcome = await attempt(run, kind, deadline - Date.now())
       }
     }
     if (!outcome.ok) throw outcome.error
-    return outcome.json
+    return outcome.value
   }
 
-  function toUserMetadata(json: unknown): UserMetadata {
-    const user = json as { object?: unknown; public_metadata?: unknown } | null
-    if (typeof user !== 'object' || user === null || user.object !== 'user') {
-      throw upstream('upstream_error', 'bapi_not_a_user')
-    }
-    const metadata = user.public_metadata
-    const isObject = typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)
-    return { publicMetadata: isObject ? (metadata as Record<string, unknown>) : {} }
-  }
-
-  const userPath = (userId: string) => `/users/${encodeURIComponent(userId)}`
+  // The SDK joins the id into the path unescaped; a Clerk id never needs escaping, but escaping
+  // it here keeps any other `sub` from reaching another endpoint.
+  const id = (userId: string) => encodeURIComponent(userId)
 
   return {
     users: {
       async getUser(userId) {
-        return toUserMetadata(await call(userPath(userId), { method: 'GET', headers }))
+        return asUser(await call('user', () => clerk.users.getUser(id(userId))))
       },
       async updateUserMetadata(userId, { publicMetadata }) {
-        const json = await call(`${userPath(userId)}/metadata`, {
-          method: 'PATCH',
-          headers: { ...headers, 'Content-Type': 'application/json' },
-          body: JSON.stringify({ public_metadata: publicMetadata }),
-        })
-        return toUserMetadata(json)
+        const user = await call('user', () =>
+          clerk.users.updateUserMetadata(id(userId), { publicMetadata }),
+        )
+        return asUser(user)
       },
     },
     async jwks() {
-      const json = (await call('/jwks', { method: 'GET', headers })) as { keys?: unknown } | null
-      const keys = json?.keys
+      const jwks: unknown = await call('jwks', () => clerk.jwks.getJwks())
+      const keys = (jwks as { keys?: unknown } | null)?.keys
       if (!Array.isArray(keys)) throw upstream('upstream_error', 'jwks_malformed')
       return keys.filter(
         (key): key is Jwk => typeof key === 'object' && key !== null && typeof key.kid === 'string',

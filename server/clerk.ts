@@ -5,12 +5,17 @@
  * token's `sub`. Every failure — no header, a malformed token that makes the SDK throw, a bad
  * signature, a missing or unlisted `azp` — is the same 401.
  *
- * Keys: `jwtKey` (PEM) verifies with no network at all. Without it, the JWKS is fetched through the
- * Backend API client (so it shares its deadline, retry and injectable `fetch`), cached for five
- * minutes, refetched for an unknown `kid` at most every ten seconds (a flood of made-up `kid`s
- * cannot turn into a flood of JWKS calls), served stale if a refresh fails, and handed to
- * `verifyToken` as a `jwtKey`. That path only takes RSA-2048 keys with e=65537, which is what Clerk
- * issues.
+ * Keys: `jwtKey` (PEM) verifies with no network at all. Without it, the JWKS is fetched with the
+ * SDK's `jwks.getJwks()` through the handler's Backend API client (so it shares its deadline and
+ * retry), cached for five minutes, fetched once for all concurrent callers, refetched for an unknown
+ * `kid` at most every ten seconds (a flood of made-up `kid`s cannot turn into a flood of JWKS calls),
+ * served stale if a refresh fails, and handed to `verifyToken` as a `jwtKey`. That path only takes
+ * RSA-2048 keys with e=65537, which is what Clerk issues.
+ *
+ * Not `verifyToken(token, { secretKey, apiUrl })`'s own JWKS path, measured against 3.25: every
+ * token with an unknown `kid` costs a JWKS call (any caller can send them, unauthenticated),
+ * concurrent cold requests each fetch, a failing JWKS is tried 5 times (≈ 3 s) per request, and
+ * expired keys are dropped before the refetch, so an outage fails every request at once.
  */
 import { verifyToken } from '@clerk/backend'
 import type { BackendApi, Jwk } from './backend-api.ts'

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createBirthdayHandler, type BirthdayHandlerOptions, type LogEntry } from './handler.ts'
 import type { LimiterStore } from './limiter.ts'
 import { createFakeBackendApi, type FakeBackendApi } from './testing/fake-backend-api.ts'
@@ -22,6 +22,15 @@ beforeAll(async () => {
   key = await generateSigningKey()
 })
 
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+/**
+ * A handler whose Backend API is the in-process fake. The handler reaches it through
+ * `@clerk/backend`, which takes no `fetch`: the fake becomes the global `fetch`, which the SDK reads
+ * on every call because Vitest sets `NODE_ENV=test` (otherwise it keeps the one bound at import).
+ */
 function setup(overrides: Partial<BirthdayHandlerOptions> = {}) {
   const bapi: FakeBackendApi = createFakeBackendApi({
     secretKey: SECRET,
@@ -34,6 +43,7 @@ function setup(overrides: Partial<BirthdayHandlerOptions> = {}) {
       },
     ],
   })
+  vi.stubGlobal('fetch', bapi.fetch)
   const logs: LogEntry[] = []
   const clock = { t: NOW, now: () => clock.t }
   const handler = createBirthdayHandler({
@@ -41,7 +51,6 @@ function setup(overrides: Partial<BirthdayHandlerOptions> = {}) {
     jwtKey: key.publicKeyPem,
     apiUrl: 'http://bapi.test',
     allowedOrigins: [ORIGIN],
-    fetch: bapi.fetch,
     logger: (entry) => logs.push(entry),
     clock,
     upstreamTimeoutMs: 1_000,

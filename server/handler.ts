@@ -6,7 +6,9 @@
  * Every request goes through the same steps, in this order, and stops at the first failure:
  * origin (403) → path (404) → method (405) → session token (401) → per-user limit (429) →
  * Content-Type (415) → body size (413) → JSON and schema (400) → Backend API (502/503/504, 429).
- * Nothing reaches the Backend API before the limiter has counted the request.
+ * Nothing reaches the Backend API before the limiter has counted the request. Token verification
+ * is `@clerk/backend`'s `verifyToken` and every Backend API call goes through its `createClerkClient`
+ * (see `clerk.ts` and `backend-api.ts`).
  */
 import { parseBirthdayBody } from '../src/birthday.ts'
 import { createBackendApi, type BackendApi, type UserMetadata } from './backend-api.ts'
@@ -64,8 +66,6 @@ export interface BirthdayHandlerOptions {
   clock?: { now(): number }
   /** Default: one JSON line per request on stdout. */
   logger?: Logger
-  /** Answers the Backend API calls (default the global `fetch`): lets tests and benches stay in-process. */
-  fetch?: typeof fetch
   /** Deadline of one Backend API call including its single retry (default 5000 ms). */
   upstreamTimeoutMs?: number
   /** Largest accepted body (default 1024 bytes). */
@@ -127,10 +127,10 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
   const cors = createCors(options.allowedOrigins)
+  // The Backend API through `@clerk/backend`'s client (`createClerkClient`), one per handler.
   const backendApi: BackendApi = createBackendApi({
     secretKey: options.secretKey,
     apiUrl: options.apiUrl,
-    fetch: options.fetch,
     timeoutMs: options.upstreamTimeoutMs,
   })
   const authenticate = createAuthenticator({
@@ -154,6 +154,7 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
     return session
   }
 
+  /** The value as stored, read from the SDK's `User` that the Backend API answered. */
   function birthdayOf(user: UserMetadata): { birthday: string | null } {
     const stored = user.publicMetadata.birthday
     return { birthday: typeof stored === 'string' ? stored : null }

@@ -39,6 +39,31 @@ function fakeBackendApi() {
   })
 }
 
+/**
+ * Serves a fake Backend API over loopback HTTP: the handler reaches the Backend API only through
+ * `@clerk/backend`, which takes no `fetch`, and these tests need the real global `fetch` themselves.
+ */
+async function serveBackendApi(
+  bapi: ReturnType<typeof fakeBackendApi>,
+): Promise<{ apiUrl: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', async () => {
+      const body = chunks.length ? Buffer.concat(chunks) : undefined
+      const answer = await bapi.fetch(`http://bapi${req.url}`, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body,
+      })
+      res.writeHead(answer.status, Object.fromEntries(answer.headers))
+      res.end(Buffer.from(await answer.arrayBuffer()))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
+}
+
 /** Sends raw bytes, then waits for the server to answer and close (or for `timeoutMs`). */
 function raw(
   url: string,
@@ -89,15 +114,18 @@ beforeAll(async () => {
 
 describe('server/node.ts in-process', () => {
   let server: RunningServer
+  let bapiServer: Server
   const logs: LogEntry[] = []
   const bapi = fakeBackendApi()
 
   beforeAll(async () => {
+    const served = await serveBackendApi(bapi)
+    bapiServer = served.server
     const handler = createBirthdayHandler({
       secretKey: SECRET,
       jwtKey: key.publicKeyPem,
+      apiUrl: served.apiUrl,
       allowedOrigins: [ORIGIN],
-      fetch: bapi.fetch,
       rateLimit: { max: 1000, windowMs: 10_000 },
       logger: (entry) => logs.push(entry),
     })
@@ -106,6 +134,7 @@ describe('server/node.ts in-process', () => {
 
   afterAll(async () => {
     await server.close()
+    await new Promise((resolve) => bapiServer.close(resolve))
   })
 
   async function stillServes() {
@@ -224,22 +253,9 @@ describe('npm run server (a separate process)', () => {
 
   beforeAll(async () => {
     // The Backend API, served over loopback HTTP from this test process.
-    bapiServer = createServer((req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', (chunk: Buffer) => chunks.push(chunk))
-      req.on('end', async () => {
-        const body = chunks.length ? Buffer.concat(chunks) : undefined
-        const answer = await bapi.fetch(`http://bapi${req.url}`, {
-          method: req.method,
-          headers: req.headers as Record<string, string>,
-          body,
-        })
-        res.writeHead(answer.status, Object.fromEntries(answer.headers))
-        res.end(Buffer.from(await answer.arrayBuffer()))
-      })
-    })
-    await new Promise<void>((resolve) => bapiServer.listen(0, '127.0.0.1', resolve))
-    const apiUrl = `http://127.0.0.1:${(bapiServer.address() as AddressInfo).port}`
+    const served = await serveBackendApi(bapi)
+    bapiServer = served.server
+    const apiUrl = served.apiUrl
     child = spawn(process.execPath, ['--import', 'tsx', 'server/node.ts'], {
       env: {
         PATH: process.env.PATH,

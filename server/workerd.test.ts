@@ -2,14 +2,21 @@
  * The handler inside workerd, Cloudflare's runtime: `server/worker.ts` bundled with esbuild for the
  * `worker` export condition (no Node polyfills, no `nodejs_compat`), run by Miniflare 3 (the last
  * line that runs on Node 20; it ships workerd as an npm package), calling the real emulator over
- * loopback HTTP. Proof that the same code runs on the edge: the happy path and a few rejects, with
- * both networkless (`jwtKey`) and JWKS verification.
+ * loopback HTTP. Proof that the same code runs on the edge, `@clerk/backend`'s Backend API client
+ * included: the happy path, a few rejects and two Clerk failures, with both networkless (`jwtKey`)
+ * and JWKS verification.
  */
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
-import { backendCall, counters, signIn, type EmulatorSession } from './testing/emulator-client.ts'
+import {
+  backendCall,
+  control,
+  counters,
+  signIn,
+  type EmulatorSession,
+} from './testing/emulator-client.ts'
 import { generateSigningKey, sessionClaims, signSessionToken } from './testing/tokens.ts'
 
 const ORIGIN = 'http://app.test'
@@ -103,6 +110,31 @@ describe.each(['jwtKey', 'jwks'] as const)('in workerd (%s verification)', (mode
     const read = await call({ headers: { Authorization: `Bearer ${await ada.mint()}` } })
     expect(JSON.parse(read.body)).toEqual({ birthday: value })
     expect(runtimeOutput).not.toContain(token.split('.')[2] ?? 'never')
+  })
+
+  it("Clerk's failures through the SDK: a 429's Retry-After passes through, a 503 twice is a 503", async () => {
+    const metadata = '/api/v1/users/*/metadata'
+    const save = async () =>
+      call({
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${await ada.mint()}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ birthday: '1993-03-03' }),
+      })
+    await control(emu.config.proxyUrl, 'POST', 'faults', { path: metadata, status: 429 })
+    const limited = await save()
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('1')
+    await control(emu.config.proxyUrl, 'POST', 'faults', { path: metadata, status: 503, times: 2 })
+    const writes = (await counters(emu.config.proxyUrl)).routes['PATCH /api/v1/users/:id/metadata']
+    const unavailable = await save()
+    expect(unavailable.status).toBe(503)
+    expect(JSON.parse(unavailable.body)).toMatchObject({ error: { code: 'upstream_unavailable' } })
+    expect(Number(unavailable.headers.get('retry-after'))).toBeGreaterThan(0)
+    const after = (await counters(emu.config.proxyUrl)).routes['PATCH /api/v1/users/:id/metadata']
+    expect((after ?? 0) - (writes ?? 0)).toBe(2)
   })
 
   it('rejects: no token, a stranger’s key, a missing azp, bad bodies, an unlisted origin, the limit', async () => {

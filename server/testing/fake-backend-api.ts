@@ -1,15 +1,17 @@
 /**
  * Test support: an in-process stand-in for the three Backend API endpoints the handler calls
  * (`GET /v1/users/:id`, `PATCH /v1/users/:id/metadata` with Clerk's deep-merge semantics,
- * `GET /v1/jwks`), passed to the handler as its `fetch`. Faults can be queued. The real emulator
- * covers the same calls over HTTP in the integration tests; this one keeps unit tests and the
- * bench free of sockets.
+ * `GET /v1/jwks`), as a `fetch` function. The handler reaches the Backend API only through
+ * `@clerk/backend`, which takes no `fetch` option, so unit tests install this one as the global
+ * `fetch` (`vi.stubGlobal`: under Vitest, `NODE_ENV` is `test` and the SDK then reads the global
+ * `fetch` on every call instead of the one it bound at import), or serve it over loopback HTTP.
+ * Faults can be queued. The real emulator covers the same calls over HTTP in the integration tests.
  */
 
 export interface FakeFault {
   status?: number
   headers?: Record<string, string>
-  /** Never answer (until the caller's signal aborts). */
+  /** Never answer (the SDK sends no signal, so until the caller gives up, if ever). */
   hang?: boolean
   /** Reject like a dropped connection. */
   network?: boolean
