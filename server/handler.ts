@@ -10,7 +10,7 @@
  * is `@clerk/backend`'s `verifyToken` and every Backend API call goes through its `createClerkClient`
  * (see `clerk.ts` and `backend-api.ts`).
  */
-import { parseBirthdayBody } from '../src/birthday.ts'
+import { createBirthdayBodyParser } from '../src/birthday.ts'
 import { createBackendApi, type BackendApi, type UserMetadata } from './backend-api.ts'
 import { readJsonBody, DEFAULT_BODY_LIMIT_BYTES } from './body.ts'
 import { createAuthenticator, type Session } from './clerk.ts'
@@ -127,6 +127,8 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
   const cors = createCors(options.allowedOrigins)
+  // Built once; the latest allowed date still follows the clock (today at UTC+14).
+  const parseBody = createBirthdayBodyParser({ now: () => clock.now() })
   // The Backend API through `@clerk/backend`'s client (`createClerkClient`), one per handler.
   const backendApi: BackendApi = createBackendApi({
     secretKey: options.secretKey,
@@ -173,7 +175,7 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
       async handle(context) {
         const { userId } = await authorize(context)
         const body = await readJsonBody(context.request, bodyLimit)
-        const parsed = parseBirthdayBody(body, { now: () => clock.now() })
+        const parsed = parseBody(body)
         if (!parsed.ok) throw new HttpError('invalid_body', parsed.message, { reason: 'schema' })
         const user = await backendApi.users.updateUserMetadata(userId, {
           publicMetadata: { birthday: parsed.value.birthday },
