@@ -1,0 +1,140 @@
+/**
+ * The packed package works where a user installs it: `npm pack` the built package, install the
+ * tarball into a scratch project (dependencies from npm's cache or registry), and use every entry
+ * point from there, in Node and with TypeScript. Run by `npm run test:package` after `npm run build`.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const repo = resolve('.')
+let scratch = ''
+
+function run(command: string, args: string[], cwd = scratch): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'birthday-editor-pack-'))
+  run('npm', ['pack', '--silent', '--pack-destination', scratch], repo)
+  const tarball = (await readdir(scratch)).find((name) => name.endsWith('.tgz'))
+  if (!tarball) throw new Error('npm pack made no tarball')
+  await writeFile(
+    join(scratch, 'package.json'),
+    JSON.stringify({ name: 'scratch', private: true, type: 'module' }),
+  )
+  run('npm', [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--prefer-offline',
+    '--loglevel=error',
+    `./${tarball}`,
+  ])
+}, 180_000)
+
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true })
+})
+
+describe('the packed package', () => {
+  it('ships only the built files, the manifest and the typings', () => {
+    const listing = run('tar', ['-tzf', 'birthday-editor-0.1.0.tgz'])
+    expect(listing).toContain('package/dist/birthday-editor.js')
+    expect(listing).toContain('package/custom-elements.json')
+    expect(listing).toContain('package/types/react.d.ts')
+    expect(listing).not.toMatch(/\.test\.(js|ts)|package\/src\/|package\/demo\//)
+  })
+
+  it('imports every entry point in Node and runs the handler against the emulator', async () => {
+    await writeFile(
+      join(scratch, 'check.mjs'),
+      `
+import { BirthdayEditorElement, checkBirthday } from 'birthday-editor'
+import { createBirthdayHandler } from 'birthday-editor/server'
+import { createEmulator } from 'birthday-editor/emulator'
+import { startEmulator } from 'birthday-editor/emulator/node'
+import { createRequire } from 'node:module'
+const require = createRequire(import.meta.url)
+const manifest = require('birthday-editor/custom-elements.json')
+const emulator = await startEmulator()
+const handler = createBirthdayHandler({
+  secretKey: emulator.config.secretKey,
+  jwtKey: emulator.config.jwtKey,
+  apiUrl: emulator.config.apiUrl,
+  allowedOrigins: ['http://localhost:3000'],
+  logger: () => {},
+})
+const post = (headers) =>
+  handler(new Request('http://localhost:3000/api/update-user-metadata', { method: 'POST', headers, body: '{}' }))
+const noToken = await post({ origin: 'http://localhost:3000', 'content-type': 'application/json' })
+const foreign = await post({ origin: 'http://evil.test', 'content-type': 'application/json' })
+const inProcess = await createEmulator()
+const jwks = await inProcess.fetch(new Request('http://x/api/v1/jwks', {
+  headers: { authorization: 'Bearer ' + inProcess.config('http://x').secretKey },
+}))
+await emulator.close()
+console.log(JSON.stringify({
+  element: typeof BirthdayEditorElement,
+  leapDay: checkBirthday('2023-02-29'),
+  noToken: noToken.status,
+  foreign: foreign.status,
+  jwks: (await jwks.json()).keys.length,
+  tag: manifest.modules[0].declarations[0].tagName,
+}))
+`,
+    )
+    const result = JSON.parse(run(process.execPath, ['check.mjs'])) as Record<string, unknown>
+    expect(result).toEqual({
+      element: 'function',
+      leapDay: 'format',
+      noToken: 401,
+      foreign: 403,
+      jwks: 1,
+      tag: 'birthday-editor',
+    })
+  }, 60_000)
+
+  it('type-checks a TypeScript consumer against the shipped .d.ts files', async () => {
+    await writeFile(
+      join(scratch, 'consumer.ts'),
+      `
+import { BirthdayEditorElement, type BirthdayEditorStatus } from 'birthday-editor'
+import 'birthday-editor/define'
+import { createBirthdayHandler, type BirthdayHandler } from 'birthday-editor/server'
+import type { EmulatorConfig } from 'birthday-editor/emulator'
+const status: BirthdayEditorStatus = 'saving'
+const handler: BirthdayHandler = createBirthdayHandler({ secretKey: 'sk_test_x', allowedOrigins: [] })
+declare const config: EmulatorConfig
+export const used = [status, handler, config.proxyUrl, BirthdayEditorElement.observedAttributes]
+document.querySelector('birthday-editor')?.addEventListener('birthday-editor-saved', (e) => e.birthday)
+`,
+    )
+    await writeFile(
+      join(scratch, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          lib: ['ES2023', 'DOM'],
+          types: [],
+          skipLibCheck: false,
+        },
+        files: ['consumer.ts'],
+      }),
+    )
+    const tsc = join(repo, 'node_modules/typescript/bin/tsc')
+    let diagnostics = ''
+    try {
+      run(process.execPath, [tsc, '-p', 'tsconfig.json'])
+    } catch (error) {
+      diagnostics = String((error as { stdout?: string }).stdout ?? error)
+    }
+    expect(diagnostics).toBe('')
+  }, 60_000)
+})
