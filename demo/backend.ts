@@ -10,8 +10,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
-import { createBirthdayHandler, DEFAULT_PATH } from '../server/index.ts'
-import { createEmulator, type Emulator } from '../emulator/app.ts'
+import {
+  createBirthdayHandler,
+  DEFAULT_PATH,
+  type BirthdayHandlerOptions,
+} from '../server/index.ts'
+import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator/app.ts'
 import { toNodeListener } from '../emulator/node-adapter.ts'
 import { openEmulatorFiles } from '../emulator/files.ts'
 
@@ -44,6 +48,10 @@ export interface DemoBackendOptions {
   dataDir?: string
   /** Extra origins allowed to call the handler. */
   extraOrigins?: string[]
+  /** Overrides for the handler, e.g. a looser rate limit for benchmarks. */
+  handlerOptions?: Partial<BirthdayHandlerOptions>
+  /** Overrides for the emulator, e.g. a looser metadata write limit for benchmarks. */
+  emulatorOptions?: EmulatorOptions
 }
 
 export interface DemoBackend {
@@ -82,6 +90,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   } else {
     const files = options.dataDir ? await openEmulatorFiles(options.dataDir) : undefined
     emulator = await createEmulator({
+      ...options.emulatorOptions,
       basePath: EMULATOR_PATH,
       publicOrigin: origin,
       ...(files ? { privateKeyPem: files.privateKeyPem, onStateChange: files.save } : {}),
@@ -102,6 +111,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     ...clerk,
     allowedOrigins: [origin, ...(options.extraOrigins ?? [])],
     logger: () => {},
+    ...options.handlerOptions,
   })
   const handlerListener = getRequestListener(handler)
   handlerServer.on('request', handlerListener)

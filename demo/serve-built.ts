@@ -10,7 +10,13 @@ import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve } from 'node:path'
-import { clerkOrigin, clerkScriptTag, createDemoBackend, type DemoBackend } from './backend.ts'
+import {
+  clerkOrigin,
+  clerkScriptTag,
+  createDemoBackend,
+  type DemoBackend,
+  type DemoBackendOptions,
+} from './backend.ts'
 import { contentSecurityPolicy } from './csp.ts'
 
 const TYPES: Record<string, string> = {
@@ -32,6 +38,8 @@ export interface BuiltDemoOptions {
   env?: Record<string, string | undefined>
   dataDir?: string
   root?: string
+  handlerOptions?: DemoBackendOptions['handlerOptions']
+  emulatorOptions?: DemoBackendOptions['emulatorOptions']
 }
 
 export async function startBuiltDemo(options: BuiltDemoOptions = {}): Promise<BuiltDemo> {
@@ -44,6 +52,8 @@ export async function startBuiltDemo(options: BuiltDemoOptions = {}): Promise<Bu
     handlerPort: 0,
     env: options.env ?? {},
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.handlerOptions ? { handlerOptions: options.handlerOptions } : {}),
+    ...(options.emulatorOptions ? { emulatorOptions: options.emulatorOptions } : {}),
   })
   const policy = contentSecurityPolicy(backend.handlerOrigin, clerkOrigin(backend.config))
   const scriptTag = clerkScriptTag(backend.config)

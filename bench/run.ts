@@ -1,0 +1,42 @@
+/**
+ * `npm run bench`: every benchmark, printed as tables with the machine they ran on. Figures, never
+ * assertions. Needs the built demo (`npm run bench` builds first). Bounded in count and time; all
+ * traffic stays on loopback.
+ */
+import { execFileSync } from 'node:child_process'
+import { cpus, totalmem } from 'node:os'
+import { chromium } from '@playwright/test'
+import { measureElement } from '../scripts/bundle.ts'
+import { chromiumLaunchOptions } from '../test/chromium.ts'
+import { benchElement } from './element.ts'
+import { benchEmulator } from './emulator.ts'
+import { printTable } from './table.ts'
+
+const browser = await chromium.launch(chromiumLaunchOptions())
+const chromiumVersion = browser.version()
+await browser.close()
+const cpu = cpus()
+printTable('Machine', [
+  ['CPU', `${cpu.length} × ${cpu[0]?.model ?? 'unknown'}`],
+  ['memory', `${Math.round(totalmem() / 2 ** 30)} GiB`],
+  ['Node.js', process.version],
+  ['Chromium', chromiumVersion],
+])
+
+const sizes = await measureElement()
+printTable('Element size (dist/birthday-editor.js, minified + gzip -9)', [
+  ['shipped, validation (zod/mini) included; budget 8192 B', `${sizes.shipped} B`],
+  ['own code (zod left out); target 3072 B', `${sizes.own} B`],
+  ['shipped, minified, before gzip', `${sizes.shippedRaw} B`],
+  ['ClerkJS markers in the bundle', sizes.clerkMarkers],
+])
+
+printTable('<birthday-editor> in Chromium (built demo, loopback)', await benchElement())
+printTable('Emulator, through ClerkJS in Chromium', await benchEmulator())
+
+// The handler bench replaces the global fetch before @clerk/backend loads: its own process.
+console.log('\nHandler (Backend API answered in-process, 1 s per phase)')
+const handler = execFileSync(process.execPath, ['--import', 'tsx', 'bench/handler.ts'], {
+  encoding: 'utf8',
+})
+console.log(handler.replace(/^/gm, '  ').trimEnd())
