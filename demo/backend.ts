@@ -68,7 +68,9 @@ export const DEMO_USER = { email: 'ada@example.test', password: 'lovelace-1815' 
 
 export async function createDemoBackend(options: DemoBackendOptions): Promise<DemoBackend> {
   const { env, origin } = options
-  const realKeys = Boolean(env.CLERK_PUBLISHABLE_KEY && env.CLERK_SECRET_KEY)
+  // Vite projects often keep the publishable key as VITE_CLERK_PUBLISHABLE_KEY: accept either.
+  const publishableKey = env.CLERK_PUBLISHABLE_KEY || env.VITE_CLERK_PUBLISHABLE_KEY
+  const realKeys = Boolean(publishableKey && env.CLERK_SECRET_KEY)
 
   // The handler origin is opened first: its URL is one of the handler's allowed origins.
   const handlerServer = createServer()
@@ -82,7 +84,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   let emulatorListener: ReturnType<typeof toNodeListener> | undefined
   if (realKeys) {
     clerk = {
-      publishableKey: env.CLERK_PUBLISHABLE_KEY ?? '',
+      publishableKey: publishableKey ?? '',
       secretKey: env.CLERK_SECRET_KEY ?? '',
       ...(env.CLERK_JWT_KEY ? { jwtKey: env.CLERK_JWT_KEY } : {}),
       ...(env.CLERK_API_URL ? { apiUrl: env.CLERK_API_URL } : {}),
