@@ -11,7 +11,14 @@ const restrict = (patterns) => ({
 
 export default tseslint.config(
   {
-    ignores: ['node_modules', 'dist', 'playwright-report', 'test-results'],
+    ignores: [
+      'node_modules',
+      'dist',
+      'playwright-report',
+      'test-results',
+      '.scratch',
+      '.emulator-data',
+    ],
   },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
