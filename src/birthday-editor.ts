@@ -570,13 +570,11 @@ export class BirthdayEditorElement extends Base {
         : shown
           ? this.#text('current', { date: this.#format(shown) })
           : this.#text('none')
-    Object.assign(input, {
-      min: this.min,
-      max: this.max,
-      required: this.required,
-      readOnly: this.readOnly,
-      disabled: off,
-    })
+    // Only when changed (both are ISO dates): assigning `min` or `max`, even the same value, resets
+    // a date field that is being typed into (Chromium), so keyboard entry came out garbled.
+    if (input.min + input.max != this.min + this.max)
+      Object.assign(input, { min: this.min, max: this.max })
+    Object.assign(input, { required: this.required, readOnly: this.readOnly, disabled: off })
     input.setAttribute('aria-invalid', String(!!problem))
     this.#saveButton.disabled = locked || unchanged || !!problem
     this.#removeButton.disabled = locked || this.required || saved === null

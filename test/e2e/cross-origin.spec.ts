@@ -1,0 +1,101 @@
+/**
+ * The cross-origin page: the same editor saves through the handler on the second origin (another
+ * port), with a CORS preflight, and the next token carries the value.
+ */
+import {
+  countRoute,
+  editorOf,
+  expect,
+  heldClaims,
+  recordEditorEvents,
+  recordMessages,
+  ROUTES,
+  test,
+  tokenClaims,
+  watchHandler,
+} from './fixtures.ts'
+
+test('the cross-origin page saves through the handler origin with a preflight', async ({
+  page,
+  demo,
+  origin,
+  signIn,
+  requestLog,
+  clearRequestLog,
+}) => {
+  const { handlerOrigin } = demo.backend
+  await signIn(page)
+  await page.goto(`${origin}/demo/cross-origin.html`)
+  const editor = editorOf(page)
+  await expect(page.locator('#endpoint')).toHaveText(`${handlerOrigin}/api/update-user-metadata`)
+  await expect(editor.current).toHaveText('Saved: December 10, 1990')
+  const events = await recordEditorEvents(page)
+  const messages = await recordMessages(page)
+  const handler = await watchHandler(page)
+
+  await editor.input.fill('1991-01-02')
+  await editor.save.click()
+  await expect(editor.message).toHaveText('Saved.')
+  expect(await messages()).toEqual([
+    'Pick a new date to save.',
+    '',
+    'Saving…',
+    'Syncing…',
+    'Saved.',
+  ])
+  expect(await events()).toContainEqual({
+    type: 'birthday-editor-saved',
+    birthday: '1991-01-02',
+    verified: true,
+  })
+  expect(new Set(handler.posts.map((post) => new URL(post.url()).origin))).toEqual(
+    new Set([handlerOrigin]),
+  )
+  expect(handler.preflights()).toBe(1)
+  const response = await handler.posts.at(-1)?.response()
+  expect(response?.status()).toBe(200)
+  expect(response?.headers()['access-control-allow-origin']).toBe(origin)
+  expect((await tokenClaims(page)).birthday).toBe('1991-01-02')
+
+  // The next save: exactly one POST and one token mint, and at most one more preflight (the
+  // browser may cache the first).
+  await clearRequestLog()
+  const before = { posts: handler.posts.length, preflights: handler.preflights() }
+  await editor.input.fill('1992-03-04')
+  await editor.save.click()
+  await expect(editor.message).toHaveText('Saved.')
+  expect(handler.posts.length - before.posts).toBe(1)
+  expect(handler.preflights() - before.preflights).toBeLessThanOrEqual(1)
+  expect(await handler.statuses()).toContain(200)
+  const log = await requestLog()
+  expect(countRoute(log, ROUTES.metadata)).toBe(1)
+  expect(countRoute(log, ROUTES.mint)).toBe(1)
+  expect((await tokenClaims(page)).birthday).toBe('1992-03-04')
+})
+
+test('the first save after the page loads costs one POST and one token mint', async ({
+  page,
+  origin,
+  signIn,
+  requestLog,
+  clearRequestLog,
+}) => {
+  // Known issue (see the e2e report): the token ClerkJS holds after a page load comes from its
+  // same-origin `GET /v1/client`, which carries no `Origin`, so it has no `azp` (Clerk mints it
+  // the same way); the handler refuses a token without `azp` (401), and the editor retries with a
+  // fresh token. The user sees nothing, but the save costs two POSTs and two mints.
+  test.fail(true, 'first save after a page load: 401 for a token without azp, then a retry')
+  await signIn(page)
+  await page.goto(`${origin}/demo/cross-origin.html`)
+  const editor = editorOf(page)
+  await expect(editor.current).toHaveText('Saved: December 10, 1990')
+  expect((await heldClaims(page))?.azp).toBeUndefined()
+  await clearRequestLog()
+  const handler = await watchHandler(page)
+  await editor.input.fill('1991-01-02')
+  await editor.save.click()
+  await expect(editor.message).toHaveText('Saved.')
+  expect(handler.preflights()).toBeLessThanOrEqual(1)
+  expect(countRoute(await requestLog(), ROUTES.mint)).toBe(1)
+  expect(await handler.statuses()).toEqual([200])
+})

@@ -1,0 +1,424 @@
+/**
+ * The fixtures of the demo journeys (`test.extend`): one built demo per worker (`dist/demo`, served by
+ * `demo/serve-built.ts` under the strict policy, with the emulator and the handler), and per test a
+ * reset emulator, a fresh signed-up user, helpers for faults and the request log, and a guard that
+ * fails the test on any CSP or Trusted Types violation in its browser context.
+ *
+ * Each test gets its own user because the handler's per-user limiter (5 requests per 10 s) lives as
+ * long as the worker's demo: with one shared user, a fast suite would hit it.
+ */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import {
+  test as base,
+  expect,
+  type BrowserContext,
+  type Page,
+  type Request,
+} from '@playwright/test'
+import { startBuiltDemo, type BuiltDemo } from '../../demo/serve-built.ts'
+
+export { expect }
+
+export const HANDLER_PATH = '/api/update-user-metadata'
+export const INITIAL_BIRTHDAY = '1990-12-10'
+const BUILT_DEMO = fileURLToPath(new URL('../../dist/demo', import.meta.url))
+
+/** `POST /__clerk/__emulator/faults` (paths are globs relative to `/__clerk`, `*` = one segment). */
+export interface FaultSpec {
+  method?: string
+  path: string
+  times?: number
+  status?: number
+  delayMs?: number
+  hang?: boolean
+  drop?: boolean
+}
+
+/** One entry of the emulator's request log. */
+export interface LoggedRequest {
+  at: number
+  method: string
+  path: string
+  query: string
+  status: number
+  api: 'fapi' | 'bapi' | 'control' | 'script'
+  route: string | null
+  origin: string | null
+}
+
+export interface EmulatorSettings {
+  sessionTokenTemplate?: Record<string, unknown>
+  tokenLifetimeSeconds?: number
+  clockOffsetMs?: number
+}
+
+export interface TestUser {
+  id: string
+  email: string
+  password: string
+}
+
+export interface PolicyViolation {
+  kind: 'event' | 'console' | 'pageerror'
+  url: string
+  text: string
+}
+
+/** The violations seen in one browser context so far (a live list; `splice` it to consume). */
+export type PolicyViolations = PolicyViolation[]
+
+interface WorkerFixtures {
+  demo: BuiltDemo
+}
+
+interface TestFixtures {
+  /** The built demo's page origin, e.g. `http://localhost:41234`. */
+  origin: string
+  /** Back to the seed state, then a fresh user for this test; runs before every test. */
+  resetEmulator: () => Promise<TestUser>
+  /** The user of this test (birthday `INITIAL_BIRTHDAY`). */
+  user: TestUser
+  /** Signs in through the demo's form (opening the built demo first when the page is blank). */
+  signIn: (page: Page, as?: TestUser) => Promise<void>
+  /** Makes the emulator answer the next matching request(s) with a fault. */
+  failNext: (spec: FaultSpec) => Promise<void>
+  clearFaults: () => Promise<void>
+  /** The emulator's log without its control requests; `clearRequestLog` empties it. */
+  requestLog: () => Promise<LoggedRequest[]>
+  clearRequestLog: () => Promise<void>
+  emulatorSettings: (patch: EmulatorSettings) => Promise<void>
+  /** Starts collecting violations in the page's context; asserted empty when the test ends. */
+  collectPolicyViolations: (page: Page) => Promise<PolicyViolations>
+  /** The default context's violations (auto: every test is checked). */
+  policyViolations: PolicyViolations
+}
+
+let users = 0
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  demo: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
+    async ({}, use) => {
+      if (!existsSync(`${BUILT_DEMO}/index.html`)) {
+        throw new Error(
+          `The built demo is missing (${BUILT_DEMO}/index.html). Run \`npm run build\` first; ` +
+            '`npm test` builds it before the end-to-end run.',
+        )
+      }
+      const demo = await startBuiltDemo({ port: 0, root: BUILT_DEMO })
+      await use(demo)
+      await demo.close()
+    },
+    { scope: 'worker' },
+  ],
+
+  origin: async ({ demo }, use) => use(demo.origin),
+
+  resetEmulator: async ({ demo }, use) => {
+    const emulator = emulatorClient(demo.origin)
+    await use(async () => {
+      await emulator.control('POST', 'reset')
+      const user = await createUser(demo.origin, uniqueEmail())
+      await emulator.control('DELETE', 'requests')
+      return user
+    })
+  },
+
+  user: [async ({ resetEmulator }, use) => use(await resetEmulator()), { auto: true }],
+
+  signIn: async ({ demo, user }, use) => {
+    await use(async (page, as = user) => {
+      if (page.url() === 'about:blank') await page.goto(`${demo.origin}/`)
+      await signInThroughForm(page, as)
+    })
+  },
+
+  failNext: async ({ demo }, use) => {
+    const emulator = emulatorClient(demo.origin)
+    await use(async (spec) => void (await emulator.control('POST', 'faults', spec)))
+  },
+
+  clearFaults: async ({ demo }, use) => {
+    const emulator = emulatorClient(demo.origin)
+    await use(async () => void (await emulator.control('DELETE', 'faults')))
+  },
+
+  requestLog: async ({ demo }, use) => {
+    const emulator = emulatorClient(demo.origin)
+    await use(async () => {
+      const { requests } = (await emulator.control('GET', 'requests')) as {
+        requests: LoggedRequest[]
+      }
+      return requests.filter((request) => request.api !== 'control')
+    })
+  },
+
+  clearRequestLog: async ({ demo }, use) => {
+    const emulator = emulatorClient(demo.origin)
+    await use(async () => void (await emulator.control('DELETE', 'requests')))
+  },
+
+  emulatorSettings: async ({ demo }, use) => {
+    const emulator = emulatorClient(demo.origin)
+    await use(async (patch) => void (await emulator.control('PATCH', 'settings', patch)))
+  },
+
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
+  collectPolicyViolations: async ({}, use) => {
+    const watched: PolicyViolations[] = []
+    await use(async (page) => {
+      const violations = await watchPolicy(page.context())
+      if (!watched.includes(violations)) watched.push(violations)
+      return violations
+    })
+    for (const violations of watched) {
+      expect(violations, 'CSP or Trusted Types violations').toEqual([])
+    }
+  },
+
+  policyViolations: [
+    async ({ context }, use) => {
+      const violations = await watchPolicy(context)
+      await use(violations)
+      expect(violations, 'CSP or Trusted Types violations').toEqual([])
+    },
+    { auto: true },
+  ],
+})
+
+/** The emulator's control surface under the page origin. */
+export function emulatorClient(origin: string) {
+  return {
+    async control(method: string, path: string, body?: unknown): Promise<unknown> {
+      const response = await fetch(`${origin}/__clerk/__emulator/${path}`, {
+        method,
+        ...(body === undefined
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      })
+      if (!response.ok) {
+        throw new Error(`emulator ${method} ${path}: ${response.status} ${await response.text()}`)
+      }
+      return response.json()
+    },
+  }
+}
+
+/**
+ * A user made through the emulator's Backend API (like the seeded demo user, with a birthday), on
+ * the page origin that mounts the emulator at `/__clerk`.
+ */
+export async function createUser(origin: string, email: string): Promise<TestUser> {
+  const { apiUrl, secretKey } = (await emulatorClient(origin).control('GET', 'config')) as {
+    apiUrl: string
+    secretKey: string
+  }
+  const password = 'lovelace-1815'
+  const response = await fetch(`${apiUrl}/v1/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email_address: [email],
+      password,
+      first_name: 'Ada',
+      public_metadata: { birthday: INITIAL_BIRTHDAY },
+    }),
+  })
+  if (!response.ok)
+    throw new Error(`creating ${email}: ${response.status} ${await response.text()}`)
+  const { id } = (await response.json()) as { id: string }
+  return { id, email, password }
+}
+
+/** A new address each time (per process), so users never collide. */
+export function uniqueEmail(): string {
+  return `ada.${process.pid}.${++users}@example.test`
+}
+
+/** Signs in through the demo page's own form, on whatever demo page `page` shows. */
+export async function signInThroughForm(page: Page, as: TestUser): Promise<void> {
+  const form = page.locator('#sign-in')
+  await form.getByLabel('Email').fill(as.email)
+  await form.getByLabel('Password').fill(as.password)
+  await form.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page.locator('#who')).toHaveText(as.email)
+  await expect(editorOf(page).host).toHaveJSProperty('status', 'idle')
+}
+
+const POLICY_TEXT = /content[ -]security[ -]policy|trusted ?types?|trusted(html|script)/i
+const REPORT_BINDING = '__e2eReportPolicyViolation'
+const watchedContexts = new WeakMap<BrowserContext, PolicyViolations>()
+
+/**
+ * Collects, for every page of `context`: `securitypolicyviolation` events (CSP and Trusted Types,
+ * through an init script that reports over a binding, so nothing is lost on navigation), and console
+ * errors and uncaught errors that name the policy (workers' violations show up there). Idempotent.
+ */
+export async function watchPolicy(context: BrowserContext): Promise<PolicyViolations> {
+  const known = watchedContexts.get(context)
+  if (known) return known
+  const violations: PolicyViolations = []
+  watchedContexts.set(context, violations)
+  await context.exposeBinding(REPORT_BINDING, ({ page }, text: string) => {
+    violations.push({ kind: 'event', url: page?.url() ?? '', text })
+  })
+  await context.addInitScript((binding) => {
+    addEventListener(
+      'securitypolicyviolation',
+      (event) => {
+        const report = Reflect.get(globalThis, binding) as ((text: string) => void) | undefined
+        report?.(
+          `${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'}` +
+            ` at ${event.sourceFile}:${event.lineNumber} ${event.sample}`.trimEnd(),
+        )
+      },
+      true,
+    )
+  }, REPORT_BINDING)
+  context.on('console', (message) => {
+    if (message.type() === 'error' && POLICY_TEXT.test(message.text())) {
+      violations.push({ kind: 'console', url: message.page()?.url() ?? '', text: message.text() })
+    }
+  })
+  context.on('weberror', (error) => {
+    const text = String(error.error())
+    if (POLICY_TEXT.test(text)) {
+      violations.push({ kind: 'pageerror', url: error.page()?.url() ?? '', text })
+    }
+  })
+  return violations
+}
+
+/** The editor's parts, found the way a user finds them (roles and labels pierce its shadow root). */
+export function editorOf(page: Page) {
+  const host = page.locator('birthday-editor')
+  return {
+    host,
+    form: host.locator('[part="form"]'),
+    input: host.getByLabel('Birthday'),
+    save: host.getByRole('button', { name: 'Save' }),
+    remove: host.getByRole('button', { name: 'Remove' }),
+    message: host.getByRole('status'),
+    current: host.locator('[part="current-value"]'),
+  }
+}
+
+export type Editor = ReturnType<typeof editorOf>
+
+/** Chooses the demo's refresh strategy and waits until the editor has it. */
+export async function chooseStrategy(page: Page, strategy: 'token' | 'user'): Promise<void> {
+  await page.getByRole('radio', { name: new RegExp(`^${strategy} `) }).check()
+  await expect(editorOf(page).host).toHaveJSProperty('refresh', strategy)
+}
+
+/** The claims of `window.Clerk.session.getToken()` (fresh with `skipCache`), decoded. */
+export async function tokenClaims(
+  page: Page,
+  options: { skipCache?: boolean } = {},
+): Promise<Record<string, unknown>> {
+  return page.evaluate(async (options) => {
+    const clerk = Reflect.get(window, 'Clerk') as {
+      session: { getToken(o: { skipCache?: boolean }): Promise<string | null> } | null
+    }
+    const jwt = (await clerk.session?.getToken(options)) ?? ''
+    const payload = jwt.split('.')[1] ?? ''
+    return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
+      string,
+      unknown
+    >
+  }, options)
+}
+
+/** The claims of the token ClerkJS holds now, without a request. */
+export async function heldClaims(page: Page): Promise<Record<string, unknown> | null> {
+  return page.evaluate(() => {
+    const clerk = Reflect.get(window, 'Clerk') as {
+      session?: { lastActiveToken?: { getRawString(): string } | null } | null
+    }
+    const payload = clerk.session?.lastActiveToken?.getRawString().split('.')[1]
+    return payload
+      ? (JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>)
+      : null
+  })
+}
+
+export interface EditorEvent {
+  type: string
+  birthday?: string | null
+  verified?: boolean
+  code?: string
+  message?: string
+}
+
+/** Records the editor's events from now on (in this document); returns a reader. */
+export async function recordEditorEvents(page: Page): Promise<() => Promise<EditorEvent[]>> {
+  await page.evaluate(() => {
+    const seen: Record<string, unknown>[] = []
+    Reflect.set(window, '__editorEvents', seen)
+    for (const type of ['change', 'birthday-editor-saved', 'birthday-editor-error']) {
+      document.querySelector('birthday-editor')?.addEventListener(type, (event) => {
+        const { birthday, verified, code, message } = event as Event & Record<string, unknown>
+        seen.push({ type, birthday, verified, code, message })
+      })
+    }
+  })
+  return () =>
+    page.evaluate(() => (Reflect.get(window, '__editorEvents') as EditorEvent[] | undefined) ?? [])
+}
+
+/** Every text the editor's message shows from now on (in this document), in order. */
+export async function recordMessages(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const message = document.querySelector('birthday-editor')?.shadowRoot?.querySelector('#message')
+    const seen: string[] = [message?.textContent ?? '']
+    Reflect.set(window, '__editorMessages', seen)
+    if (!message) return
+    new MutationObserver(() => {
+      const text = message.textContent ?? ''
+      if (seen.at(-1) !== text) seen.push(text)
+    }).observe(message, { childList: true, characterData: true, subtree: true })
+  })
+  return () => page.evaluate(() => Reflect.get(window, '__editorMessages') as string[])
+}
+
+export interface HandlerTraffic {
+  /** POSTs to the handler (either origin), as Playwright saw them. */
+  posts: Request[]
+  /** CORS preflights to the handler, from DevTools' network events (Playwright does not list them). */
+  preflights: () => number
+  /** The statuses of the POSTs, in order, once answered. */
+  statuses: () => Promise<number[]>
+}
+
+/** Watches the page's requests to the handler from now on. */
+export async function watchHandler(page: Page): Promise<HandlerTraffic> {
+  const posts: Request[] = []
+  let preflights = 0
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === HANDLER_PATH) {
+      posts.push(request)
+    }
+  })
+  const devtools = await page.context().newCDPSession(page)
+  await devtools.send('Network.enable')
+  devtools.on('Network.requestWillBeSent', ({ request }) => {
+    if (request.method === 'OPTIONS' && new URL(request.url).pathname === HANDLER_PATH) preflights++
+  })
+  return {
+    posts,
+    preflights: () => preflights,
+    statuses: () => Promise.all(posts.map(async (post) => (await post.response())?.status() ?? 0)),
+  }
+}
+
+/** How many logged requests have this route (e.g. `POST /v1/client/sessions/:id/tokens`). */
+export function countRoute(log: LoggedRequest[], route: string): number {
+  return log.filter((request) => request.route === route).length
+}
+
+export const ROUTES = {
+  mint: 'POST /v1/client/sessions/:id/tokens',
+  me: 'GET /v1/me',
+  metadata: 'PATCH /api/v1/users/:id/metadata',
+} as const
