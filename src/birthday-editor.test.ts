@@ -318,6 +318,22 @@ describe('getting Clerk and following it', () => {
     expect(el.value).toBe('1970-01-01')
   })
 
+  it('leaves loading when a load ends signed out with only the status event', async () => {
+    const clerk = new FakeClerk()
+    const el = document.createElement('birthday-editor')
+    el.clerk = clerk
+    document.body.append(el)
+    await settle()
+    expect(el.status).toBe('loading')
+    clerk.finishLoadSignedOut()
+    await settle()
+    expect(el.status).toBe('signed-out')
+    expect(parts(el).form.hidden).toBe(true)
+    el.remove()
+    expect(clerk.off).toHaveBeenCalledWith('status', clerk.on.mock.calls[0]?.[1])
+    expect(clerk.statusHandlers.size).toBe(0)
+  })
+
   it('shows the signed-out slot and no form when nobody is signed in', async () => {
     const { el, clerk, form, slot, message } = await mount({}, { signIn: false })
     clerk.loaded = true

@@ -376,7 +376,12 @@ export class BirthdayEditorElement extends Base {
   #use(clerk: ClerkPort) {
     this.#unsubscribe?.()
     this.#clerk = clerk
-    this.#unsubscribe = clerk.addListener(this.#sync)
+    const off = clerk.addListener(this.#sync)
+    clerk.on?.('status', this.#sync)
+    this.#unsubscribe = () => {
+      off()
+      clerk.off?.('status', this.#sync)
+    }
     this.#sync()
   }
 

@@ -20,18 +20,12 @@ export interface BirthdayBounds {
   now?: () => number
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-
 /** True for a real calendar date written as `YYYY-MM-DD` (so `1990-02-30` and `2023-02-29` fail). */
 export function isIsoDate(value: unknown): value is string {
-  const match = typeof value === 'string' ? ISO_DATE.exec(value) : null
-  if (!match) return false
-  const year = Number(match[1])
-  const month = Number(match[2])
-  const day = Number(match[3])
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-  const length = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
-  return month >= 1 && month <= 12 && day >= 1 && day <= length
+  if (typeof value != 'string' || !/^\d{4}-\d\d-\d\d$/.test(value)) return false
+  // Read as UTC midnight, never in local time: a day that does not exist is NaN or rolls over.
+  const date = new Date(value + 'T00:00:00Z')
+  return !isNaN(+date) && date.toISOString().startsWith(value)
 }
 
 /** The date at a fixed UTC offset (minutes east of UTC), as ISO. */

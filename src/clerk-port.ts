@@ -30,6 +30,9 @@ export interface ClerkPort {
   readonly user?: ClerkUser | null
   /** Called on load, sign-in, sign-out, user switch and token refresh; returns an unsubscribe. */
   addListener(listener: () => void): () => void
+  /** ClerkJS's status event: a signed-out load ends with it alone (listeners are not called). */
+  on?(event: 'status', handler: () => void): void
+  off?(event: 'status', handler: () => void): void
   load?(): Promise<void>
 }
 

@@ -46,6 +46,17 @@ export class FakeClerk implements ClerkPort {
   claimName = 'birthday'
   iat = 1_700_000_000
   readonly listeners = new Set<() => void>()
+  readonly statusHandlers = new Set<() => void>()
+
+  on = vi.fn((_event: 'status', handler: () => void) => void this.statusHandlers.add(handler))
+  off = vi.fn((_event: 'status', handler: () => void) => void this.statusHandlers.delete(handler))
+
+  /** As ClerkJS ends a load with nobody signed in: only the `status` event fires. */
+  finishLoadSignedOut(): void {
+    this.loaded = true
+    this.session = null
+    for (const handler of [...this.statusHandlers]) handler()
+  }
 
   addListener = vi.fn((listener: () => void) => {
     this.listeners.add(listener)
@@ -64,7 +75,13 @@ export class FakeClerk implements ClerkPort {
 
   mint(extra: Record<string, unknown> = {}): string {
     this.iat++
-    const claims: Record<string, unknown> = { sub: this.userId, iat: this.iat, exp: this.iat + 60 }
+    // As a token minted by a POST (which carries Origin) is: with `azp`.
+    const claims: Record<string, unknown> = {
+      sub: this.userId,
+      azp: 'http://localhost:3000',
+      iat: this.iat,
+      exp: this.iat + 60,
+    }
     if (this.templateHasClaim) claims[this.claimName] = this.birthday
     return fakeJwt({ ...claims, ...extra })
   }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { errorCodeFor, retryAfterSeconds, sendBirthday } from './save.ts'
+import { fakeJwt } from './fake-clerk.test-helper.ts'
 
 const json = (status: number, body: unknown = {}, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers })
@@ -49,7 +50,9 @@ describe('Retry-After', () => {
 })
 
 describe('sendBirthday', () => {
-  const token = vi.fn(async (fresh: boolean) => (fresh ? 'fresh-token' : 'cached-token'))
+  const cached = fakeJwt({ sub: 'user_1', azp: 'http://localhost:3000', n: 1 })
+  const fresh = fakeJwt({ sub: 'user_1', azp: 'http://localhost:3000', n: 2 })
+  const token = vi.fn(async (isFresh: boolean) => (isFresh ? fresh : cached))
   beforeEach(() => token.mockClear())
   const send = (birthday: string | null = '1990-12-10', timeout = 10_000) =>
     sendBirthday('/api/birthday', birthday, token, timeout, new AbortController().signal)
@@ -62,7 +65,7 @@ describe('sendBirthday', () => {
       method: 'POST',
       redirect: 'error',
       signal: expect.any(AbortSignal),
-      headers: { 'content-type': 'application/json', authorization: 'Bearer cached-token' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${cached}` },
       body: '{"birthday":"1990-12-10"}',
     })
   })
@@ -73,6 +76,32 @@ describe('sendBirthday', () => {
     expect(await send(null)).toEqual({ code: 'unauthenticated' })
     expect(token.mock.calls).toEqual([[false], [true]])
     expect(fetch).toHaveBeenCalledTimes(2)
+  })
+
+  it('mints a token with `azp` before posting when the held one has none', async () => {
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) => json(200))
+    vi.stubGlobal('fetch', fetch)
+    const noAzp = fakeJwt({ sub: 'user_1' })
+    const tokens = vi.fn(async (isFresh: boolean) => (isFresh ? fresh : noAzp))
+    const signal = new AbortController().signal
+    expect(await sendBirthday('/x', null, tokens, 1000, signal)).toBeUndefined()
+    expect(tokens.mock.calls).toEqual([[false], [true]])
+    expect(fetch).toHaveBeenCalledTimes(1)
+    expect(new Headers(fetch.mock.calls[0]?.[1].headers).get('authorization')).toBe(
+      `Bearer ${fresh}`,
+    )
+  })
+
+  it('does not retry a 401 for a token it just minted', async () => {
+    const fetch = vi.fn(async () => json(401))
+    vi.stubGlobal('fetch', fetch)
+    const tokens = vi.fn(async (isFresh: boolean) => (isFresh ? fresh : 'not-a-jwt'))
+    const signal = new AbortController().signal
+    expect(await sendBirthday('/x', null, tokens, 1000, signal)).toEqual({
+      code: 'unauthenticated',
+    })
+    expect(tokens.mock.calls).toEqual([[false], [true]])
+    expect(fetch).toHaveBeenCalledTimes(1)
   })
 
   it('reports no token as unauthenticated without a request', async () => {

@@ -4,6 +4,7 @@
  * table: the response body is drained but never used, so server text can never become markup.
  */
 import type { BirthdayEditorErrorCode } from './events.ts'
+import { decodeClaims } from './token.ts'
 
 export interface SaveFailure {
   code: BirthdayEditorErrorCode
@@ -56,7 +57,10 @@ export async function sendBirthday(
   let timeout: AbortSignal | undefined
   try {
     for (let fresh = false; ; fresh = true) {
-      const bearer = await token(fresh)
+      let bearer = await token(fresh)
+      // A token minted by a GET (no Origin: ClerkJS behind a same-origin proxy, after a load or
+      // `user.reload()`) has no `azp`, which careful handlers refuse: mint one that has it first.
+      if (bearer && !fresh && !decodeClaims(bearer)?.azp) bearer = await token((fresh = true))
       if (!bearer) return { code: 'unauthenticated' }
       timeout = AbortSignal.timeout(timeoutMs)
       const response = await fetch(url, {
