@@ -15,7 +15,7 @@ import {
   DEFAULT_PATH,
   type BirthdayHandlerOptions,
 } from '../server/index.ts'
-import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator/app.ts'
+import { createEmulator, DEMO_USER, type Emulator, type EmulatorOptions } from '../emulator/app.ts'
 import { toNodeListener } from '../emulator/node-adapter.ts'
 import { openEmulatorFiles } from '../emulator/files.ts'
 
@@ -63,8 +63,6 @@ export interface DemoBackend {
   handlerOrigin: string
   close(): Promise<void>
 }
-
-export const DEMO_USER = { email: 'ada@example.test', password: 'lovelace-1815' }
 
 export async function createDemoBackend(options: DemoBackendOptions): Promise<DemoBackend> {
   const { env, origin } = options
@@ -127,7 +125,8 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
       : `https://${frontendApi(clerk.publishableKey)}/npm/@clerk/clerk-js@6/dist/clerk.browser.js`,
     endpoint: DEFAULT_PATH,
     crossOriginEndpoint: `${handlerOrigin}${DEFAULT_PATH}`,
-    ...(emulator ? { demoUser: DEMO_USER } : {}),
+    // The emulator's seeded user.
+    ...(emulator ? { demoUser: { email: DEMO_USER.email, password: DEMO_USER.password } } : {}),
   }
 
   return {

@@ -2,7 +2,8 @@
  * An offline stand-in for the slice of Clerk's HTTP APIs that the unmodified `@clerk/clerk-js` 6 and
  * `@clerk/backend` 3 use: the Frontend API, the Backend API, the ClerkJS script files, and a control
  * surface for tests. It is a web-standard `(Request) => Promise<Response>` app with its routes as one
- * table; only `node-adapter.ts`, `start.ts`, `node.ts` and `clerk-js-source.ts` know about Node.
+ * table; only `node-adapter.ts`, `start.ts`, `node.ts`, `node-entry.ts`, `files.ts` and
+ * `clerk-js-source.ts` know about Node.
  *
  * It imports nothing of the project's: it imitates a third party.
  */

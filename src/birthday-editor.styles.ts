@@ -5,7 +5,7 @@
  * page sets them on the element or any ancestor.
  */
 
-export const css = `
+const css = `
 :host{display:block;color-scheme:light dark}
 :host([hidden]),[hidden]{display:none!important}
 form{display:flex;flex-wrap:wrap;align-items:center;gap:var(--birthday-editor-gap,.5rem)}

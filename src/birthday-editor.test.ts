@@ -876,6 +876,26 @@ describe('after a 2xx: refresh and verify', () => {
     expect(ui.events.at(-1)).toMatchObject({ verified: false, iat: null })
   })
 
+  it('gives the Clerk calls before the POST one 5 s budget between them', async () => {
+    const ui = await mount()
+    // The held token has no `azp`, so the save asks for a fresh one too: 3 s + 3 s of Clerk.
+    const slow = (jwt: string) =>
+      new Promise<string>((resolve) => setTimeout(() => resolve(jwt), 3000))
+    ui.session.getToken.mockImplementation((options) =>
+      slow(ui.clerk.mint(options?.skipCache ? {} : { azp: undefined })),
+    )
+    vi.useFakeTimers()
+    type(ui.input, '1991-02-03')
+    ui.form.requestSubmit()
+    await vi.advanceTimersByTimeAsync(4999)
+    expect(ui.el.status).toBe('saving')
+    expect(ui.session.getToken).toHaveBeenCalledTimes(2)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(ui.el.status).toBe('error')
+    expect(ui.backend.fetch).not.toHaveBeenCalled()
+    expect(ui.input.value).toBe('1991-02-03')
+  })
+
   it('tells other editors of the origin, which show it and refresh their token', async () => {
     const ui = await mount()
     // Another tab: its own Clerk, same user, a token that still has the old claim.

@@ -80,9 +80,14 @@ const attributeOf = (property: string) =>
 // So that the module imports without a DOM (server-side rendering, Node tools).
 const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-/** No user-visible wait on Clerk over 5 s: a Clerk call that takes longer counts as failed. */
-const within5s = <T>(promise: Promise<T>) =>
-  Promise.race([promise, delay(5000).then(() => Promise.reject())])
+/**
+ * No user-visible wait on Clerk over 5 s: a phase's Clerk calls share one budget (`end`, ms since the
+ * epoch); a call still pending when it runs out counts as failed.
+ */
+const until =
+  (end: number) =>
+  <T>(promise: Promise<T>) =>
+    Promise.race([promise, delay(end - Date.now()).then(() => Promise.reject())])
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
   const node = document.createElement(tag)
   if (part) node.setAttribute('part', part)
@@ -484,6 +489,7 @@ export class BirthdayEditorElement extends Base {
     this.#queued = undefined
     this.#optimistic = birthday
     this.#setStatus('saving')
+    const within5s = until(Date.now() + 5000)
     const failure: SaveFailure | undefined = navigator.onLine
       ? await sendBirthday(
           this.endpoint,
@@ -511,7 +517,7 @@ export class BirthdayEditorElement extends Base {
     this.#setStatus('refreshing')
     // Refresh, then check the fresh token's claim; retry twice with backoff. All within 5 s.
     const user = this.refresh == 'user'
-    const [verified, iat] = await Promise.race([
+    const [verified, iat] = await until(Date.now() + 5000)(
       (async (): Promise<[0 | 1 | 2, number | null]> => {
         for (let attempt = 0; ; attempt++) {
           // `user`: reload() brings the fresh token along; getToken() then reads it.
@@ -524,8 +530,7 @@ export class BirthdayEditorElement extends Base {
           await delay(500 << attempt)
         }
       })(),
-      delay(5000).then((): [0, null] => [0, null]),
-    ]).catch((): [0, null] => [0, null])
+    ).catch((): [0, null] => [0, null])
     if (generation != this.#generation) return
     this.#setStatus(
       'saved',

@@ -1,5 +1,5 @@
 /**
- * `<birthday-editor>` in Vue templates (checked by vue-tsc): `import type {} from
+ * `<birthday-editor>` in Vue templates (for vue-tsc): `import type {} from
  * 'birthday-editor/vue'` once, and tell Vue's compiler it is a custom element
  * (`compilerOptions.isCustomElement: (tag) => tag === 'birthday-editor'`).
  *
