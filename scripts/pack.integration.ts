@@ -97,6 +97,43 @@ console.log(JSON.stringify({
     })
   }, 60_000)
 
+  it('registers the tag through ./define and through the single-file bundle, in a DOM', async () => {
+    // happy-dom from this repository stands in for a browser; the package under test is the packed one.
+    const happyDom = join(repo, 'node_modules/happy-dom/lib/index.js')
+    await writeFile(
+      join(scratch, 'dom.mjs'),
+      `
+import { Window } from ${JSON.stringify(happyDom)}
+const install = () => {
+  const window = new Window({ url: 'http://localhost:3000/' })
+  for (const name of ['window', 'document', 'customElements', 'HTMLElement', 'Event', 'CSSStyleSheet']) {
+    globalThis[name] = name === 'window' ? window : window[name]
+  }
+  return window
+}
+install()
+const { BirthdayEditorElement } = await import('birthday-editor')
+await import('birthday-editor/define')
+const viaDefine = customElements.get('birthday-editor') === BirthdayEditorElement
+const element = document.createElement('birthday-editor')
+document.body.append(element)
+const parts = [...element.shadowRoot.querySelectorAll('[part]')].map((node) => node.getAttribute('part'))
+install()
+await import('birthday-editor/bundle')
+const bundled = customElements.get('birthday-editor')
+console.log(JSON.stringify({ viaDefine, parts, bundled: typeof bundled, distinct: bundled !== BirthdayEditorElement }))
+process.exit(0)
+`,
+    )
+    const result = JSON.parse(run(process.execPath, ['dom.mjs'])) as Record<string, unknown>
+    expect(result).toEqual({
+      viaDefine: true,
+      parts: ['form', 'label', 'current-value', 'input', 'save-button', 'remove-button', 'message'],
+      bundled: 'function',
+      distinct: true,
+    })
+  }, 60_000)
+
   it('type-checks a TypeScript consumer against the shipped .d.ts files', async () => {
     await writeFile(
       join(scratch, 'consumer.ts'),
