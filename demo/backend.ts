@@ -17,6 +17,7 @@ import {
 } from '../server/index.ts'
 import { createEmulator, DEMO_USER, type Emulator, type EmulatorOptions } from '../emulator/app.ts'
 import { toNodeListener } from '../emulator/node-adapter.ts'
+import { clerkScriptUrl } from '../src/clerk-port.ts'
 import { openEmulatorFiles } from '../emulator/files.ts'
 
 export const EMULATOR_PATH = '/__clerk'
@@ -122,7 +123,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
     ...(emulator ? { proxyUrl: `${origin}${EMULATOR_PATH}` } : {}),
     clerkJsUrl: emulator
       ? `${EMULATOR_PATH}/npm/@clerk/clerk-js@6/dist/clerk.browser.js`
-      : `https://${frontendApi(clerk.publishableKey)}/npm/@clerk/clerk-js@6/dist/clerk.browser.js`,
+      : clerkScriptUrl(clerk.publishableKey),
     endpoint: DEFAULT_PATH,
     crossOriginEndpoint: `${handlerOrigin}${DEFAULT_PATH}`,
     // The emulator's seeded user.
@@ -174,10 +175,4 @@ export function clerkScriptTag(config: DemoConfig): string {
 /** The origin ClerkJS talks to when real Clerk keys are used (nothing extra in emulator mode). */
 export function clerkOrigin(config: DemoConfig): string | undefined {
   return config.mode === 'clerk' ? new URL(config.clerkJsUrl).origin : undefined
-}
-
-/** The Frontend API host a publishable key names (`pk_test_<base64 of "host$">`). */
-function frontendApi(publishableKey: string): string {
-  const encoded = publishableKey.split('_')[2] ?? ''
-  return atob(encoded).replace(/\$$/, '')
 }
