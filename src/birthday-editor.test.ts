@@ -896,6 +896,47 @@ describe('after a 2xx: refresh and verify', () => {
     expect(ui.input.value).toBe('1991-02-03')
   })
 
+  it('is not left saving when it is moved in the document mid-save', async () => {
+    const ui = await mount()
+    ui.backend.replies.push('hang')
+    await saveAs(ui, '1991-01-02')
+    await settle()
+    expect(ui.el.status).toBe('saving')
+    const elsewhere = document.createElement('div')
+    document.body.append(elsewhere)
+    elsewhere.append(ui.el) // a move: disconnect, then connect
+    await settle()
+    expect(ui.el.status).toBe('idle')
+    // The abandoned save is not shown as saved, and the editor saves again.
+    expect(ui.current.textContent).toBe('Saved: December 10, 1990')
+    await saveAs(ui, '1992-03-04')
+    await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
+    expect(ui.current.textContent).toBe('Saved: March 4, 1992')
+  })
+
+  it('gives the fresh token after a late 401 its own 5 s, not what the POST left', async () => {
+    const ui = await mount()
+    vi.useFakeTimers()
+    let posts = 0
+    const backend = ui.backend.fetch.getMockImplementation()!
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (...args: Parameters<typeof backend>) => {
+        posts++
+        if (posts > 1) return backend(...args)
+        await new Promise((resolve) => setTimeout(resolve, 5200))
+        return respond(401)
+      }),
+    )
+    type(ui.input, '1991-02-03')
+    ui.form.requestSubmit()
+    await vi.advanceTimersByTimeAsync(5300)
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(posts).toBe(2)
+    expect(ui.el.status).toBe('saved')
+    expect(ui.events.filter((event) => event.type === 'birthday-editor-error')).toEqual([])
+  })
+
   it('tells other editors of the origin, which show it and refresh their token', async () => {
     const ui = await mount()
     // Another tab: its own Clerk, same user, a token that still has the old claim.

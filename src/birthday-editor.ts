@@ -5,7 +5,7 @@ import { globalClerk, loadClerk } from './clerk-port.ts'
 import type { ClerkPort } from './clerk-port.ts'
 import { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent, changeEvent } from './events.ts'
 import type { BirthdayEditorErrorCode } from './events.ts'
-import { sendBirthday } from './save.ts'
+import { delay, sendBirthday, until } from './save.ts'
 import type { SaveFailure } from './save.ts'
 import { claimAt, decodeClaims } from './token.ts'
 import type { Claims } from './token.ts'
@@ -79,15 +79,6 @@ const attributeOf = (property: string) =>
 
 // So that the module imports without a DOM (server-side rendering, Node tools).
 const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-/**
- * No user-visible wait on Clerk over 5 s: a phase's Clerk calls share one budget (`end`, ms since the
- * epoch); a call still pending when it runs out counts as failed.
- */
-const until =
-  (end: number) =>
-  <T>(promise: Promise<T>) =>
-    Promise.race([promise, delay(end - Date.now()).then(() => Promise.reject())])
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
   const node = document.createElement(tag)
   if (part) node.setAttribute('part', part)
@@ -258,8 +249,7 @@ export class BirthdayEditorElement extends Base {
   set clerk(value: ClerkPort | null) {
     this.#clerkProperty = value
     if (this.#connection) {
-      this.#unsubscribe?.()
-      this.#clerk = undefined
+      this.#detach()
       this.#attach()
     }
   }
@@ -292,10 +282,7 @@ export class BirthdayEditorElement extends Base {
     window.addEventListener('online', this.#handleOnline, options)
     const channel = (this.#channel = new BroadcastChannel('birthday-editor'))
     channel.onmessage = this.#handleMessage
-    connection.signal.addEventListener('abort', () => {
-      channel.close()
-      this.#unsubscribe?.()
-    })
+    connection.signal.addEventListener('abort', () => channel.close())
     this.#attach()
     this.#scheduleRender()
   }
@@ -303,7 +290,14 @@ export class BirthdayEditorElement extends Base {
   disconnectedCallback(): void {
     this.#connection?.abort()
     this.#connection = null
+    this.#detach()
+  }
+
+  /** Lets go of the Clerk in use: its listeners, and any work started with it. */
+  #detach() {
+    this.#unsubscribe?.()
     this.#clerk = undefined
+    this.#status = 'loading'
     this.#generation++
   }
 
@@ -417,7 +411,7 @@ export class BirthdayEditorElement extends Base {
   /** Drops everything about the previous user; a save in flight for them is abandoned. */
   #forget() {
     this.#generation++
-    this.#saved = this.#tokenClaim = this.#optimistic = this.#queued = undefined
+    this.#saved = this.#tokenClaim = this.#queued = undefined
     this.#subject = this.#problem = undefined
     this.value = ''
     if (this.#busy) this.#status = 'idle'
@@ -489,18 +483,16 @@ export class BirthdayEditorElement extends Base {
     this.#queued = undefined
     this.#optimistic = birthday
     this.#setStatus('saving')
-    const within5s = until(Date.now() + 5000)
     const failure: SaveFailure | undefined = navigator.onLine
       ? await sendBirthday(
           this.endpoint,
           birthday,
-          (fresh) => within5s(session.getToken({ skipCache: fresh })),
+          (fresh) => session.getToken({ skipCache: fresh }),
           this.timeout,
           signal,
         )
       : { code: 'offline' }
     if (generation != this.#generation) return
-    this.#optimistic = undefined
     if (failure) {
       const { code, seconds } = failure
       if (code == 'offline' || code == 'network' || seconds) this.#queued = birthday
@@ -560,7 +552,7 @@ export class BirthdayEditorElement extends Base {
       this.#problem = undefined
     }
     const saved = this.#saved ?? null
-    const shown = this.#optimistic !== undefined ? this.#optimistic : this.#saved
+    const shown = status == 'saving' ? this.#optimistic : this.#saved
     const busy = status == 'loading' || this.#busy
     // Nothing to edit without a known saved value: loading, or Clerk failed to load.
     const off = this.disabled || this.#saved === undefined

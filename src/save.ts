@@ -6,6 +6,16 @@
 import type { BirthdayEditorErrorCode } from './events.ts'
 import { decodeClaims } from './token.ts'
 
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+/**
+ * No user-visible wait on Clerk over 5 s: the Clerk calls before one POST share one budget (`end`,
+ * ms since the epoch); a call still pending when it runs out counts as failed.
+ */
+export const until =
+  (end: number) =>
+  <T>(promise: Promise<T>) =>
+    Promise.race([promise, delay(end - Date.now()).then(() => Promise.reject())])
+
 export interface SaveFailure {
   code: BirthdayEditorErrorCode
   /** From `Retry-After` on a 429: seconds to wait before trying again. */
@@ -57,10 +67,12 @@ export async function sendBirthday(
   let timeout: AbortSignal | undefined
   try {
     for (let fresh = false; ; fresh = true) {
-      let bearer = await token(fresh)
+      const within5s = until(Date.now() + 5000)
+      let bearer = await within5s(token(fresh))
       // A token minted by a GET (no Origin: ClerkJS behind a same-origin proxy, after a load or
       // `user.reload()`) has no `azp`, which careful handlers refuse: mint one that has it first.
-      if (bearer && !fresh && !decodeClaims(bearer)?.azp) bearer = await token((fresh = true))
+      if (bearer && !fresh && !decodeClaims(bearer)?.azp)
+        bearer = await within5s(token((fresh = true)))
       if (!bearer) return { code: 'unauthenticated' }
       timeout = AbortSignal.timeout(timeoutMs)
       const response = await fetch(url, {
