@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, resolve } from 'node:path'
+import { extname, join, normalize, resolve, sep } from 'node:path'
 import {
   clerkOrigin,
   clerkScriptTag,
@@ -62,10 +62,10 @@ export async function startBuiltDemo(options: BuiltDemoOptions = {}): Promise<Bu
     res.setHeader('content-security-policy', policy)
     backend.middleware(req, res, () => {
       void (async () => {
-        const path = decodeURIComponent(new URL(req.url ?? '/', origin).pathname)
-        const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path))
-        if (!file.startsWith(root)) return void res.writeHead(404).end()
         try {
+          const path = decodeURIComponent(new URL(req.url ?? '/', origin).pathname)
+          const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path))
+          if (!file.startsWith(root + sep)) throw new Error('outside the built demo')
           let body: Buffer | string = await readFile(file)
           if (extname(file) === '.html')
             body = body.toString('utf8').replace('<!--clerk-js-->', scriptTag)

@@ -357,7 +357,8 @@ async function dispatch(state: EmulatorState, request: Request): Promise<Respons
   }
 
   const dropped = response.headers.get(DROP_HEADER) === '1'
-  if (!dropped) response = finish(response, request, origin)
+  // A preflight already carries its CORS headers.
+  if (!dropped && request.method !== 'OPTIONS') response = finish(response, request, origin)
   state.log.record({
     at: state.now(),
     method: request.method,

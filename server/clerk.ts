@@ -25,8 +25,8 @@ const MAX_TOKEN_LENGTH = 8192
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i
 const JWKS_TTL_MS = 5 * 60_000
 const JWKS_MIN_REFETCH_MS = 10_000
-/** `verifyToken`'s default clock skew, stated so the tests and the docs can name it. */
-export const CLOCK_SKEW_MS = 5_000
+/** `verifyToken`'s default clock skew, stated explicitly. */
+const CLOCK_SKEW_MS = 5_000
 
 export interface AuthenticatorOptions {
   /** Exact origins; a token's `azp` must be one of them. */
@@ -63,7 +63,7 @@ function tokenKid(token: string): string | null {
 }
 
 /** SPKI PEM for an RSA-2048/e=65537 JWK (what `verifyToken`'s `jwtKey` accepts), else null. */
-export async function jwkToPem(jwk: Jwk): Promise<string | null> {
+async function jwkToPem(jwk: Jwk): Promise<string | null> {
   if (jwk.kty !== 'RSA' || typeof jwk.n !== 'string' || jwk.e !== 'AQAB') return null
   try {
     const key = await crypto.subtle.importKey(

@@ -7,7 +7,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
-import { parseBirthdayBody } from '../src/birthday.ts'
+import { createBirthdayBodyParser } from '../src/birthday.ts'
 import { createBirthdayHandler, type BirthdayHandler } from './handler.ts'
 import { counters, signIn, type EmulatorSession } from './testing/emulator-client.ts'
 import {
@@ -132,7 +132,7 @@ function isValidSave(payload: BodyInit): boolean {
   const text =
     typeof payload === 'string' ? payload : new TextDecoder().decode(payload as Uint8Array)
   try {
-    return parseBirthdayBody(JSON.parse(text)).ok
+    return createBirthdayBodyParser()(JSON.parse(text)).ok
   } catch {
     return false
   }

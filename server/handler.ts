@@ -6,7 +6,8 @@
  * Every request goes through the same steps, in this order, and stops at the first failure:
  * origin (403) → path (404) → method (405) → session token (401) → per-user limit (429) →
  * Content-Type (415) → body size (413) → JSON and schema (400) → Backend API (502/503/504, 429).
- * Nothing reaches the Backend API before the limiter has counted the request. Token verification
+ * No user or metadata call reaches the Backend API before the limiter has counted the request (a
+ * JWKS fetch, without `jwtKey`, can come before it; it is cached and throttled). Token verification
  * is `@clerk/backend`'s `verifyToken` and every Backend API call goes through its `createClerkClient`
  * (see `clerk.ts` and `backend-api.ts`).
  */

@@ -229,5 +229,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  void main()
+  main().catch((error: unknown) => {
+    console.error(`server: ${error instanceof Error ? error.message : String(error)}`)
+    process.exitCode = 1
+  })
 }

@@ -8,7 +8,7 @@ import {
   latestToday,
   localToday,
   MIN_BIRTHDAY,
-  parseBirthdayBody,
+  createBirthdayBodyParser,
   todayAtOffset,
 } from './birthday.ts'
 
@@ -144,11 +144,11 @@ describe('the request body', () => {
     [[{ birthday: null }], { ok: false, message: expect.stringMatching(/must be a JSON object/) }],
     ['1990-12-10', { ok: false, message: expect.stringMatching(/must be a JSON object/) }],
   ])('%j → %j', (body, expected) => {
-    expect(parseBirthdayBody(body, { now })).toEqual(expected)
+    expect(createBirthdayBodyParser({ now })(body)).toEqual(expected)
   })
 
   it('never echoes the input back', () => {
-    const result = parseBirthdayBody({ birthday: '<b>x</b>' })
+    const result = createBirthdayBodyParser()({ birthday: '<b>x</b>' })
     expect(JSON.stringify(result)).not.toContain('<b>')
   })
 

@@ -126,8 +126,3 @@ export function createBirthdayBodyParser(
     return { ok: false, message: 'birthday must be a "YYYY-MM-DD" string or null' }
   }
 }
-
-/** {@link createBirthdayBodyParser} for a single body. */
-export function parseBirthdayBody(input: unknown, options: BirthdayBounds = {}): ParsedBody {
-  return createBirthdayBodyParser(options)(input)
-}

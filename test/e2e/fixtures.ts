@@ -17,41 +17,18 @@ import {
   type Request,
 } from '@playwright/test'
 import { startBuiltDemo, type BuiltDemo } from '../../demo/serve-built.ts'
+import type { FaultSpec, RequestLogEntry as LoggedRequest, Settings } from '../../emulator/app.ts'
+import { DEFAULT_PATH as HANDLER_PATH } from '../../server/index.ts'
 
 export { expect }
 
-export const HANDLER_PATH = '/api/update-user-metadata'
+export { HANDLER_PATH }
+/** `POST /__clerk/__emulator/faults` (paths are globs relative to `/__clerk`, `*` = one segment). */
+export type { FaultSpec, RequestLogEntry as LoggedRequest } from '../../emulator/app.ts'
 export const INITIAL_BIRTHDAY = '1990-12-10'
 const BUILT_DEMO = fileURLToPath(new URL('../../dist/demo', import.meta.url))
 
-/** `POST /__clerk/__emulator/faults` (paths are globs relative to `/__clerk`, `*` = one segment). */
-export interface FaultSpec {
-  method?: string
-  path: string
-  times?: number
-  status?: number
-  delayMs?: number
-  hang?: boolean
-  drop?: boolean
-}
-
-/** One entry of the emulator's request log. */
-export interface LoggedRequest {
-  at: number
-  method: string
-  path: string
-  query: string
-  status: number
-  api: 'fapi' | 'bapi' | 'control' | 'script'
-  route: string | null
-  origin: string | null
-}
-
-export interface EmulatorSettings {
-  sessionTokenTemplate?: Record<string, unknown>
-  tokenLifetimeSeconds?: number
-  clockOffsetMs?: number
-}
+type EmulatorSettings = Partial<Settings>
 
 export interface TestUser {
   id: string
