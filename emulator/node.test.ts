@@ -1,7 +1,7 @@
 /**
  * The Node side: the adapter over real sockets (dropped connections, hangs ended by the caller), and the
  * CLI as a child process (`tsx emulator/node.ts`): its KEY=value output, `--key-file`, persistence with
- * `--data` across restarts, a corrupt data file, and a clean stop on SIGTERM.
+ * `--data` across restarts, a corrupt data file, and a clean stop on SIGTERM and SIGINT.
  */
 
 import { createClerkClient } from '@clerk/backend'
@@ -203,6 +203,16 @@ describe('the CLI', () => {
     expect(stderr).toContain(`data file ${data} is corrupt`)
     expect(cli.stdout).toBe('')
     expect(await readFile(data, 'utf8')).toBe('{"version":1,"users":[')
+  })
+
+  it('stops cleanly on Ctrl-C (SIGINT) and closes its port', async () => {
+    const cli = await runCli([])
+    const url = cli.env.CLERK_PROXY_URL ?? ''
+    expect((await fetch(`${url}/__emulator/config`)).status).toBe(200)
+    cli.child.kill('SIGINT')
+    const { code } = await cli.exit
+    expect(code).toBe(0)
+    await expect(fetch(`${url}/__emulator/config`)).rejects.toThrow()
   })
 
   it('rejects unknown options with the usage', async () => {
