@@ -67,3 +67,17 @@ export function errorResponse(error: ClerkError): Response {
   const body = errorBody(error.code, error.message, error.longMessage, error.meta)
   return json(body, error.status, error.headers)
 }
+
+/** Clerk's 422 for one form field (`meta.param_name`). */
+export function formError(code: string, param: string, message: string): ClerkError {
+  return new ClerkError(422, code, message, { meta: { param_name: param } })
+}
+
+/** JSON request text; empty text is `{}`. Malformed JSON throws what `invalid` makes of it. */
+export function parseJson(text: string, invalid: (message: string) => ClerkError): unknown {
+  try {
+    return JSON.parse(text.trim() === '' ? '{}' : text) as unknown
+  } catch {
+    throw invalid('the body is not valid JSON')
+  }
+}

@@ -6,7 +6,7 @@
 
 import * as z from 'zod/mini'
 import { randomId, jsonByteLength } from '../encoding.ts'
-import { ClerkError, json, notImplemented } from '../errors.ts'
+import { ClerkError, formError, json, notImplemented, parseJson } from '../errors.ts'
 import { METADATA_LIMIT_BYTES, mergeMetadata, type Metadata } from '../metadata.ts'
 import { bapiUserJSON } from '../resources.ts'
 import type { Ctx, EmulatorState } from '../state.ts'
@@ -37,7 +37,7 @@ const createUserSchema = z.object({
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
 
 export async function createUser(ctx: Ctx): Promise<Response> {
-  const body = await readJson(ctx.request)
+  const body = parseJson(await ctx.request.text(), invalidBody)
   rejectUnsupported('createUser parameter', body, Object.keys(createUserSchema.shape))
   const parsed = parseWith(createUserSchema, body)
   if (!parsed.ok) throw invalidBody(parsed.message)
@@ -143,7 +143,7 @@ const metadataPatchSchema = z.strictObject({
 export async function updateMetadata(ctx: Ctx): Promise<Response> {
   const user = requireUser(ctx)
   countMetadataWrite(ctx.state, user.id)
-  const parsed = parseWith(metadataPatchSchema, await readJson(ctx.request))
+  const parsed = parseWith(metadataPatchSchema, parseJson(await ctx.request.text(), invalidBody))
   if (!parsed.ok) throw invalidBody(parsed.message)
   const patch = parsed.value
   const merged = (name: keyof typeof patch, current: Metadata): Metadata => {
@@ -246,22 +246,8 @@ function rejectUnsupported(what: string, body: unknown, supported: readonly stri
   }
 }
 
-async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text()
-  if (text.trim() === '') return {}
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    throw invalidBody('the body is not valid JSON')
-  }
-}
-
 function invalidBody(message: string): ClerkError {
   return new ClerkError(422, 'form_param_format_invalid', 'Invalid request body', {
     longMessage: `Invalid request body: ${message}.`,
   })
-}
-
-function formError(code: string, param: string, message: string): ClerkError {
-  return new ClerkError(422, code, message, { meta: { param_name: param } })
 }

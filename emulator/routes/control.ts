@@ -5,7 +5,7 @@
  */
 
 import * as z from 'zod/mini'
-import { ClerkError, json } from '../errors.ts'
+import { ClerkError, json, parseJson } from '../errors.ts'
 import { faultSchema } from '../faults.ts'
 import type { Ctx } from '../state.ts'
 import { isPlainObject, reservedClaimsIn } from '../template.ts'
@@ -26,7 +26,7 @@ export async function reset(ctx: Ctx): Promise<Response> {
 }
 
 export async function addFault(ctx: Ctx): Promise<Response> {
-  const parsed = parseWith(faultSchema, await readJson(ctx.request))
+  const parsed = parseWith(faultSchema, parseJson(await ctx.request.text(), invalid))
   if (!parsed.ok) throw invalid(parsed.message)
   return json(ctx.state.faults.add(parsed.value), 201)
 }
@@ -63,7 +63,7 @@ export const settingsSchema = z.strictObject({
 })
 
 export async function patchSettings(ctx: Ctx): Promise<Response> {
-  const parsed = parseWith(settingsSchema, await readJson(ctx.request))
+  const parsed = parseWith(settingsSchema, parseJson(await ctx.request.text(), invalid))
   if (!parsed.ok) throw invalid(parsed.message)
   const { sessionTokenTemplate, tokenLifetimeSeconds, clockOffsetMs } = parsed.value
   if (sessionTokenTemplate !== undefined) {
@@ -86,15 +86,6 @@ export function templateProblem(template: unknown): string | null {
     return `sessionTokenTemplate may not set default claims (${reserved.join(', ')})`
   }
   return null
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text()
-  try {
-    return JSON.parse(text === '' ? '{}' : text) as unknown
-  } catch {
-    throw invalid('the body is not valid JSON')
-  }
 }
 
 function invalid(message: string): ClerkError {

@@ -5,7 +5,7 @@
  * piggyback the client, whose active sessions carry the user and a freshly minted `last_active_token`.
  */
 
-import { ClerkError, json, notImplemented } from '../errors.ts'
+import { ClerkError, formError, json, notImplemented, parseJson } from '../errors.ts'
 import { randomId } from '../encoding.ts'
 import { clientJSON, environmentJSON, fapiUserJSON, sessionJSON, signInJSON } from '../resources.ts'
 import type { Ctx } from '../state.ts'
@@ -275,10 +275,6 @@ function clientSession(
   return { session, user }
 }
 
-function formError(code: string, param: string, message: string): ClerkError {
-  return new ClerkError(422, code, message, { meta: { param_name: param } })
-}
-
 function notFound(what: string): ClerkError {
   return new ClerkError(404, 'resource_not_found', `${what} not found`, {
     longMessage: `${what} not found in this client.`,
@@ -297,12 +293,10 @@ async function readForm(request: Request): Promise<URLSearchParams> {
   if (!(request.headers.get('Content-Type') ?? '').includes('application/json')) {
     return new URLSearchParams(text)
   }
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    throw new ClerkError(400, 'malformed_request', 'The request body is not valid JSON.')
-  }
+  const body = parseJson(
+    text,
+    () => new ClerkError(400, 'malformed_request', 'The request body is not valid JSON.'),
+  )
   const form = new URLSearchParams()
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     for (const [key, value] of Object.entries(body)) {
