@@ -42,7 +42,7 @@ export function notImplemented(what: string, meta: Record<string, unknown> = {})
  * `Content-Type: application/json` exactly: @clerk/backend parses a body as JSON only on string equality
  * with that value, so a charset parameter would turn every reply into a raw string.
  */
-export const JSON_TYPE = 'application/json'
+const JSON_TYPE = 'application/json'
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -51,7 +51,7 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   })
 }
 
-export function errorBody(
+function errorBody(
   code: string,
   message: string,
   longMessage: string,

@@ -12,7 +12,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Throws 415 unless the request says `application/json` (with at most a UTF-8 charset). */
-export function assertJsonContentType(request: Request): void {
+function assertJsonContentType(request: Request): void {
   const header = request.headers.get('Content-Type')
   const [mediaType = '', ...params] = (header ?? '').split(';')
   const charset = params
@@ -33,7 +33,7 @@ function tooLarge(limit: number): HttpError {
 }
 
 /** Reads at most `limit` bytes of the body; throws 413 past it and 400 for a broken stream. */
-export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
   const declared = request.headers.get('Content-Length')
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) {
     throw tooLarge(limit)

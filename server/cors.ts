@@ -21,7 +21,7 @@ export interface Cors {
 }
 
 /** Throws at construction for an entry that is not an exact origin (a typo should fail loudly). */
-export function normalizeOrigins(origins: readonly string[]): readonly string[] {
+function normalizeOrigins(origins: readonly string[]): readonly string[] {
   if (origins.length === 0) throw new TypeError('allowedOrigins must list at least one origin')
   for (const origin of origins) {
     const parsed = URL.canParse(origin) ? new URL(origin) : null

@@ -87,7 +87,8 @@ type Route = {
   handle: (context: Context) => Promise<Response>
 }
 
-const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'] as const
+/** The methods the handler answers (its `Allow` header). */
+export const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'] as const
 const CORS_METHODS = ['GET', 'POST'] as const
 
 const defaultLogger: Logger = (entry) => console.log(JSON.stringify(entry))

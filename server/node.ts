@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { errorToResponse, HttpError } from './errors.ts'
 import {
+  ALLOWED_METHODS,
   createBirthdayHandler,
   type BirthdayHandler,
   type BirthdayHandlerOptions,
@@ -109,7 +110,7 @@ export function toNodeListener(handler: BirthdayHandler) {
       // e.g. TRACE, which the fetch API forbids: answer like the handler does for any other method.
       const { response } = errorToResponse(
         new HttpError('method_not_allowed', 'method not allowed', {
-          headers: { Allow: 'GET, POST, OPTIONS' },
+          headers: { Allow: ALLOWED_METHODS.join(', ') },
         }),
       )
       void respond(req, res, response).catch(() => res.destroy())
