@@ -1,6 +1,6 @@
 /**
  * Everything the demo page talks to, as one Node middleware: the Clerk emulator at `/__clerk`
- * (unless real Clerk keys are configured), the reference handler at `/api/update-user-metadata`, and
+ * behind the demo's Frontend API proxy (`frontend-api-proxy.ts`; unless real Clerk keys are configured), the reference handler at `/api/update-user-metadata`, and
  * `/demo-config.json`, which tells the page how to reach Clerk. It also opens a second origin (the
  * "handler origin", another port) that serves only the handler, for the cross-origin page.
  *
@@ -19,6 +19,7 @@ import { createEmulator, DEMO_USER, type Emulator, type EmulatorOptions } from '
 import { toNodeListener } from '../emulator/node-adapter.ts'
 import { clerkScriptUrl } from '../src/clerk-port.ts'
 import { openEmulatorFiles } from '../emulator/files.ts'
+import { frontendApiProxy } from './frontend-api-proxy.ts'
 
 export const EMULATOR_PATH = '/__clerk'
 
@@ -53,6 +54,11 @@ export interface DemoBackendOptions {
   handlerOptions?: Partial<BirthdayHandlerOptions>
   /** Overrides for the emulator, e.g. a looser metadata write limit for benchmarks. */
   emulatorOptions?: EmulatorOptions
+  /**
+   * Whether the proxy in front of the emulator gives same-origin GETs the page's origin (default
+   * true; see `frontend-api-proxy.ts`). False: a proxy that forwards requests as they come.
+   */
+  proxyAddsPageOrigin?: boolean
 }
 
 export interface DemoBackend {
@@ -97,7 +103,10 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
       ...(files ? { privateKeyPem: files.privateKeyPem, onStateChange: files.save } : {}),
       ...(files?.state ? { state: files.state } : {}),
     })
-    emulatorListener = toNodeListener(emulator.fetch)
+    // ClerkJS reaches it through the page's own origin, as through a Clerk proxy.
+    emulatorListener = toNodeListener(
+      options.proxyAddsPageOrigin === false ? emulator.fetch : frontendApiProxy(emulator.fetch),
+    )
     const emulatorConfig = emulator.config(origin)
     clerk = {
       publishableKey: emulatorConfig.publishableKey,

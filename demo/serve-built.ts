@@ -40,6 +40,7 @@ export interface BuiltDemoOptions {
   root?: string
   handlerOptions?: DemoBackendOptions['handlerOptions']
   emulatorOptions?: DemoBackendOptions['emulatorOptions']
+  proxyAddsPageOrigin?: boolean
 }
 
 export async function startBuiltDemo(options: BuiltDemoOptions = {}): Promise<BuiltDemo> {
@@ -54,6 +55,7 @@ export async function startBuiltDemo(options: BuiltDemoOptions = {}): Promise<Bu
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.handlerOptions ? { handlerOptions: options.handlerOptions } : {}),
     ...(options.emulatorOptions ? { emulatorOptions: options.emulatorOptions } : {}),
+    ...(options.proxyAddsPageOrigin === false ? { proxyAddsPageOrigin: false } : {}),
   })
   const policy = contentSecurityPolicy(backend.handlerOrigin, clerkOrigin(backend.config))
   const scriptTag = clerkScriptTag(backend.config)

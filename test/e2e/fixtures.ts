@@ -26,7 +26,7 @@ export { HANDLER_PATH }
 /** `POST /__clerk/__emulator/faults` (paths are globs relative to `/__clerk`, `*` = one segment). */
 export type { FaultSpec, RequestLogEntry as LoggedRequest } from '../../emulator/app.ts'
 export const INITIAL_BIRTHDAY = '1990-12-10'
-const BUILT_DEMO = fileURLToPath(new URL('../../dist/demo', import.meta.url))
+export const BUILT_DEMO = fileURLToPath(new URL('../../dist/demo', import.meta.url))
 
 type EmulatorSettings = Partial<Settings>
 

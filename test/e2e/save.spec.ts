@@ -2,16 +2,24 @@
  * Change and save, with both refresh strategies: afterwards the next token from
  * `window.Clerk.session.getToken()` carries the new value, and the wire shows what one save costs.
  */
+import { startBuiltDemo, type BuiltDemo } from '../../demo/serve-built.ts'
 import {
+  BUILT_DEMO,
   chooseStrategy,
   countRoute,
+  createUser,
   editorOf,
+  emulatorClient,
   expect,
+  heldClaims,
   recordEditorEvents,
   ROUTES,
+  signInThroughForm,
   test,
   tokenClaims,
+  uniqueEmail,
   watchHandler,
+  type LoggedRequest,
 } from './fixtures.ts'
 
 for (const strategy of ['token', 'user'] as const) {
@@ -71,49 +79,93 @@ test('the saved birthday is there after a reload', async ({ page, signIn }) => {
   expect((await tokenClaims(page)).birthday).toBe('2000-02-29')
 })
 
-test('the first save after a reload mints a token with azp first: one POST, never a 401', async ({
+test('the first save after a reload costs one POST and one mint: the held token has azp', async ({
   page,
+  origin,
   signIn,
   requestLog,
   clearRequestLog,
 }) => {
-  // After a page load ClerkJS holds a token minted for its same-origin GET, which carries no
-  // Origin, so the token has no `azp` (Clerk does the same) and the handler would refuse it. The
-  // editor mints one that has it before posting: one POST, and a mint before and after the write.
+  // After a page load ClerkJS holds the token that came with its same-origin `GET /v1/client`. The
+  // demo's proxy gives that request the page origin, so the token has `azp` and the editor posts it.
   await signIn(page)
   await page.reload()
   const editor = editorOf(page)
   await expect(editor.current).toHaveText('Saved: December 10, 1990')
+  expect((await heldClaims(page))?.azp).toBe(origin)
   await clearRequestLog()
   const handler = await watchHandler(page)
   await editor.input.fill('1991-01-02')
   await editor.save.click()
   await expect(editor.message).toHaveText('Saved.')
-  expect(countRoute(await requestLog(), ROUTES.mint)).toBe(2)
+  const log = await requestLog()
+  expect(handler.posts).toHaveLength(1)
   expect(await handler.statuses()).toEqual([200])
+  expect(countRoute(log, ROUTES.mint)).toBe(1)
+  expect(countRoute(log, ROUTES.metadata)).toBe(1)
 })
 
-test('with refresh="user", a second save mints a token with azp first, never a 401', async ({
+test('with refresh="user", every save costs one POST and one GET /v1/me', async ({
   page,
   signIn,
   requestLog,
   clearRequestLog,
 }) => {
-  // `user.reload()` brings a token minted for a GET (`/v1/me`): no Origin, so no `azp`.
+  // `user.reload()` brings the token that rides on `GET /v1/me`; through the demo's proxy it has
+  // `azp`, so the next save posts it as it is.
   await signIn(page)
   await chooseStrategy(page, 'user')
   const editor = editorOf(page)
-  await editor.input.fill('1991-01-02')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
-  await clearRequestLog()
-  const handler = await watchHandler(page)
-  await editor.input.fill('1992-02-03')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
-  expect(await handler.statuses()).toEqual([200])
-  const log = await requestLog()
-  expect(countRoute(log, ROUTES.mint)).toBe(1)
-  expect(countRoute(log, ROUTES.me)).toBe(1)
-  expect((await tokenClaims(page)).birthday).toBe('1992-02-03')
+  for (const date of ['1991-01-02', '1992-02-03']) {
+    await clearRequestLog()
+    const handler = await watchHandler(page)
+    await editor.input.fill(date)
+    await editor.save.click()
+    await expect(editor.message).toHaveText('Saved.')
+    expect(handler.posts).toHaveLength(1)
+    expect(await handler.statuses()).toEqual([200])
+    const log = await requestLog()
+    expect(countRoute(log, ROUTES.mint)).toBe(0)
+    expect(countRoute(log, ROUTES.me)).toBe(1)
+    expect(countRoute(log, ROUTES.metadata)).toBe(1)
+    expect((await tokenClaims(page)).birthday).toBe(date)
+  }
+})
+
+test.describe('behind a proxy that forwards no Origin for same-origin GETs', () => {
+  let bare: BuiltDemo
+
+  test.beforeAll(async () => {
+    bare = await startBuiltDemo({ port: 0, root: BUILT_DEMO, proxyAddsPageOrigin: false })
+  })
+  test.afterAll(async () => {
+    await bare?.close()
+  })
+
+  test('the editor mints a token with azp before the first save after a reload: never a 401', async ({
+    page,
+  }) => {
+    // Straight through such a proxy, ClerkJS's GETs carry no Origin, so Clerk mints their tokens
+    // without `azp` and the handler would refuse them. The editor notices and mints one first.
+    const emulator = emulatorClient(bare.origin)
+    const user = await createUser(bare.origin, uniqueEmail())
+    await page.goto(`${bare.origin}/`)
+    await signInThroughForm(page, user)
+    await page.reload()
+    const editor = editorOf(page)
+    await expect(editor.current).toHaveText('Saved: December 10, 1990')
+    expect((await heldClaims(page))?.azp).toBeUndefined()
+    await emulator.control('DELETE', 'requests')
+    const handler = await watchHandler(page)
+    await editor.input.fill('1991-01-02')
+    await editor.save.click()
+    await expect(editor.message).toHaveText('Saved.')
+    expect(await handler.statuses()).toEqual([200])
+    const { requests } = (await emulator.control('GET', 'requests')) as {
+      requests: LoggedRequest[]
+    }
+    // One mint with azp before the POST, one for the refresh after it.
+    expect(countRoute(requests, ROUTES.mint)).toBe(2)
+    expect(countRoute(requests, ROUTES.metadata)).toBe(1)
+  })
 })
