@@ -151,6 +151,7 @@ const ROUTES: readonly Route[] = [
   route('bapi', 'GET', '/api/v1/users/count', backend.countUsers),
   route('bapi', 'GET', '/api/v1/users/:id', backend.getUser),
   route('bapi', 'PATCH', '/api/v1/users/:id/metadata', backend.updateMetadata),
+  route('bapi', 'POST', '/api/v1/testing_tokens', backend.createTestingToken),
 
   // ClerkJS files from the installed package.
   route('script', 'GET', '/npm/@clerk/clerk-js@:version/dist/:file', script.clerkJsFile),

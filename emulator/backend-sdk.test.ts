@@ -56,6 +56,31 @@ async function rejection(promise: Promise<unknown>): Promise<Record<string, unkn
   throw new Error('expected a rejection')
 }
 
+describe('testingTokens', () => {
+  it('creates a testing token the way @clerk/testing asks for one', async () => {
+    const before = Math.floor(Date.now() / 1000)
+    // `@clerk/testing` reads only `token` (the SDK hands this object back undeserialized).
+    const { token } = await clerk().testingTokens.createTestingToken()
+    expect(token).toMatch(/^\d+-[A-Za-z0-9]{27}$/)
+    const expiresAt = Number(token.split('-')[0])
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 3600)
+    expect(expiresAt).toBeLessThanOrEqual(before + 3601)
+    const raw = await fetch(`${emu.config.apiUrl}/v1/testing_tokens`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${emu.config.secretKey}` },
+    })
+    expect(await raw.json()).toMatchObject({
+      object: 'testing_token',
+      expires_at: expect.any(Number),
+    })
+  })
+
+  it('needs the secret key', async () => {
+    const error = await rejection(clerk('sk_test_wrong').testingTokens.createTestingToken())
+    expect(error.status).toBe(401)
+  })
+})
+
 describe('verifyToken', () => {
   it('accepts a browser-minted token networklessly with jwtKey, with the template claim', async () => {
     const { jwt, sessionId } = await browserToken()

@@ -18,6 +18,23 @@ export async function jwks(ctx: Ctx): Promise<Response> {
   return json(jwksOf(ctx.state.key))
 }
 
+/** Testing tokens live an hour, as Clerk's do. */
+const TESTING_TOKEN_LIFETIME_S = 3600
+
+/**
+ * `POST /v1/testing_tokens` (`testingTokens.createTestingToken()`, which `@clerk/testing`'s
+ * `clerkSetup()` calls). The emulator has no bot protection, so the Frontend API neither needs nor
+ * checks the `__clerk_testing_token` parameter; the token has Clerk's shape.
+ */
+export async function createTestingToken(ctx: Ctx): Promise<Response> {
+  const expiresAt = Math.floor(ctx.state.now() / 1000) + TESTING_TOKEN_LIFETIME_S
+  return json({
+    object: 'testing_token',
+    token: `${expiresAt}-${randomId('tt').slice(3)}`,
+    expires_at: expiresAt,
+  })
+}
+
 const metadata = z.optional(z.nullable(z.record(z.string(), z.unknown())))
 const optionalText = z.optional(z.nullable(z.string()))
 
