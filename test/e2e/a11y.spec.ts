@@ -98,7 +98,7 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
   ).toEqual([])
 }
 
-test('axe finds no violations: signed out, signed in, invalid, after sign-out', async ({
+test('axe finds no violations: signed out, signed in, saved, invalid, after sign-out', async ({
   page,
   origin,
   signIn,
@@ -109,6 +109,12 @@ test('axe finds no violations: signed out, signed in, invalid, after sign-out', 
 
   await signIn(page)
   await expect(editorOf(page).current).toHaveText('Saved: December 10, 1990')
+  await expectNoAxeViolations(page)
+
+  // After a save, with the demo's colour for the saved state (its contrast once fell short).
+  await editorOf(page).input.fill('1991-01-02')
+  await editorOf(page).save.click()
+  await expect(editorOf(page).message).toHaveText('Saved.')
   await expectNoAxeViolations(page)
 
   // With a validation message showing, too.
