@@ -7,6 +7,7 @@ import {
   countRoute,
   editorOf,
   expect,
+  failHandlerOnce,
   HANDLER_PATH,
   recordEditorEvents,
   recordMessages,
@@ -45,16 +46,7 @@ test('the backend answers 500: "Server error", the value stays, a retry saves', 
   await signIn(page)
   const editor = editorOf(page)
   const events = await recordEditorEvents(page)
-  await page.route(
-    `${origin}${HANDLER_PATH}`,
-    (route) =>
-      route.fulfill({
-        status: 500,
-        contentType: 'application/json',
-        body: JSON.stringify({ error: { code: 'internal', message: 'internal error' } }),
-      }),
-    { times: 1 },
-  )
+  await failHandlerOnce(page, origin)
   await typeAndSave(editor)
   await expect(editor.message).toHaveText('Server error. Try again.')
   await expect(editor.host).toHaveJSProperty('status', 'error')

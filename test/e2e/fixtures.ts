@@ -389,6 +389,20 @@ export async function watchHandler(page: Page): Promise<HandlerTraffic> {
   }
 }
 
+/** The next POST to the handler at `origin` gets a 500 in the handler's error shape, from the browser side. */
+export async function failHandlerOnce(page: Page, origin: string): Promise<void> {
+  await page.route(
+    `${origin}${HANDLER_PATH}`,
+    (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'internal', message: 'internal error' } }),
+      }),
+    { times: 1 },
+  )
+}
+
 /** How many logged requests have this route (e.g. `POST /v1/client/sessions/:id/tokens`). */
 export function countRoute(log: LoggedRequest[], route: string): number {
   return log.filter((request) => request.route === route).length

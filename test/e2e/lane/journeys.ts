@@ -14,6 +14,7 @@ import {
   chooseStrategy,
   editorOf,
   expect,
+  failHandlerOnce,
   HANDLER_PATH,
   heldClaims,
   recordMessages,
@@ -136,16 +137,7 @@ export function defineJourneys(test: LaneTest): void {
     target,
   }) => {
     const editor = await signIn(page, target, user)
-    await page.route(
-      `${target.demo.origin}${HANDLER_PATH}`,
-      (route) =>
-        route.fulfill({
-          status: 500,
-          contentType: 'application/json',
-          body: JSON.stringify({ error: { code: 'internal', message: 'internal error' } }),
-        }),
-      { times: 1 },
-    )
+    await failHandlerOnce(page, target.demo.origin)
     await editor.input.fill(TYPED)
     await editor.save.click()
     await expect(editor.message).toHaveText('Server error. Try again.')
