@@ -203,7 +203,7 @@ describe('clients, sign-in and sessions (Frontend API)', () => {
     expect(await alice.load()).toBeNull()
     const sessionId = await alice.signIn()
     const [cookie] = [...alice.cookies.keys()]
-    expect(cookie).toMatch(/^__client_[A-Za-z0-9]{8}$/)
+    expect(cookie).toMatch(/^__client_[A-Za-z0-9_-]{8}$/)
     const client = await alice.load()
     expect(client?.sessions.map((s) => s.id)).toEqual([sessionId])
     const other = browser(emulator)
@@ -211,7 +211,7 @@ describe('clients, sign-in and sessions (Frontend API)', () => {
     expect((await make()).config()).not.toBe(emulator.config())
   })
 
-  it('sets an HttpOnly, SameSite=Lax client cookie on the base path, unique per instance', async () => {
+  it('sets an HttpOnly, SameSite=Lax client cookie on the base path, named after the signing key', async () => {
     const first = await make({ basePath: '/__clerk' })
     const response = await first.fetch(
       new Request(`${ORIGIN}/__clerk/v1/client/sign_ins`, {
@@ -220,18 +220,22 @@ describe('clients, sign-in and sessions (Frontend API)', () => {
       }),
     )
     const [cookie = ''] = response.headers.getSetCookie()
-    expect(cookie).toMatch(/^__client_\w+=\w+; /)
+    expect(cookie).toMatch(/^__client_[\w-]{8}=\w+; /)
     expect(cookie).toContain('Path=/__clerk')
     expect(cookie).toContain('HttpOnly')
     expect(cookie).toContain('SameSite=Lax')
     expect(cookie).not.toContain('Secure')
-    const second = await make()
-    const other = await call(second, '/v1/client/sign_ins', {
-      method: 'POST',
-      body: new URLSearchParams({ identifier: 'ada@example.test' }),
-    })
-    const [otherCookie = ''] = other.headers.getSetCookie()
-    expect(otherCookie.split('=')[0]).not.toBe(cookie.split('=')[0])
+    const cookieName = async (emulator: Emulator) => {
+      const other = await call(emulator, '/v1/client/sign_ins', {
+        method: 'POST',
+        body: new URLSearchParams({ identifier: 'ada@example.test' }),
+      })
+      return (other.headers.getSetCookie()[0] ?? '').split('=')[0]
+    }
+    // Another key (another instance on this host): another cookie. The same key: the same one.
+    const otherKey = (await generateSigningKey()).privateKeyPem
+    expect(await cookieName(await make({ privateKeyPem: otherKey }))).not.toBe(cookie.split('=')[0])
+    expect(await cookieName(await make())).toBe(cookie.split('=')[0])
   })
 
   it('signs in in one step: the piggybacked client carries the active session and a fresh token', async () => {
@@ -710,6 +714,59 @@ describe('request log, counters, settings and reset', () => {
     expect((await restored.load())?.sessions[0]?.user.public_metadata).toEqual(
       latest.users[0]?.publicMetadata,
     )
+  })
+
+  it('keeps a signed-in browser signed in across a restart with the same key, until it signs out', async () => {
+    const onStateChange = vi.fn<(snapshot: EmulatorSnapshot) => void>()
+    const before = browser(await make({ onStateChange }))
+    const sessionId = await before.signIn()
+    const saved = onStateChange.mock.lastCall?.[0] as EmulatorSnapshot
+    expect(saved.version).toBe(2)
+    expect(saved.sessions?.map((session) => session.id)).toEqual([sessionId])
+    expect(saved.clients?.[0]?.signInId).toBeNull()
+
+    // A new emulator from the saved state: the same browser, with its cookie, is still signed in.
+    const restarted = await make({ state: saved, onStateChange })
+    const after = new TestBrowser(ORIGIN, {
+      origin: PAGE,
+      fetch: (request) => restarted.fetch(request),
+    })
+    for (const [name, value] of before.cookies) after.cookies.set(name, value)
+    expect((await after.load())?.sessions.map((session) => session.id)).toEqual([sessionId])
+    const { payload } = decodeJwt(await after.token(sessionId, true))
+    expect(payload).toMatchObject({ sid: sessionId, azp: PAGE })
+
+    // Signing out is saved too: a second restart finds the browser signed out.
+    const signOut = await restarted.fetch(
+      new Request(`${ORIGIN}/v1/client/sessions?_method=DELETE`, {
+        method: 'POST',
+        headers: {
+          Origin: PAGE,
+          Cookie: [...after.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        },
+      }),
+    )
+    expect(signOut.status).toBe(200)
+    const signedOut = onStateChange.mock.lastCall?.[0] as EmulatorSnapshot
+    expect(signedOut.sessions).toEqual([])
+    const again = new TestBrowser(ORIGIN, {
+      origin: PAGE,
+      fetch: async (request) => (await make({ state: signedOut })).fetch(request),
+    })
+    for (const [name, value] of before.cookies) again.cookies.set(name, value)
+    expect((await again.load())?.sessions ?? []).toEqual([])
+  })
+
+  it('refuses a saved state whose session names an unknown client or user, and loads version 1', async () => {
+    const onStateChange = vi.fn<(snapshot: EmulatorSnapshot) => void>()
+    await browser(await make({ onStateChange })).signIn()
+    const saved = onStateChange.mock.lastCall?.[0] as EmulatorSnapshot
+    const dangling = { ...saved, clients: [] }
+    await expect(make({ state: dangling })).rejects.toThrow(/unknown client or user/)
+    const orphan = { ...saved, users: [] }
+    await expect(make({ state: orphan })).rejects.toThrow(/unknown client or user/)
+    const versionOne = { version: 1, users: saved.users } as EmulatorSnapshot
+    await expect(make({ state: versionOne })).resolves.toBeDefined()
   })
 })
 

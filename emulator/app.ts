@@ -9,7 +9,7 @@
  */
 
 import { applyCors, preflight } from './cors.ts'
-import { randomBase62, randomId } from './encoding.ts'
+import { randomId } from './encoding.ts'
 import { ClerkError, errorResponse, json, notImplemented } from './errors.ts'
 import { Faults, HANG_LIMIT_MS, sleep, type Fault } from './faults.ts'
 import {
@@ -68,11 +68,14 @@ export interface EmulatorOptions {
   now?: () => number
   /** Default: the demo user (`DEMO_USER`); [] for none. Ignored when `state` is given. */
   users?: SeedUser[]
-  /** Persisted users and metadata to start from (and to return to on reset). */
+  /**
+   * Persisted state to start from (and to return to on reset): users with their metadata, and the
+   * signed-in clients with their sessions (these need the same signing key to stay valid).
+   */
   state?: EmulatorSnapshot
   /**
-   * Called with the users once at start and after every change; awaited (at start by
-   * `createEmulator`, later before the response is sent).
+   * Called with the state (see `EmulatorSnapshot`) once at start and after every change to users,
+   * metadata or sessions; awaited (at start by `createEmulator`, later before the response is sent).
    */
   onStateChange?: (snapshot: EmulatorSnapshot) => void | Promise<void>
   /** Per-user Backend API metadata write limit; default { max: 10, windowMs: 10_000 }. */
@@ -223,16 +226,16 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
   const now = options.now ?? Date.now
   const clock = () => now() + state.settings.clockOffsetMs
 
-  let initialUsers: UserRecord[]
+  let initial: EmulatorSnapshot
   if (options.state) {
     const parsed = parseSnapshot(options.state)
     if (!parsed.ok) throw new Error(`invalid emulator state: ${parsed.message}`)
-    initialUsers = parsed.value.users
+    initial = parsed.value
   } else {
     const createdAt = now() + initialSettings.clockOffsetMs
-    initialUsers = await seedUsers(options.users ?? [DEMO_USER], createdAt)
+    initial = { version: 2, users: await seedUsers(options.users ?? [DEMO_USER], createdAt) }
   }
-  const store = new Store(initialUsers)
+  const store = new Store(initial)
 
   let clerkJs: Promise<ClerkJsSource | null> | null = options.clerkJsSource
     ? Promise.resolve(options.clerkJsSource)
@@ -251,7 +254,9 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
     store,
     faults: new Faults(),
     log: new RequestLog(),
-    clientCookie: `__client_${randomBase62(8)}`,
+    // Named after the signing key: the same key file keeps the browsers' cookies valid across a
+    // restart, and two emulators on one host (cookies ignore the port) do not share one.
+    clientCookie: `__client_${key.kid.slice(-8)}`,
     now: clock,
     async persist() {
       await options.onStateChange?.(store.snapshot())

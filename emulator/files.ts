@@ -1,5 +1,5 @@
 /**
- * The emulator's files under Node: the signing key and the persisted users. Used by the CLI
+ * The emulator's files under Node: the signing key and the persisted state (users, sessions). Used by the CLI
  * (`--key-file`, `--data`) and by servers that embed the emulator and want it to survive restarts
  * (`openEmulatorFiles(dir)`).
  *
@@ -78,7 +78,7 @@ export async function readPrivateKeyFile(file: string): Promise<string> {
   }
 }
 
-/** The users file: `EmulatorSnapshot` as JSON. */
+/** The state file: `EmulatorSnapshot` as JSON. */
 export class SnapshotFile {
   readonly file: string
   #queue: Promise<void> = Promise.resolve()

@@ -49,7 +49,7 @@ export interface EmulatorState {
   readonly clientCookie: string
   /** Emulator time in ms: the `now` option plus the clock offset. */
   now(): number
-  /** Hands the users to `onStateChange` (persistence); awaited so a 200 means "saved". */
+  /** Hands the state to `onStateChange` (persistence); awaited so a 200 means "saved". */
   persist(): Promise<void>
   clerkJs(): Promise<ClerkJsSource | null>
   config(origin: string): EmulatorConfig

@@ -1,7 +1,9 @@
 /**
- * The emulator's in-memory data: users (the only persisted part, see `EmulatorSnapshot`), and the
- * per-browser clients with their sessions and sign-in attempts. `reset()` goes back to the initial users
- * and forgets every client, session, sign-in, dev browser and rate-limit window.
+ * The emulator's in-memory data: users, and the per-browser clients with their sessions and sign-in
+ * attempts. What persists (see `EmulatorSnapshot`) is the users and the signed-in clients with their
+ * active sessions, so a browser stays signed in across a restart, as it does with Clerk. `reset()`
+ * goes back to the initial state (the seed, or what was restored at start) and forgets every other
+ * client, session, sign-in, dev browser and rate-limit window.
  */
 
 import * as z from 'zod/mini'
@@ -26,10 +28,16 @@ export interface UserRecord {
   lastSignInAt: number | null
 }
 
-/** What `--data` persists and `state` restores: the users with their metadata (no sessions). */
+/**
+ * What `--data` persists and `state` restores: the users with their metadata, and the clients that
+ * have an active session, with those sessions (sign-ins in progress are not kept). Version 1 files
+ * hold users only and still load.
+ */
 export interface EmulatorSnapshot {
-  version: 1
+  version: 1 | 2
   users: UserRecord[]
+  clients?: ClientRecord[]
+  sessions?: SessionRecord[]
 }
 
 export interface ClientRecord {
@@ -74,25 +82,36 @@ export class Store {
   readonly devBrowsers = new Set<string>()
   /** Per-user timestamps of recent metadata writes, for the Backend API rate limit. */
   readonly metadataWrites = new Map<string, number[]>()
-  readonly #initialUsers: UserRecord[]
+  readonly #initial: Required<EmulatorSnapshot>
 
-  constructor(initialUsers: UserRecord[]) {
-    this.#initialUsers = structuredClone(initialUsers)
+  constructor(initial: EmulatorSnapshot) {
+    this.#initial = structuredClone({ clients: [], sessions: [], ...initial })
     this.reset()
   }
 
   reset(): void {
+    const { users, clients, sessions } = structuredClone(this.#initial)
     this.users.clear()
-    for (const user of structuredClone(this.#initialUsers)) this.users.set(user.id, user)
+    for (const user of users) this.users.set(user.id, user)
     this.clients.clear()
     this.sessions.clear()
     this.signIns.clear()
     this.devBrowsers.clear()
     this.metadataWrites.clear()
+    for (const client of clients) {
+      this.clients.set(client.id, client)
+      if (client.devBrowserId !== null) this.devBrowsers.add(client.devBrowserId)
+    }
+    for (const session of sessions) this.sessions.set(session.id, session)
   }
 
   snapshot(): EmulatorSnapshot {
-    return { version: 1, users: structuredClone([...this.users.values()]) }
+    const sessions = [...this.sessions.values()].filter((session) => session.status === 'active')
+    const clientIds = new Set(sessions.map((session) => session.clientId))
+    const clients = [...this.clients.values()]
+      .filter((client) => clientIds.has(client.id))
+      .map((client) => ({ ...client, signInId: null }))
+    return structuredClone({ version: 2, users: [...this.users.values()], clients, sessions })
   }
 
   findUserByEmail(email: string): UserRecord | undefined {
@@ -173,8 +192,39 @@ const userSchema = z.object({
   lastSignInAt: z.nullable(z.number()),
 })
 
-const snapshotSchema = z.object({ version: z.literal(1), users: z.array(userSchema) })
+const id = z.string().check(z.minLength(1))
+const clientSchema = z.object({
+  id,
+  token: z.string().check(z.minLength(16)),
+  devBrowserId: nullableString,
+  signInId: z.null(),
+  lastActiveSessionId: nullableString,
+  lastAuthenticationStrategy: nullableString,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+})
+const sessionSchema = z.object({
+  id,
+  clientId: id,
+  userId: id,
+  status: z.literal('active'),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  lastActiveAt: z.number(),
+  firstFactorVerifiedAt: z.number(),
+})
 
+const snapshotSchema = z.union([
+  z.object({ version: z.literal(1), users: z.array(userSchema) }),
+  z.object({
+    version: z.literal(2),
+    users: z.array(userSchema),
+    clients: z.array(clientSchema),
+    sessions: z.array(sessionSchema),
+  }),
+])
+
+/** Parses a snapshot and checks that its ids hang together (no duplicates, no dangling session). */
 export function parseSnapshot(input: unknown): ParseResult<EmulatorSnapshot> {
   const parsed = parseWith(snapshotSchema, input)
   if (!parsed.ok) return parsed
@@ -187,6 +237,24 @@ export function parseSnapshot(input: unknown): ParseResult<EmulatorSnapshot> {
     }
     ids.add(user.id)
     emails.add(email)
+  }
+  if (parsed.value.version === 1) return parsed
+  const clients = new Set<string>()
+  const tokens = new Set<string>()
+  for (const client of parsed.value.clients) {
+    if (clients.has(client.id) || tokens.has(client.token)) {
+      return { ok: false, message: `duplicate client ${client.id}` }
+    }
+    clients.add(client.id)
+    tokens.add(client.token)
+  }
+  const sessions = new Set<string>()
+  for (const session of parsed.value.sessions) {
+    if (sessions.has(session.id)) return { ok: false, message: `duplicate session ${session.id}` }
+    if (!clients.has(session.clientId) || !ids.has(session.userId)) {
+      return { ok: false, message: `session ${session.id} names an unknown client or user` }
+    }
+    sessions.add(session.id)
   }
   return parsed
 }

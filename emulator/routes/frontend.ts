@@ -97,8 +97,10 @@ export async function touchSession(ctx: Ctx): Promise<Response> {
   const now = ctx.state.now()
   session.lastActiveAt = now
   session.updatedAt = now
+  const switched = client.lastActiveSessionId !== session.id
   client.lastActiveSessionId = session.id
   client.updatedAt = now
+  if (switched) await ctx.state.persist()
   return json({
     response: sessionJSON(session, user, await mint(ctx, session, user), now),
     client: await renderClient(ctx, client),
@@ -127,6 +129,7 @@ export async function endAllSessions(ctx: Ctx): Promise<Response> {
   }
   client.lastActiveSessionId = null
   client.updatedAt = now
+  await ctx.state.persist()
   const rendered = await renderClient(ctx, client)
   return json({ response: rendered, client: rendered })
 }
@@ -140,6 +143,7 @@ export async function removeSession(ctx: Ctx): Promise<Response> {
   session.updatedAt = now
   if (client.lastActiveSessionId === session.id) client.lastActiveSessionId = null
   client.updatedAt = now
+  await ctx.state.persist()
   return json({
     response: sessionJSON(session, user, null, now),
     client: await renderClient(ctx, client),
