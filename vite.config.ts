@@ -9,7 +9,10 @@ export default defineConfig(({ mode }) => {
   return {
     server: { port, strictPort: true, host: 'localhost' },
     preview: { port, strictPort: true, host: 'localhost' },
-    plugins: [birthdayDemo({ port, env, dataDir: resolve('.emulator-data') })],
+    // The emulator's key, users and sessions; EMULATOR_DATA_DIR puts them elsewhere (tests do).
+    plugins: [
+      birthdayDemo({ port, env, dataDir: resolve(env.EMULATOR_DATA_DIR || '.emulator-data') }),
+    ],
     build: {
       outDir: 'dist/demo',
       rollupOptions: {

@@ -3,15 +3,14 @@
  * the strict header) and on the dev page of `npm start` (Vite with the repo's `vite.config.ts`). The
  * fixtures check every other test the same way; the last test shows that the check does see one.
  */
-import { createServer as createNetServer } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { createServer, type ViteDevServer } from 'vite'
 import {
   chooseStrategy,
   createUser,
   editorOf,
-  emulatorClient,
   expect,
   HANDLER_PATH,
   signInThroughForm,
@@ -21,8 +20,7 @@ import {
   type PolicyViolations,
   type TestUser,
 } from './fixtures.ts'
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+import { startDevServer } from './support/dev-server.ts'
 
 /** The directives the issue names, in the header of every page. */
 function expectStrictPolicy(header: string | undefined, handlerOrigin: string): void {
@@ -110,57 +108,24 @@ test('the built demo: a whole journey with zero CSP and Trusted Types violations
   expect(violations).toEqual([])
 })
 
-/** A free loopback port (for Vite, whose config reads `PORT`). */
-async function freePort(): Promise<number> {
-  const server = createNetServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (typeof address !== 'object' || !address) throw new Error('no port')
-  return address.port
-}
-
-/** `npm start`'s server, in process: the repo's `vite.config.ts` (which reads `PORT`). */
-async function startDevServer(): Promise<{ server: ViteDevServer; origin: string }> {
-  const port = await freePort()
-  const before = process.env.PORT
-  process.env.PORT = String(port)
-  let server: ViteDevServer
-  try {
-    server = await createServer({
-      root: ROOT,
-      configFile: `${ROOT}vite.config.ts`,
-      logLevel: 'silent',
-      clearScreen: false,
-    })
-  } finally {
-    if (before === undefined) delete process.env.PORT
-    else process.env.PORT = before
-  }
-  await server.listen()
-  return { server, origin: `http://localhost:${port}` }
-}
-
 test('the npm start dev page: a whole journey with zero CSP and Trusted Types violations', async ({
   page,
   collectPolicyViolations,
 }) => {
   test.slow()
-  const { server, origin } = await startDevServer()
-  const emulator = emulatorClient(origin)
+  // Its own data folder: the developer's `.emulator-data` is never touched.
+  const dataDir = await mkdtemp(join(tmpdir(), 'birthday-editor-dev-'))
+  const { server, origin } = await startDevServer({ dataDir })
   try {
-    // The dev server keeps its emulator's users in `.emulator-data`: the reset at the end puts
-    // them back as they were when the server started.
-    await emulator.control('POST', 'reset')
     const user = await createUser(origin, uniqueEmail())
     const violations = await collectPolicyViolations(page)
     const workers = await fullJourney(page, origin, user)
     expectClerkWorkers(workers, origin)
     expect(violations).toEqual([])
   } finally {
-    await emulator.control('POST', 'reset').catch(() => {})
     await page.close()
     await server.close()
+    await rm(dataDir, { recursive: true, force: true })
   }
 })
 
