@@ -4,9 +4,9 @@
  * point from there, in Node and with TypeScript. Run by `npm run test:package` after `npm run build`.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const repo = resolve('.')
@@ -169,6 +169,71 @@ document.querySelector('birthday-editor')?.addEventListener('birthday-editor-sav
     let diagnostics = ''
     try {
       run(process.execPath, [tsc, '-p', 'tsconfig.json'])
+    } catch (error) {
+      diagnostics = String((error as { stdout?: string }).stdout ?? error)
+    }
+    expect(diagnostics).toBe('')
+  }, 60_000)
+
+  it('types the tag and its events in React 19, Vue and Svelte from the shipped typings', async () => {
+    // The frameworks' own types come from this repository (linked, as a user's project has them
+    // installed); the typings under test are the packed ones.
+    for (const name of ['@types/react', 'csstype', 'vue', 'svelte']) {
+      const link = join(scratch, 'node_modules', name)
+      await mkdir(dirname(link), { recursive: true })
+      await symlink(join(repo, 'node_modules', name), link, 'dir').catch((error: unknown) => {
+        if ((error as { code?: unknown }).code !== 'EEXIST') throw error
+      })
+    }
+    await writeFile(
+      join(scratch, 'frameworks.tsx'),
+      `
+import type { GlobalComponents } from 'vue'
+import type { SvelteHTMLElements } from 'svelte/elements'
+import type {} from 'birthday-editor/react'
+import type {} from 'birthday-editor/vue'
+import type {} from 'birthday-editor/svelte'
+
+export const react = [
+  <birthday-editor key="a" refresh="user" onbirthday-editor-saved={(event) => event.birthday} />,
+  // @ts-expect-error: refresh is 'token' or 'user'
+  <birthday-editor key="b" refresh="later" />,
+  // @ts-expect-error: a saved event has no \`code\`
+  <birthday-editor key="c" onbirthday-editor-saved={(event) => event.code} />,
+]
+type VueProps = InstanceType<GlobalComponents['birthday-editor']>['$props']
+export const vue: VueProps = { refresh: 'token', 'publishable-key': 'pk_test_x' }
+// @ts-expect-error: refresh is 'token' or 'user'
+export const vueWrong: VueProps = { refresh: 'later' }
+export const svelte: SvelteHTMLElements['birthday-editor'] = {
+  refresh: 'user',
+  'onbirthday-editor-saved': (event) => event.verified,
+}
+// @ts-expect-error: listeners are functions
+export const svelteWrong: SvelteHTMLElements['birthday-editor'] = { 'onbirthday-editor-error': 1 }
+`,
+    )
+    await writeFile(
+      join(scratch, 'tsconfig.frameworks.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          lib: ['ES2023', 'DOM'],
+          jsx: 'react-jsx',
+          types: [],
+          skipLibCheck: false,
+        },
+        files: ['frameworks.tsx'],
+      }),
+    )
+    const tsc = join(repo, 'node_modules/typescript/bin/tsc')
+    let diagnostics = ''
+    try {
+      run(process.execPath, [tsc, '-p', 'tsconfig.frameworks.json'])
     } catch (error) {
       diagnostics = String((error as { stdout?: string }).stdout ?? error)
     }
