@@ -17,14 +17,14 @@ import { laneTest, missingLiveVariables, realClerkTarget } from './lane/target.t
 
 const missing = missingLiveVariables()
 const test = laneTest(() => realClerkTarget())
+const skipped =
+  `skipped: no real Clerk credentials in the environment (missing ${missing.join(', ')}); ` +
+  'set them to run these journeys against real Clerk'
 
-test.describe('live lane against real Clerk', () => {
+// The title says why in every line of the report, not only in the skip annotation.
+test.describe(`live lane against real Clerk${missing.length > 0 ? ` (${skipped})` : ''}`, () => {
   test.describe.configure({ mode: 'serial' })
-  test.skip(
-    missing.length > 0,
-    `Live lane skipped: no real Clerk credentials in the environment (missing ${missing.join(', ')}). ` +
-      'Set them to run these journeys against real Clerk.',
-  )
+  test.skip(missing.length > 0, `Live lane ${skipped}.`)
   test.slow()
   defineJourneys(test)
 })
