@@ -618,6 +618,30 @@ describe('saving', () => {
     expect(ui.backend.fetch).toHaveBeenCalledTimes(1)
   })
 
+  it('posts the token Clerk holds while it has over 10 s left, without asking ClerkJS for it', async () => {
+    const ui = await mount()
+    // A held token minted just now (the other tests hold tokens from 2023, long expired).
+    ui.session.hold(
+      ui.clerk.mint({ iat: Math.floor(Date.now() / 1000), exp: Date.now() / 1000 + 60 }),
+    )
+    const held = ui.session.lastActiveToken!.getRawString()
+    await saveAs(ui, '1991-02-03')
+    await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
+    expect(ui.backend.fetch.mock.calls[0]![1]).toMatchObject({
+      headers: { authorization: `Bearer ${held}` },
+    })
+    // Only the refresh after the write went to ClerkJS.
+    expect(ui.session.getToken.mock.calls).toEqual([[{ skipCache: true }]])
+  })
+
+  it('asks ClerkJS for the token when the held one has 10 s or less left', async () => {
+    const ui = await mount()
+    ui.session.hold(ui.clerk.mint({ exp: Math.floor(Date.now() / 1000) + 9 }))
+    await saveAs(ui, '1991-02-03')
+    await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
+    expect(ui.session.getToken).toHaveBeenNthCalledWith(1, { skipCache: false })
+  })
+
   it('with refresh="user", reloads the user and then reads the fresh token', async () => {
     const ui = await mount({ refresh: 'user' })
     await saveAs(ui, '1991-02-03')

@@ -487,7 +487,14 @@ export class BirthdayEditorElement extends Base {
       ? await sendBirthday(
           this.endpoint,
           birthday,
-          (fresh) => session.getToken({ skipCache: fresh }),
+          // The token ClerkJS holds while it has over 10 s left, without a call into ClerkJS
+          // (which takes milliseconds even from its cache); else, or when fresh, ClerkJS's.
+          (fresh) => {
+            const held = session.lastActiveToken?.getRawString()
+            return !fresh && Number(decodeClaims(held)?.exp) > Date.now() / 1e3 + 10
+              ? held
+              : session.getToken({ skipCache: fresh })
+          },
           this.timeout,
           signal,
         )

@@ -13,7 +13,7 @@ export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export const until =
   (end: number) =>
-  <T>(promise: Promise<T>) =>
+  <T>(promise: T | Promise<T>) =>
     Promise.race([promise, delay(end - Date.now()).then(() => Promise.reject())])
 
 export interface SaveFailure {
@@ -24,21 +24,18 @@ export interface SaveFailure {
 
 /**
  * The fixed error table: HTTP status → error code. Each status has one documented server error
- * code (`{ "error": { "code" } }`, in the comments), so the status selects the row; a status not in
- * the table falls back to `invalid` (4xx) or `server` (5xx).
+ * code (`{ "error": { "code" } }`, in the comments), so the status selects the row. The rows that
+ * equal the fallback, `invalid` for a 4xx and `server` for a 5xx, are left out to keep the element
+ * small: 400 (invalid_body) and 413 (payload_too_large) → `invalid`; 500 (internal), 502
+ * (upstream_error) and 503 (upstream_unavailable) → `server`.
  */
 const TABLE: Record<number, BirthdayEditorErrorCode> = {
-  400: 'invalid', // invalid_body
   401: 'unauthenticated', // unauthenticated
   403: 'config', // origin_not_allowed
   404: 'config', // not_found
   405: 'config', // method_not_allowed
-  413: 'invalid', // payload_too_large
   415: 'config', // unsupported_media_type
   429: 'rate-limited', // rate_limited
-  500: 'server', // internal
-  502: 'server', // upstream_error
-  503: 'server', // upstream_unavailable
   504: 'timeout', // upstream_timeout
 }
 
@@ -55,12 +52,12 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
 /**
  * Sends one save. Resolves to `undefined` on a 2xx, else to a {@link SaveFailure}; never rejects
  * (an abort through `signal` ends as a `network` failure, which the caller ignores).
- * `token(true)` must return a freshly minted session token.
+ * `token(true)` must return a freshly minted session token; `token(false)` may return the one held.
  */
 export async function sendBirthday(
   url: string,
   birthday: string | null,
-  token: (fresh: boolean) => Promise<string | null>,
+  token: (fresh: boolean) => string | null | undefined | Promise<string | null>,
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<SaveFailure | undefined> {
