@@ -35,7 +35,7 @@ printTable('<birthday-editor> in Chromium (built demo, loopback)', await benchEl
 printTable('Emulator, through ClerkJS in Chromium', await benchEmulator())
 
 // The handler bench replaces the global fetch before @clerk/backend loads: its own process.
-console.log('\nHandler (Backend API answered in-process, 1 s per phase)')
+console.log('\nHandler (Backend API answered in-process; per phase 6 s warm-up, 1 s measured)')
 const handler = execFileSync(process.execPath, ['--import', 'tsx', 'bench/handler.ts'], {
   encoding: 'utf8',
 })
