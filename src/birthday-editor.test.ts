@@ -436,6 +436,28 @@ describe('getting Clerk and following it', () => {
     await settle()
     expect(current.textContent).toBe('Saved: 1990-12-10')
   })
+
+  it('makes a date formatter once per language, not on every render', async () => {
+    const Original = Intl.DateTimeFormat
+    const made: unknown[] = []
+    Intl.DateTimeFormat = function (
+      this: unknown,
+      ...args: ConstructorParameters<typeof Original>
+    ) {
+      made.push(args[0])
+      return new Original(...args)
+    } as unknown as typeof Original
+    try {
+      const ui = await mount({ lang: 'it' })
+      await saveAs(ui, '1991-02-03')
+      await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
+      expect(ui.current.textContent).toBe('Saved: 3 febbraio 1991')
+      // Renders: connect, sign-in, typing, saving, refreshing, saved; one formatter for "it".
+      expect(made.filter((lang) => lang === 'it')).toHaveLength(1)
+    } finally {
+      Intl.DateTimeFormat = Original
+    }
+  })
 })
 
 describe('editing', () => {

@@ -77,6 +77,9 @@ const PRIMITIVES: Record<string, (value: string | null) => unknown> = {
 const attributeOf = (property: string) =>
   property == 'readOnly' ? 'readonly' : property.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
 
+/** Date formatters by language (key `undefined`: the browser's). */
+const FORMATS: Record<string, Intl.DateTimeFormat> = {}
+
 // So that the module imports without a DOM (server-side rendering, Node tools).
 const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
@@ -323,13 +326,18 @@ export class BirthdayEditorElement extends Base {
     )
   }
 
-  /** An ISO date in words, in the element's language; read as UTC so no time zone shifts it. */
+  /**
+   * An ISO date in words, in the element's language; read as UTC so no time zone shifts it. The
+   * formatter is kept per language: making one takes about a millisecond, and every render shows a
+   * date.
+   */
   #format(iso: string) {
     try {
-      return new Intl.DateTimeFormat(this.closest<HTMLElement>('[lang]')?.lang || undefined, {
+      const lang = this.closest<HTMLElement>('[lang]')?.lang || undefined
+      return (FORMATS[lang!] ??= new Intl.DateTimeFormat(lang, {
         dateStyle: 'long',
         timeZone: 'UTC',
-      }).format(new Date(iso))
+      })).format(new Date(iso))
     } catch {
       return iso
     }

@@ -40,8 +40,8 @@ export function latestToday(now: number = Date.now()): string {
 
 /** Today on the local calendar of this runtime (the user's, in a browser), as ISO. */
 export function localToday(date: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
+  // The offset in force at that instant (daylight saving included), east of UTC.
+  return todayAtOffset(-date.getTimezoneOffset(), +date)
 }
 
 /** ISO dates compare correctly as strings. */
