@@ -126,6 +126,8 @@ export function defineJourneys(test: LaneTest): void {
     await editor.input.fill(LANE_BIRTHDAY)
     await expect(editor.message).toHaveText('Pick a new date to save.')
     await editor.remove.click()
+    // The display changes at once (optimistic); the save is done when the message says so.
+    await expect(editor.message).toHaveText('Saved.')
     await expect(editor.current).toHaveText('None saved.')
     expect((await tokenClaims(page)).birthday ?? null).toBeNull()
     expect(posts()).toBe(1)
