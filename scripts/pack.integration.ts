@@ -4,7 +4,7 @@
  * point from there, in Node and with TypeScript. Run by `npm run test:package` after `npm run build`.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +14,37 @@ let scratch = ''
 
 function run(command: string, args: string[], cwd = scratch): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+/**
+ * Type-checks `file` in the scratch project (strict, NodeNext, every library checked) with this
+ * repository's TypeScript; returns the diagnostics, '' when there are none.
+ */
+async function typecheck(file: string, options: Record<string, unknown> = {}): Promise<string> {
+  const config = `tsconfig.${file}.json`
+  await writeFile(
+    join(scratch, config),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        lib: ['ES2023', 'DOM'],
+        types: [],
+        skipLibCheck: false,
+        ...options,
+      },
+      files: [file],
+    }),
+  )
+  try {
+    run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', config])
+    return ''
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? error)
+  }
 }
 
 beforeAll(async () => {
@@ -149,30 +180,7 @@ export const used = [status, handler, config.proxyUrl, BirthdayEditorElement.obs
 document.querySelector('birthday-editor')?.addEventListener('birthday-editor-saved', (e) => e.birthday)
 `,
     )
-    await writeFile(
-      join(scratch, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          target: 'ES2022',
-          lib: ['ES2023', 'DOM'],
-          types: [],
-          skipLibCheck: false,
-        },
-        files: ['consumer.ts'],
-      }),
-    )
-    const tsc = join(repo, 'node_modules/typescript/bin/tsc')
-    let diagnostics = ''
-    try {
-      run(process.execPath, [tsc, '-p', 'tsconfig.json'])
-    } catch (error) {
-      diagnostics = String((error as { stdout?: string }).stdout ?? error)
-    }
-    expect(diagnostics).toBe('')
+    expect(await typecheck('consumer.ts')).toBe('')
   }, 60_000)
 
   it('types the tag and its events in React 19, Vue and Svelte from the shipped typings', async () => {
@@ -185,58 +193,14 @@ document.querySelector('birthday-editor')?.addEventListener('birthday-editor-sav
         if ((error as { code?: unknown }).code !== 'EEXIST') throw error
       })
     }
-    await writeFile(
-      join(scratch, 'frameworks.tsx'),
-      `
-import type { GlobalComponents } from 'vue'
-import type { SvelteHTMLElements } from 'svelte/elements'
-import type {} from 'birthday-editor/react'
-import type {} from 'birthday-editor/vue'
-import type {} from 'birthday-editor/svelte'
-
-export const react = [
-  <birthday-editor key="a" refresh="user" onbirthday-editor-saved={(event) => event.birthday} />,
-  // @ts-expect-error: refresh is 'token' or 'user'
-  <birthday-editor key="b" refresh="later" />,
-  // @ts-expect-error: a saved event has no \`code\`
-  <birthday-editor key="c" onbirthday-editor-saved={(event) => event.code} />,
-]
-type VueProps = InstanceType<GlobalComponents['birthday-editor']>['$props']
-export const vue: VueProps = { refresh: 'token', 'publishable-key': 'pk_test_x' }
-// @ts-expect-error: refresh is 'token' or 'user'
-export const vueWrong: VueProps = { refresh: 'later' }
-export const svelte: SvelteHTMLElements['birthday-editor'] = {
-  refresh: 'user',
-  'onbirthday-editor-saved': (event) => event.verified,
-}
-// @ts-expect-error: listeners are functions
-export const svelteWrong: SvelteHTMLElements['birthday-editor'] = { 'onbirthday-editor-error': 1 }
-`,
+    // The repository's own compile-time checks of the typings, pointed at the packed package.
+    const checks = await readFile(join(repo, 'types/frameworks.check.tsx'), 'utf8')
+    const packed = checks.replace(
+      /from '\.\/(react|vue|svelte)\.d\.ts'/g,
+      "from 'birthday-editor/$1'",
     )
-    await writeFile(
-      join(scratch, 'tsconfig.frameworks.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          target: 'ES2022',
-          lib: ['ES2023', 'DOM'],
-          jsx: 'react-jsx',
-          types: [],
-          skipLibCheck: false,
-        },
-        files: ['frameworks.tsx'],
-      }),
-    )
-    const tsc = join(repo, 'node_modules/typescript/bin/tsc')
-    let diagnostics = ''
-    try {
-      run(process.execPath, [tsc, '-p', 'tsconfig.frameworks.json'])
-    } catch (error) {
-      diagnostics = String((error as { stdout?: string }).stdout ?? error)
-    }
-    expect(diagnostics).toBe('')
+    expect(packed.match(/from 'birthday-editor\/(react|vue|svelte)'/g)).toHaveLength(3)
+    await writeFile(join(scratch, 'frameworks.tsx'), packed)
+    expect(await typecheck('frameworks.tsx', { jsx: 'react-jsx' })).toBe('')
   }, 60_000)
 })
