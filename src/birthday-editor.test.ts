@@ -65,6 +65,21 @@ async function mount(
 }
 
 /** Types a new date and submits, as a user would. */
+/**
+ * A save that has been written and is refreshing, under fake timers, where fresh tokens never carry
+ * the claim (a session token template without it), so the refresh keeps retrying.
+ */
+async function refreshingWithoutClaim() {
+  const ui = await mount()
+  vi.useFakeTimers()
+  ui.clerk.templateHasClaim = false
+  type(ui.input, '1991-02-03')
+  ui.form.requestSubmit()
+  await vi.advanceTimersByTimeAsync(0)
+  expect(ui.el.status).toBe('refreshing')
+  return ui
+}
+
 async function saveAs(ui: Awaited<ReturnType<typeof mount>>, value: string) {
   type(ui.input, value)
   await settle()
@@ -851,13 +866,7 @@ describe('saving', () => {
 
 describe('after a 2xx: refresh and verify', () => {
   it('warns claim-stale after bounded retries with backoff, without rolling back', async () => {
-    const ui = await mount()
-    vi.useFakeTimers()
-    ui.clerk.templateHasClaim = false
-    type(ui.input, '1991-02-03')
-    ui.form.requestSubmit()
-    await vi.advanceTimersByTimeAsync(0)
-    expect(ui.el.status).toBe('refreshing')
+    const ui = await refreshingWithoutClaim()
     const refreshes = () =>
       ui.session.getToken.mock.calls.filter(([options]) => options?.skipCache).length
     expect(refreshes()).toBe(1)
@@ -1025,13 +1034,7 @@ describe('lifecycle', () => {
   })
 
   it('aborts quietly when removed while refreshing', async () => {
-    const ui = await mount()
-    vi.useFakeTimers()
-    ui.clerk.templateHasClaim = false
-    type(ui.input, '1991-02-03')
-    ui.form.requestSubmit()
-    await vi.advanceTimersByTimeAsync(0)
-    expect(ui.el.status).toBe('refreshing')
+    const ui = await refreshingWithoutClaim()
     const count = ui.events.length
     ui.el.remove()
     await vi.advanceTimersByTimeAsync(10_000)

@@ -4,6 +4,7 @@
  */
 import {
   countRoute,
+  wireOf,
   editorOf,
   expect,
   heldClaims,
@@ -68,8 +69,7 @@ test('the cross-origin page saves through the handler origin with a preflight', 
   expect(handler.preflights() - before.preflights).toBeLessThanOrEqual(1)
   expect(await handler.statuses()).toContain(200)
   const log = await requestLog()
-  expect(countRoute(log, ROUTES.metadata)).toBe(1)
-  expect(countRoute(log, ROUTES.mint)).toBe(1)
+  expect(wireOf(log)).toMatchObject({ metadata: 1, mint: 1 })
   expect((await tokenClaims(page)).birthday).toBe('1992-03-04')
 })
 

@@ -408,6 +408,15 @@ export function countRoute(log: LoggedRequest[], route: string): number {
   return log.filter((request) => request.route === route).length
 }
 
+/** What one save put on the wire, from the emulator's log: token mints, user reloads, writes. */
+export function wireOf(log: LoggedRequest[]): Record<keyof typeof ROUTES, number> {
+  return {
+    mint: countRoute(log, ROUTES.mint),
+    me: countRoute(log, ROUTES.me),
+    metadata: countRoute(log, ROUTES.metadata),
+  }
+}
+
 export const ROUTES = {
   mint: 'POST /v1/client/sessions/:id/tokens',
   me: 'GET /v1/me',

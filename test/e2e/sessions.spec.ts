@@ -4,6 +4,7 @@
  */
 import {
   countRoute,
+  wireOf,
   editorOf,
   expect,
   heldClaims,
@@ -60,8 +61,7 @@ test('an expired session token is retried once with a fresh one, and the user se
   ])
   // One fresh token for the retry, one for the refresh after the write; one write.
   const log = await requestLog()
-  expect(countRoute(log, ROUTES.mint)).toBe(2)
-  expect(countRoute(log, ROUTES.metadata)).toBe(1)
+  expect(wireOf(log)).toMatchObject({ mint: 2, metadata: 1 })
   expect((await tokenClaims(page)).birthday).toBe('1991-01-02')
 })
 
