@@ -1156,8 +1156,9 @@ describe('a session token template without the claim', () => {
     expect(ui.input.value).toBe('1990-12-10')
     expect(warn).toHaveBeenCalledTimes(1)
     const [text] = warn.mock.calls[0] as [string]
-    expect(text).toContain('"birthday": "{{user.public_metadata.birthday}}"')
-    expect(text).toContain('session token template')
+    expect(text).toContain(
+      'add "birthday": "{{user.public_metadata.birthday}}" to the session token template',
+    )
     // Clerk's routine refreshes, and a second editor, cost no further GET and no further warning.
     ui.clerk.session!.hold(ui.clerk.mint())
     const second = document.createElement('birthday-editor')

@@ -463,14 +463,8 @@ export class BirthdayEditorElement extends Base {
     const clerk = this.#clerk
     warnOnce(
       'clerk',
-      (!clerk
-        ? 'no Clerk found (no `clerk` property, no `window.Clerk`, no `publishable-key`)'
-        : clerk.status === 'error'
-          ? 'Clerk failed to load'
-          : 'Clerk is on the page but not loaded: nothing called `Clerk.load()`') +
-        '. Any one of these fixes it: set the element’s `clerk` property to your Clerk instance;' +
-        ' add a `publishable-key` attribute (the element then loads Clerk);' +
-        ' or call `Clerk.load()` on the page’s Clerk.',
+      `no usable Clerk after 10 s: ${!clerk ? 'none found' : clerk.status === 'error' ? 'its load failed' : 'nothing called Clerk.load()'}.` +
+        ' Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`.',
     )
     this.#fail('clerk')
   }
@@ -525,9 +519,8 @@ export class BirthdayEditorElement extends Base {
     const { claim, endpoint } = this
     warnOnce(
       'claim',
-      `session tokens have no "${claim}" claim. Add "${claim}": "{{user.public_metadata.birthday}}"` +
-        ' to the session token template (Clerk dashboard → Sessions → Customize session token).' +
-        ` Until then the birthday is read from GET ${endpoint}, and saves cannot be verified.`,
+      `session tokens lack "${claim}": add "${claim}": "{{user.public_metadata.birthday}}" to the` +
+        ` session token template. Until then it is read from GET ${endpoint}.`,
     )
     const generation = this.#generation
     const stored = await readStoredBirthday({
@@ -646,7 +639,7 @@ export class BirthdayEditorElement extends Base {
     this.#optimistic = birthday
     this.#setStatus('saving', this.#text('saving'))
     const outcome = await saveAndVerify({
-      endpoint: this.endpoint,
+      url: this.endpoint,
       birthday,
       session,
       user: this.#clerk?.user,

@@ -93,7 +93,7 @@ export function loadClerk(
           document.head.append(script)
         })
           .then(async (clerk) => {
-            if (!clerk) throw new Error('Clerk script ran without setting window.Clerk')
+            if (!clerk) throw new Error('no window.Clerk')
             if (!clerk.loaded) await clerk.load?.()
             return clerk
           })

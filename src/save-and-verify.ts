@@ -5,7 +5,7 @@
  */
 import type { ClerkSession, ClerkUser } from './clerk-port.ts'
 import { delay, sendBirthday, until } from './save.ts'
-import type { SaveFailure, TokenSource } from './save.ts'
+import type { SaveFailure, SendOptions } from './save.ts'
 import { decodeClaims } from './token.ts'
 import type { Claims } from './token.ts'
 
@@ -21,17 +21,12 @@ export interface TokenCheck {
 
 export type SaveOutcome = { ok: false; failure: SaveFailure } | ({ ok: true } & TokenCheck)
 
-export interface SaveAndVerifyOptions {
-  endpoint: string
-  birthday: string | null
+/** What {@link sendBirthday} takes (the POST), and what the refresh and the check need. */
+export interface SaveAndVerifyOptions extends SendOptions {
   session: ClerkSession
   user: ClerkUser | null | undefined
   /** `token`: `session.getToken({ skipCache: true })`; `user`: `user.reload()`, then `getToken()`. */
   refresh: 'token' | 'user'
-  /** The POST's timeout, ms. */
-  timeout: number
-  signal: AbortSignal
-  token: TokenSource
   /** The birthday in a token's claims: a date, `null`, or `undefined` when the claim is absent. */
   claimOf: (claims: Claims) => string | null | undefined
   /** Called once the server has stored the value, before the refresh. */
@@ -46,13 +41,7 @@ const UNREAD: TokenCheck = { check: 'unread', iat: null }
 /** One save, start to end. Never rejects. */
 export async function saveAndVerify(options: SaveAndVerifyOptions): Promise<SaveOutcome> {
   const failure: SaveFailure | null = navigator.onLine
-    ? await sendBirthday({
-        url: options.endpoint,
-        birthday: options.birthday,
-        token: options.token,
-        timeout: options.timeout,
-        signal: options.signal,
-      })
+    ? await sendBirthday(options)
     : { code: 'offline' }
   if (failure) return { ok: false, failure }
   options.onStored()

@@ -141,9 +141,9 @@ export async function readStoredBirthday(options: ReadOptions): Promise<string |
       signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
       headers: { authorization: 'Bearer ' + bearer },
     })
-    const body: unknown = response.ok ? await response.json() : await response.text()
-    const birthday = (body as { birthday?: unknown } | null)?.birthday
-    return birthday === null || isIsoDate(birthday) ? birthday : undefined
+    // An error body is read too (JSON or not) but never used; a body of `null` throws here.
+    const { birthday } = (await response.json()) as { birthday?: unknown }
+    return response.ok && (birthday === null || isIsoDate(birthday)) ? birthday : undefined
   } catch {
     return undefined
   }

@@ -193,9 +193,9 @@ test.describe('finding Clerk on the page', () => {
     ])
     // One warning for the page (two editors), naming what is missing and the three fixes.
     expect(journey.warnings).toHaveLength(1)
-    expect(journey.warnings[0]).toContain('nothing called `Clerk.load()`')
-    expect(journey.warnings[0]).toMatch(
-      /`clerk` property.*`publishable-key`.*call `Clerk\.load\(\)`/,
+    expect(journey.warnings[0]).toContain('nothing called Clerk.load()')
+    expect(journey.warnings[0]).toContain(
+      'Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`',
     )
     expect(await clientLoads(requestLog)).toBe(0)
     // The fix, late: the page loads Clerk, and the editors recover.
@@ -223,7 +223,7 @@ test.describe('finding Clerk on the page', () => {
       { type: 'birthday-editor-error', code: 'clerk', message: CLERK_MESSAGE },
     ])
     expect(journey.warnings).toHaveLength(1)
-    expect(journey.warnings[0]).toContain('no Clerk found')
+    expect(journey.warnings[0]).toContain('none found')
     expectClean(journey)
   })
 
@@ -324,7 +324,7 @@ test.describe('the programmatic API and the messages', () => {
     expect(await tokenClaims(page)).not.toHaveProperty('birthday')
     expect(journey.warnings).toHaveLength(1)
     expect(journey.warnings[0]).toContain(
-      'Add "birthday": "{{user.public_metadata.birthday}}" to the session token template',
+      'add "birthday": "{{user.public_metadata.birthday}}" to the session token template',
     )
     const events = await recordEditorEvents(page)
     await editor.input.fill('1991-02-03')
