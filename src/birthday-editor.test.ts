@@ -243,7 +243,7 @@ describe('attributes and properties', () => {
     el.strings = { save: 'Speichern' }
     el.value = '1991-01-01'
     await settle()
-    expect(writes.mock.calls.filter(([name]) => name == 'aria-busy')).toHaveLength(1)
+    expect(writes.mock.calls.filter(([name]) => name === 'aria-busy')).toHaveLength(1)
   })
 
   it('applies min, max, required, disabled and readonly to the controls', async () => {
@@ -599,7 +599,7 @@ describe('saving', () => {
     expect(message.textContent).toBe('Saved.')
     expect(current.textContent).toBe('Saved: February 3, 1991')
     const saved = events.find(
-      (event) => event.type == 'birthday-editor-saved',
+      (event) => event.type === 'birthday-editor-saved',
     ) as BirthdayEditorSavedEvent
     expect(saved).toMatchObject({
       birthday: '1991-02-03',
@@ -615,7 +615,7 @@ describe('saving', () => {
     const ui = await mount()
     const seen: string[] = []
     const observe = () => {
-      if (seen.at(-1) != ui.el.status) seen.push(ui.el.status)
+      if (seen.at(-1) !== ui.el.status) seen.push(ui.el.status)
     }
     const tokens = ui.session.getToken.getMockImplementation()!
     ui.session.getToken.mockImplementation(async (options) => {
@@ -642,7 +642,7 @@ describe('saving', () => {
     expect(el.value).toBe('')
     expect(input.value).toBe('')
     expect(remove.disabled).toBe(true)
-    expect(events.find((event) => event.type == 'birthday-editor-saved')).toMatchObject({
+    expect(events.find((event) => event.type === 'birthday-editor-saved')).toMatchObject({
       birthday: null,
       verified: true,
     })

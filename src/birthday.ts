@@ -22,7 +22,7 @@ export interface BirthdayBounds {
 
 /** True for a real calendar date written as `YYYY-MM-DD` (so `1990-02-30` and `2023-02-29` fail). */
 export function isIsoDate(value: unknown): value is string {
-  if (typeof value != 'string' || !/^\d{4}-\d\d-\d\d$/.test(value)) return false
+  if (typeof value !== 'string' || !/^\d{4}-\d\d-\d\d$/.test(value)) return false
   // Read as UTC midnight, never in local time: a day that does not exist is NaN or rolls over.
   const date = new Date(value + 'T00:00:00Z')
   return !isNaN(+date) && date.toISOString().startsWith(value)
