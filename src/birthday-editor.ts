@@ -222,8 +222,12 @@ export class BirthdayEditorElement extends Base {
   #shown: string | undefined
   /** A birthday waiting for `online` or for `Retry-After`. */
   #queued: string | null | undefined
+  /** A saved value seen while a save ran (a token's claim, another tab's save): applied if it fails. */
+  #missed: string | null | undefined
   /** Bumped on disconnect, sign-out and user switch: work started before is dropped. */
   #generation = 0
+  /** Aborts the save in flight when it is dropped, so no request of it outlives it. */
+  #saveAbort: AbortController | undefined
   #renderQueued = false
   #form = el('form', 'form')
   #label = el('label', 'label')
@@ -500,7 +504,8 @@ export class BirthdayEditorElement extends Base {
     } else if (claim !== this.#tokenClaim || this.#saved === undefined) {
       // Adopt a claim only when it changed, and not mid-save: a token lagging a save must not undo it.
       this.#tokenClaim = claim
-      if (!this.#busy) this.#adopt(claim)
+      if (this.#busy) this.#missed = claim
+      else this.#adopt(claim)
     }
     if (recovered || this.#status === 'loading' || this.#status === 'signed-out')
       this.#setStatus('idle', '')
@@ -538,18 +543,25 @@ export class BirthdayEditorElement extends Base {
   /** Drops everything about the previous user; a save in flight for them is abandoned. */
   #forget() {
     this.#generation++
-    this.#saved = this.#tokenClaim = this.#queued = this.#subject = undefined
+    this.#saveAbort?.abort()
+    this.#saved = this.#tokenClaim = this.#queued = this.#missed = this.#subject = undefined
     this.#problem = null
     this.#storedAsked = this.#storedUnread = false
     this.value = ''
     if (this.#busy) this.#status = 'idle'
   }
 
-  /** A new saved value; the field follows unless the user has changed it. */
+  /**
+   * A new saved value; the field follows unless the user has changed it, and then a retry waiting
+   * for the old field value is dropped.
+   */
   #adopt(birthday: string | null) {
     const old = this.#saved
     this.#saved = birthday
-    if (old === undefined || (this.value || null) === old) this.value = birthday ?? ''
+    if (old === undefined || (this.value || null) === old) {
+      this.value = birthday ?? ''
+      this.#queued = undefined
+    }
   }
 
   #check(value = this.#input.value): BirthdayProblem | 'required' | null {
@@ -598,8 +610,9 @@ export class BirthdayEditorElement extends Base {
   #handleMessage = ({ data }: MessageEvent<{ subject?: unknown; birthday?: unknown } | null>) => {
     const birthday = data?.birthday
     const session = this.#clerk?.session
-    if (!session || this.#busy || data?.subject !== this.#subject) return
+    if (!session || data?.subject !== this.#subject) return
     if (birthday !== null && !isIsoDate(birthday)) return
+    if (this.#busy) return void (this.#missed = birthday)
     this.#adopt(birthday)
     this.#storedUnread = false
     const claim = this.#claimIn(decodeClaims(session.lastActiveToken?.getRawString()))
@@ -632,10 +645,12 @@ export class BirthdayEditorElement extends Base {
 
   async #save(birthday: string | null, focus?: boolean): Promise<BirthdayEditorSaveResult> {
     const session = this.#canSave()
-    const signal = this.#connection?.signal
+    const connection = this.#connection?.signal
     const generation = this.#generation
-    if (!session || !signal || birthday === this.#saved) return null
-    this.#queued = undefined
+    if (!session || !connection || birthday === this.#saved) return null
+    this.#saveAbort = new AbortController()
+    const signal = AbortSignal.any([connection, this.#saveAbort.signal])
+    this.#queued = this.#missed = undefined
     this.#optimistic = birthday
     this.#setStatus('saving', this.#text('saving'))
     const outcome = await saveAndVerify({
@@ -650,13 +665,19 @@ export class BirthdayEditorElement extends Base {
       claimOf: (claims) => this.#claimIn(claims),
       onStored: () => {
         if (generation !== this.#generation) return
-        this.#adopt(birthday)
+        // Not `#adopt`: the field already holds this value unless the user typed since, and then
+        // what they typed stays, even if it equals the value saved before.
+        this.#saved = birthday
         this.#storedUnread = false
         this.#setStatus('refreshing', this.#text('refreshing'))
       },
     })
     if (generation !== this.#generation) return null
-    if (!outcome.ok) return this.#failed(outcome.failure, birthday, signal, focus)
+    if (!outcome.ok) {
+      const failed = this.#failed(outcome.failure, birthday, signal, focus)
+      if (this.#missed !== undefined) this.#adopt(this.#missed)
+      return failed
+    }
     const { check, iat } = outcome
     this.#setStatus(
       'saved',
@@ -670,11 +691,15 @@ export class BirthdayEditorElement extends Base {
     return saved
   }
 
-  /** A failed save: keep the birthday for a retry when one can help, and report. */
+  /**
+   * A failed save: keep the birthday for a retry when one can help (unless the user has changed the
+   * field since: their newer value wins), and report.
+   */
   #failed(failure: SaveFailure, birthday: string | null, signal: AbortSignal, focus?: boolean) {
     const { code, seconds } = failure
-    if (code === 'offline' || code === 'network' || seconds) this.#queued = birthday
-    if (seconds) {
+    const retry = code === 'offline' || code === 'network' || !!seconds
+    if (retry && (this.value || null) === birthday) this.#queued = birthday
+    if (seconds && this.#queued === birthday) {
       const timer = setTimeout(() => {
         if (this.#queued === birthday) void this.#save(birthday)
       }, seconds * 1000)
