@@ -6,6 +6,7 @@ import { styles } from './birthday-editor.styles.ts'
 import './define.ts'
 import type { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent } from './events.ts'
 import { FakeClerk, fakeBackend, fakeJwt, respond } from './fake-clerk.test-helper.ts'
+import { warned } from './warn.ts'
 
 // happy-dom has no ElementInternals: a stand-in records the custom states the element sets.
 const internals = new WeakMap<HTMLElement, { states: Set<string> }>()
@@ -66,13 +67,16 @@ async function mount(
 
 /** Types a new date and submits, as a user would. */
 /**
- * A save that has been written and is refreshing, under fake timers, where fresh tokens never carry
- * the claim (a session token template without it), so the refresh keeps retrying.
+ * A save that has been written and is refreshing, under fake timers, where fresh tokens keep
+ * carrying the old value (a lagging claim), so the refresh keeps retrying.
  */
-async function refreshingWithoutClaim() {
+async function refreshingWithLaggingClaim() {
   const ui = await mount()
   vi.useFakeTimers()
-  ui.clerk.templateHasClaim = false
+  ui.session.getToken.mockImplementation(async (options) => {
+    if (options?.skipCache) ui.session.hold(ui.clerk.mint({ birthday: '1990-12-10' }))
+    return ui.session.lastActiveToken!.getRawString()
+  })
   type(ui.input, '1991-02-03')
   ui.form.requestSubmit()
   await vi.advanceTimersByTimeAsync(0)
@@ -239,7 +243,7 @@ describe('attributes and properties', () => {
     el.strings = { save: 'Speichern' }
     el.value = '1991-01-01'
     await settle()
-    expect(writes.mock.calls.filter(([name]) => name == 'aria-busy')).toHaveLength(1)
+    expect(writes.mock.calls.filter(([name]) => name === 'aria-busy')).toHaveLength(1)
   })
 
   it('applies min, max, required, disabled and readonly to the controls', async () => {
@@ -408,7 +412,6 @@ describe('getting Clerk and following it', () => {
     ['markup', fakeJwt({ sub: 'user_1', birthday: '<img src=x onerror=alert(1)>' })],
     ['a number', fakeJwt({ sub: 'user_1', birthday: 19901210 })],
     ['an object', fakeJwt({ sub: 'user_1', birthday: { year: 1990 } })],
-    ['a missing claim', fakeJwt({ sub: 'user_1' })],
   ])('shows an empty field for %s', async (_, jwt) => {
     const { el, session, input, current } = await mount()
     session.hold(jwt)
@@ -596,7 +599,7 @@ describe('saving', () => {
     expect(message.textContent).toBe('Saved.')
     expect(current.textContent).toBe('Saved: February 3, 1991')
     const saved = events.find(
-      (event) => event.type == 'birthday-editor-saved',
+      (event) => event.type === 'birthday-editor-saved',
     ) as BirthdayEditorSavedEvent
     expect(saved).toMatchObject({
       birthday: '1991-02-03',
@@ -612,7 +615,7 @@ describe('saving', () => {
     const ui = await mount()
     const seen: string[] = []
     const observe = () => {
-      if (seen.at(-1) != ui.el.status) seen.push(ui.el.status)
+      if (seen.at(-1) !== ui.el.status) seen.push(ui.el.status)
     }
     const tokens = ui.session.getToken.getMockImplementation()!
     ui.session.getToken.mockImplementation(async (options) => {
@@ -639,7 +642,7 @@ describe('saving', () => {
     expect(el.value).toBe('')
     expect(input.value).toBe('')
     expect(remove.disabled).toBe(true)
-    expect(events.find((event) => event.type == 'birthday-editor-saved')).toMatchObject({
+    expect(events.find((event) => event.type === 'birthday-editor-saved')).toMatchObject({
       birthday: null,
       verified: true,
     })
@@ -865,8 +868,8 @@ describe('saving', () => {
 })
 
 describe('after a 2xx: refresh and verify', () => {
-  it('warns claim-stale after bounded retries with backoff, without rolling back', async () => {
-    const ui = await refreshingWithoutClaim()
+  it('warns claim-stale (for developers) after bounded retries with backoff, without rolling back', async () => {
+    const ui = await refreshingWithLaggingClaim()
     const refreshes = () =>
       ui.session.getToken.mock.calls.filter(([options]) => options?.skipCache).length
     expect(refreshes()).toBe(1)
@@ -879,8 +882,8 @@ describe('after a 2xx: refresh and verify', () => {
     expect(ui.el.status).toBe('saved')
     await vi.advanceTimersByTimeAsync(10_000)
     expect(refreshes()).toBe(3)
-    expect(ui.message.textContent).toContain('session token template')
-    expect(ui.message.textContent).toContain('"birthday"')
+    // The user reads plain words; the code is for developers.
+    expect(ui.message.textContent).toBe('Saved.')
     const [saved, warning] = ui.events.slice(-2) as [
       BirthdayEditorSavedEvent,
       BirthdayEditorErrorEvent,
@@ -894,8 +897,8 @@ describe('after a 2xx: refresh and verify', () => {
     expect(warning).toMatchObject({ type: 'birthday-editor-error', code: 'claim-stale' })
     expect(warning.message).toBe(ui.message.textContent)
     expect(ui.current.textContent).toBe('Saved: February 3, 1991')
-    // Clerk's next routine refresh still lacks the claim: the saved value stays.
-    ui.session.hold(ui.clerk.mint())
+    // Clerk's next routine refresh still lags: the saved value stays.
+    ui.session.hold(ui.clerk.mint({ birthday: '1990-12-10' }))
     await vi.advanceTimersByTimeAsync(0)
     expect(ui.current.textContent).toBe('Saved: February 3, 1991')
     expect(ui.el.value).toBe('1991-02-03')
@@ -1034,7 +1037,7 @@ describe('lifecycle', () => {
   })
 
   it('aborts quietly when removed while refreshing', async () => {
-    const ui = await refreshingWithoutClaim()
+    const ui = await refreshingWithLaggingClaim()
     const count = ui.events.length
     ui.el.remove()
     await vi.advanceTimersByTimeAsync(10_000)
@@ -1066,5 +1069,174 @@ describe('lifecycle', () => {
     await settle()
     expect(clerk.listeners.size).toBe(1)
     expect(el.value).toBe('1999-09-09')
+  })
+})
+
+describe('the programmatic API', () => {
+  it('saves a value set from code in the same tick, and resolves with the saved event', async () => {
+    const ui = await mount()
+    ui.el.value = '1991-02-03'
+    const result = await ui.el.save()
+    expect(ui.backend.fetch).toHaveBeenCalledTimes(1)
+    expect(JSON.parse(String(ui.backend.fetch.mock.calls[0]![1]!.body))).toEqual({
+      birthday: '1991-02-03',
+    })
+    expect(result).toMatchObject({
+      type: 'birthday-editor-saved',
+      birthday: '1991-02-03',
+      verified: true,
+      iat: expect.any(Number),
+    })
+    expect(result).toBe(ui.events.at(-1))
+    // Code set the value: no `change`.
+    expect(ui.events.filter((event) => event.type === 'change')).toEqual([])
+    await settle()
+    expect(ui.input.value).toBe('1991-02-03')
+    expect(ui.current.textContent).toBe('Saved: February 3, 1991')
+  })
+
+  it('resolves with the error event when the save fails, and never rejects', async () => {
+    const ui = await mount()
+    ui.backend.replies.push(respond(500))
+    ui.el.value = '1991-02-03'
+    const result = await ui.el.save()
+    expect(result).toMatchObject({ type: 'birthday-editor-error', code: 'server' })
+    expect(result).toBe(ui.events.at(-1))
+    expect(ui.el.value).toBe('1991-02-03')
+  })
+
+  it('resolves with null when nothing is sent: unchanged, invalid, or signed out', async () => {
+    const ui = await mount()
+    expect(await ui.el.save()).toBeNull()
+    ui.el.value = '1800-01-01' // before `min`
+    expect(await ui.el.save()).toBeNull()
+    await settle()
+    expect(ui.message.textContent).toContain('or later')
+    ui.clerk.signOut()
+    ui.el.value = '1992-02-03'
+    expect(await ui.el.save()).toBeNull()
+    expect(ui.backend.fetch).not.toHaveBeenCalled()
+  })
+
+  it('removes by code: value = "" then save() sends null', async () => {
+    const ui = await mount()
+    ui.el.value = ''
+    expect(await ui.el.save()).toMatchObject({ birthday: null })
+  })
+})
+
+describe('a session token template without the claim', () => {
+  let warn: ReturnType<typeof vi.spyOn>
+  beforeEach(() => {
+    warned.clear()
+    warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+  })
+
+  async function mountWithoutClaim(get: Response | Error) {
+    const clerk = new FakeClerk()
+    clerk.templateHasClaim = false
+    clerk.signIn('user_1', '1990-12-10')
+    const backend = fakeBackend(clerk)
+    backend.replies.push(get)
+    const el = document.createElement('birthday-editor')
+    el.clerk = clerk
+    document.body.append(el)
+    const events = record(el)
+    await vi.waitFor(() => expect(backend.fetch).toHaveBeenCalledTimes(1))
+    await settle()
+    return { el, clerk, backend, events, ...parts(el) }
+  }
+
+  it('reads the stored value once from GET and shows it, with one warning for the developer', async () => {
+    const ui = await mountWithoutClaim(respond(200, { birthday: '1990-12-10' }))
+    const [url, init] = ui.backend.fetch.mock.calls[0]!
+    expect(url).toBe('/api/update-user-metadata')
+    expect(init?.method).toBeUndefined()
+    expect(ui.current.textContent).toBe('Saved: December 10, 1990')
+    expect(ui.input.value).toBe('1990-12-10')
+    expect(warn).toHaveBeenCalledTimes(1)
+    const [text] = warn.mock.calls[0] as [string]
+    expect(text).toContain(
+      'add "birthday": "{{user.public_metadata.birthday}}" to the session token template',
+    )
+    // Clerk's routine refreshes, and a second editor, cost no further GET and no further warning.
+    ui.clerk.session!.hold(ui.clerk.mint())
+    const second = document.createElement('birthday-editor')
+    second.clerk = ui.clerk
+    document.body.append(second)
+    await vi.waitFor(() => expect(ui.backend.fetch).toHaveBeenCalledTimes(2))
+    await settle()
+    expect(ui.backend.fetch).toHaveBeenCalledTimes(2)
+    expect(warn).toHaveBeenCalledTimes(1)
+  })
+
+  it('after a save, users read "Saved." and developers get claim-stale, with no useless retries', async () => {
+    const ui = await mountWithoutClaim(respond(200, { birthday: '1990-12-10' }))
+    type(ui.input, '1991-02-03')
+    ui.form.requestSubmit()
+    await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
+    await settle()
+    expect(ui.message.textContent).toBe('Saved.')
+    expect(ui.message.textContent).not.toMatch(/template|claim/)
+    expect(ui.events.map((event) => event.type)).toEqual([
+      'change',
+      'birthday-editor-saved',
+      'birthday-editor-error',
+    ])
+    expect(ui.events[2]).toMatchObject({ code: 'claim-stale', message: 'Saved.' })
+    const refreshes = ui.clerk.session!.getToken.mock.calls.filter(([o]) => o?.skipCache)
+    expect(refreshes).toHaveLength(1)
+    expect(ui.current.textContent).toBe('Saved: February 3, 1991')
+  })
+
+  it.each([
+    ['a backend without GET (405)', respond(405, { error: { code: 'method_not_allowed' } })],
+    ['a network failure', new TypeError('fetch failed')],
+  ])('shows no current value rather than "None saved." after %s', async (_, reply) => {
+    const ui = await mountWithoutClaim(reply)
+    expect(ui.current.textContent).toBe('')
+    expect(ui.input.disabled).toBe(false)
+    // Saving still works, and then the value is known.
+    type(ui.input, '1991-02-03')
+    ui.form.requestSubmit()
+    await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
+    await settle()
+    expect(ui.current.textContent).toBe('Saved: February 3, 1991')
+  })
+
+  it('costs no request when the template has the claim', async () => {
+    const ui = await mount()
+    await settle()
+    expect(ui.backend.fetch).not.toHaveBeenCalled()
+    expect(warn).not.toHaveBeenCalled()
+  })
+})
+
+describe('consistent screens', () => {
+  it('after a failed save, Remove empties the field as well as the saved value', async () => {
+    const ui = await mount()
+    ui.backend.replies.push(respond(500))
+    await saveAs(ui, '1991-02-03')
+    await vi.waitFor(() => expect(ui.el.status).toBe('error'))
+    ui.remove.click()
+    await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
+    await settle()
+    expect(ui.current.textContent).toBe('None saved.')
+    expect(ui.input.value).toBe('')
+    expect(ui.el.value).toBe('')
+    expect(ui.save.disabled).toBe(true)
+    expect(ui.remove.disabled).toBe(true)
+  })
+
+  it('reports busy when an earlier write still has not settled after its Retry-After', async () => {
+    const ui = await mount({ timeout: '1000' })
+    ui.backend.replies.push(respond(409, {}, { 'retry-after': '2' }))
+    ui.el.value = '1991-02-03'
+    const result = await ui.el.save()
+    expect(result).toMatchObject({
+      code: 'busy',
+      message: 'Still saving your previous change. Try again in a moment.',
+    })
+    expect(ui.el.value).toBe('1991-02-03')
   })
 })

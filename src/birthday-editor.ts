@@ -2,17 +2,23 @@ import { checkBirthday, isIsoDate, localToday, MIN_BIRTHDAY } from './birthday.t
 import type { BirthdayProblem } from './birthday.ts'
 import { styles } from './birthday-editor.styles.ts'
 import { globalClerk, loadClerk } from './clerk-port.ts'
-import type { ClerkPort } from './clerk-port.ts'
+import type { ClerkPort, ClerkSession } from './clerk-port.ts'
+import { whenClerkAppears } from './clerk-watch.ts'
 import { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent, changeEvent } from './events.ts'
 import type { BirthdayEditorErrorCode } from './events.ts'
-import { delay, sendBirthday, until } from './save.ts'
-import type { SaveFailure } from './save.ts'
+import { readStoredBirthday } from './save.ts'
+import type { SaveFailure, TokenSource } from './save.ts'
+import { saveAndVerify } from './save-and-verify.ts'
 import { claimAt, decodeClaims } from './token.ts'
 import type { Claims } from './token.ts'
+import { warnOnce } from './warn.ts'
 
 /** What the element is doing; also exposed as the custom state of the same name. */
 export type BirthdayEditorStatus =
   'loading' | 'signed-out' | 'idle' | 'saving' | 'refreshing' | 'saved' | 'error'
+
+/** What `save()` resolves with: the event that ended the save, or `null` when nothing was sent. */
+export type BirthdayEditorSaveResult = BirthdayEditorSavedEvent | BirthdayEditorErrorEvent | null
 
 /**
  * Every user-visible string, in English. `{name}` marks a value filled in when shown. Error messages
@@ -31,8 +37,7 @@ export const defaultStrings = {
   refreshing: 'Syncing…',
   saved: 'Saved.',
   willSync: 'Saved. It will sync soon.',
-  'claim-stale':
-    'Saved, but the session token lacks it: add "{claim}" to the Clerk session token template.',
+  'claim-stale': 'Saved.',
   format: 'Enter a real date.',
   required: 'Enter a date.',
   min: 'Enter {min} or later.',
@@ -41,11 +46,12 @@ export const defaultStrings = {
   unauthenticated: 'Please sign in again.',
   config: 'Saving is not set up here.',
   'rate-limited': 'Too many changes. Retrying in {seconds} s.',
+  busy: 'Still saving your previous change. Try again in a moment.',
   server: 'Server error. Try again.',
   timeout: 'No answer from the server. Try again.',
   network: 'Could not reach the server. Try again.',
   offline: 'Offline. It will save once online.',
-  clerk: 'Sign-in failed to load.',
+  clerk: 'Sign-in is not available right now. Reload the page to try again.',
 }
 
 export type BirthdayEditorStrings = typeof defaultStrings
@@ -57,9 +63,9 @@ type Text = keyof BirthdayEditorStrings
  */
 const date = (fallback: () => string) => (value: string | null) =>
   isIsoDate(value) ? value : fallback()
-const flag = (value: string | null) => value != null
+const flag = (value: string | null) => value !== null
 const text = (fallback: string | null) => (value: string | null) => value || fallback
-const PRIMITIVES: Record<string, (value: string | null) => unknown> = {
+export const PRIMITIVES: Record<string, (value: string | null) => unknown> = {
   value: date(() => ''),
   min: date(() => MIN_BIRTHDAY),
   max: date(localToday),
@@ -68,14 +74,14 @@ const PRIMITIVES: Record<string, (value: string | null) => unknown> = {
   readOnly: flag,
   endpoint: text('/api/update-user-metadata'),
   claim: text('birthday'),
-  refresh: (value) => (value == 'user' ? value : 'token'),
+  refresh: (value) => (value === 'user' ? value : 'token'),
   timeout: (value) => (Number(value) > 0 ? Number(value) : 10_000),
   publishableKey: text(null),
   proxyUrl: text(null),
   clerkJsUrl: text(null),
 }
 const attributeOf = (property: string) =>
-  property == 'readOnly' ? 'readonly' : property.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
+  property === 'readOnly' ? 'readonly' : property.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
 
 /** Date formatters by language (key `undefined`: the browser's). */
 const FORMATS: Record<string, Intl.DateTimeFormat> = {}
@@ -104,7 +110,7 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
  * @attr {string} claim - The session-token claim (name or dot path) holding the birthday. Default `birthday`.
  * @attr {'token'|'user'} refresh - How to refresh after a save: `token` (default) calls `session.getToken({ skipCache: true })`; `user` calls `user.reload()`, then `session.getToken()`.
  * @attr {number} timeout - Save request timeout in milliseconds. Default `10000`.
- * @attr {string} publishable-key - Clerk publishable key. With it and no `clerk` property, the element uses `window.Clerk` or else loads Clerk's browser bundle by script tag, and calls `load()` unless loaded; one load per page.
+ * @attr {string} publishable-key - Clerk publishable key. With it, no `clerk` property, no `window.Clerk` and no Clerk script tag on the page, the element loads Clerk's browser bundle by script tag and calls `load()` on the instance it created; one load per page.
  * @attr {string} proxy-url - Clerk proxy URL: the script is loaded from it and gets it as `data-clerk-proxy-url`.
  * @attr {string} clerk-js-url - Exact URL of Clerk's browser bundle, instead of `<proxy-url or https://<frontend API>>/npm/@clerk/clerk-js@6/dist/clerk.browser.js`.
  * @attr {string} lang - Locale for the displayed date (else the nearest ancestor's `lang`).
@@ -122,15 +128,15 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
  * @prop {string|null} publishableKey - Reflects `publishable-key`.
  * @prop {string|null} proxyUrl - Reflects `proxy-url`.
  * @prop {string|null} clerkJsUrl - Reflects `clerk-js-url`.
- * @prop {ClerkPort|null} clerk - The Clerk instance to use, loaded or still loading; not reflected. Without it: `window.Clerk`, then `publishable-key`. Reading it gives the instance in use.
+ * @prop {ClerkPort|null} clerk - The Clerk instance to use, loaded or still loading (the page loads it); not reflected. Without it: `window.Clerk` (also one that appears later), then `publishable-key`. Reading it gives the instance in use.
  * @prop {Partial<BirthdayEditorStrings>} strings - Overrides for any user-visible text (English defaults in `defaultStrings`); reading it gives the merged set.
  * @prop {BirthdayEditorStatus} status - Read-only: `loading`, `signed-out`, `idle`, `saving`, `refreshing`, `saved` or `error`.
  *
- * @method save - Commits the field and saves it if it is valid and changed. Returns a promise that settles when the save and its token check are done; never rejects.
+ * @method save - Commits the field (or a `value` just set from code) and saves it if it is valid and changed. Resolves when the save and its token check are done, with the event that ended it (`BirthdayEditorSavedEvent` or `BirthdayEditorErrorEvent`), or `null` when nothing was sent; never rejects.
  *
  * @fires {Event} change - The user committed a new valid date (not fired when code sets `value`).
  * @fires {BirthdayEditorSavedEvent} birthday-editor-saved - A save succeeded: `birthday`, `verified` (a fresh token carries it), `iat` of the fresh token.
- * @fires {BirthdayEditorErrorEvent} birthday-editor-error - `{ code, message }`. Codes: `invalid`, `unauthenticated`, `config`, `rate-limited`, `server`, `timeout`, `network`, `offline` (a save failed), `clerk` (Clerk did not load), `claim-stale` (saved, but fresh tokens lack the value: check the session token template).
+ * @fires {BirthdayEditorErrorEvent} birthday-editor-error - `{ code, message }`. Codes: `invalid`, `unauthenticated`, `config`, `rate-limited`, `busy`, `server`, `timeout`, `network`, `offline` (a save failed), `clerk` (no usable Clerk within 10 s: none, never loaded, or its load failed; the element recovers when one becomes usable), `claim-stale` (for developers: saved, but fresh tokens lack the value; the user reads a plain "Saved.").
  *
  * @slot signed-out - Shown instead of the form when nobody is signed in. Default: a short message.
  *
@@ -145,13 +151,13 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
  * @cssprop [--birthday-editor-gap=0.5rem] - Space between the parts.
  * @cssprop [--birthday-editor-error=light-dark(#b3261e, #f2b8b5)] - Colour of error and validation messages.
  *
- * @cssstate loading - Waiting for Clerk.
+ * @cssstate loading - Waiting for Clerk (at most 10 s, then `error` with code `clerk`).
  * @cssstate signed-out - Nobody is signed in; the slot shows instead of the form.
  * @cssstate idle - Ready to edit.
  * @cssstate saving - The save request is in flight.
  * @cssstate refreshing - Saved; refreshing and checking the session token (at most 5 s).
  * @cssstate saved - The last save succeeded (the message says whether the token is in sync).
- * @cssstate error - The last save (or loading Clerk) failed; the message says why. After `offline`/`network` it retries on `online`, after `rate-limited` once `Retry-After` has passed.
+ * @cssstate error - The last save (or loading Clerk) failed; the message says why. After `offline`/`network` it retries on `online`, after `rate-limited` once `Retry-After` has passed; after `clerk` when Clerk becomes usable.
  * @cssstate invalid - The field holds a date that cannot be saved.
  */
 export class BirthdayEditorElement extends Base {
@@ -192,24 +198,36 @@ export class BirthdayEditorElement extends Base {
   /** The Clerk in use, and the one set through the property. */
   #clerk: ClerkPort | undefined
   #clerkProperty: ClerkPort | null = null
+  /** Stops following the Clerk in use, or stops waiting for `window.Clerk`. */
   #unsubscribe: (() => void) | undefined
+  /** Gives up on Clerk 10 s after connecting unless it is usable by then. */
+  #giveUp: ReturnType<typeof setTimeout> | undefined
+  /** True while the `clerk` error shows: no usable Clerk yet. */
+  #clerkFailed = false
   #channel: BroadcastChannel | undefined
   #strings: Partial<BirthdayEditorStrings> = {}
   /** The saved birthday (`undefined` while unknown), the claim last read from a token, whose it is. */
   #saved: string | null | undefined
   #tokenClaim: string | null | undefined
   #subject: unknown
+  /** The template lacks the claim: the stored value was asked for (once per user), and not read. */
+  #storedAsked = false
+  #storedUnread = false
   /** Shown instead of `#saved` while a save is in flight (optimistic display). */
-  #optimistic: string | null | undefined
+  #optimistic: string | null = null
   /** The message of the current status. */
   #message = ''
-  #problem: BirthdayProblem | 'required' | null | undefined
+  #problem: BirthdayProblem | 'required' | null = null
   /** The `value` last written into the input: the input is only overwritten when `value` changes. */
   #shown: string | undefined
   /** A birthday waiting for `online` or for `Retry-After`. */
   #queued: string | null | undefined
+  /** A saved value seen while a save ran (a token's claim, another tab's save): applied if it fails. */
+  #missed: string | null | undefined
   /** Bumped on disconnect, sign-out and user switch: work started before is dropped. */
   #generation = 0
+  /** Aborts the save in flight when it is dropped, so no request of it outlives it. */
+  #saveAbort: AbortController | undefined
   #renderQueued = false
   #form = el('form', 'form')
   #label = el('label', 'label')
@@ -270,18 +288,11 @@ export class BirthdayEditorElement extends Base {
   connectedCallback(): void {
     const connection = (this.#connection = new AbortController())
     const options = { signal: connection.signal }
-    const self = this as unknown as Record<string, unknown>
-    for (const key of [...Object.keys(PRIMITIVES), 'clerk', 'strings']) {
-      if (Object.hasOwn(this, key)) {
-        const value = self[key]
-        delete self[key]
-        self[key] = value
-      }
-    }
+    this.#replayPreUpgradeProperties()
     this.#form.addEventListener('submit', this.#handleSubmit, options)
     this.#input.addEventListener('input', this.#handleInput, options)
     this.#input.addEventListener('change', this.#commit, options)
-    this.#removeButton.addEventListener('click', () => this.#save(null, true), options)
+    this.#removeButton.addEventListener('click', this.#handleRemove, options)
     window.addEventListener('online', this.#handleOnline, options)
     const channel = (this.#channel = new BroadcastChannel('birthday-editor'))
     channel.onmessage = this.#handleMessage
@@ -296,10 +307,28 @@ export class BirthdayEditorElement extends Base {
     this.#detach()
   }
 
-  /** Lets go of the Clerk in use: its listeners, and any work started with it. */
+  /**
+   * A property set on the element before its class was defined is an own property that hides the
+   * class's accessor: delete it and set it again through the accessor (as Lit's
+   * `__saveInstanceProperties` does).
+   */
+  #replayPreUpgradeProperties() {
+    const self = this as unknown as Record<string, unknown>
+    for (const key of [...Object.keys(PRIMITIVES), 'clerk', 'strings']) {
+      if (Object.hasOwn(this, key)) {
+        const value = self[key]
+        delete self[key]
+        self[key] = value
+      }
+    }
+  }
+
+  /** Lets go of the Clerk in use (or of waiting for one), and of any work started with it. */
   #detach() {
     this.#unsubscribe?.()
-    this.#clerk = undefined
+    this.#unsubscribe = this.#clerk = undefined
+    clearTimeout(this.#giveUp)
+    this.#clerkFailed = false
     this.#status = 'loading'
     this.#generation++
   }
@@ -307,20 +336,31 @@ export class BirthdayEditorElement extends Base {
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return
     if (this.#connection) {
-      if (name == 'claim' && this.#clerk) this.#sync()
-      if (name == 'publishable-key' && !this.#clerk) this.#attach()
+      if (name === 'claim' && this.#clerk) this.#sync()
+      if (name === 'publishable-key' && !this.#clerk) {
+        this.#detach()
+        this.#attach()
+      }
     }
     this.#scheduleRender()
   }
 
-  /** Commits the field and saves it when it is valid and changed. Never rejects. */
-  async save(): Promise<void> {
-    if (this.#commit()) await this.#save(this.value || null)
+  /**
+   * Commits and saves the field (or the `value` set just before) when it is valid and changed.
+   * Resolves with the event that ended the save (`birthday-editor-saved` or
+   * `birthday-editor-error`), or `null` when nothing was sent: the field is invalid (its message
+   * says why) or unchanged, a save is running, nobody is signed in, or the element is disabled,
+   * read-only or not connected. Never rejects.
+   */
+  save(): Promise<BirthdayEditorSaveResult> {
+    // A `value` set in this tick has not reached the field yet: bring it there before committing.
+    if (this.value !== this.#shown) this.#render()
+    return this.#commit() ? this.#save(this.value || null) : Promise.resolve(null)
   }
 
   /** A string, with `{name}` filled from `values` (any object: the element itself fills `{claim}`). */
-  #text(key: string, values: object = {}) {
-    return (this.#strings[key as Text] ?? defaultStrings[key as Text] ?? '').replace(
+  #text(key: Text, values: object = {}) {
+    return (this.#strings[key] ?? defaultStrings[key]).replace(
       /\{(\w+)\}/g,
       (match, name: string) => `${(values as Record<string, unknown>)[name] ?? match}`,
     )
@@ -333,8 +373,8 @@ export class BirthdayEditorElement extends Base {
    */
   #format(iso: string) {
     try {
-      const lang = this.closest<HTMLElement>('[lang]')?.lang || undefined
-      return (FORMATS[lang!] ??= new Intl.DateTimeFormat(lang, {
+      const lang = this.closest<HTMLElement>('[lang]')?.lang ?? ''
+      return (FORMATS[lang] ??= new Intl.DateTimeFormat(lang || undefined, {
         dateStyle: 'long',
         timeZone: 'UTC',
       })).format(new Date(iso))
@@ -343,17 +383,25 @@ export class BirthdayEditorElement extends Base {
     }
   }
 
-  #claimIn(claims: Claims | null): string | null {
+  /**
+   * The birthday in a token's claims: the date, `null` (none, or not a date), or `undefined` when a
+   * session token (one with `sub`) lacks the claim altogether: the template does not have it (a
+   * template that has it renders a missing value as `null`).
+   */
+  #claimIn(claims: Claims | null): string | null | undefined {
     const value = claimAt(claims, this.claim)
-    return isIsoDate(value) ? value : null
+    return claims?.sub !== undefined && value === undefined
+      ? undefined
+      : isIsoDate(value)
+        ? value
+        : null
   }
 
   get #busy() {
-    return this.#status == 'saving' || this.#status == 'refreshing'
+    return this.#status === 'saving' || this.#status === 'refreshing'
   }
 
-  /** Sets the status and the message that goes with it (by default the string named like it). */
-  #setStatus(status: BirthdayEditorStatus, message = this.#text(status)) {
+  #setStatus(status: BirthdayEditorStatus, message: string) {
     this.#status = status
     this.#message = message
     this.#scheduleRender()
@@ -361,23 +409,40 @@ export class BirthdayEditorElement extends Base {
 
   #fail(code: BirthdayEditorErrorCode, values?: object, focus?: boolean) {
     this.#setStatus('error', this.#text(code, values))
-    this.dispatchEvent(new BirthdayEditorErrorEvent(code, this.#message))
+    const event = new BirthdayEditorErrorEvent(code, this.#message)
+    this.dispatchEvent(event)
     // After the render queued above: the message is up to date when it takes focus.
     if (focus) queueMicrotask(() => this.#messageNode.focus())
+    return event
   }
 
-  /** Finds Clerk: the `clerk` property, else `window.Clerk`, else a load from `publishable-key`. */
+  /**
+   * Finds Clerk: the `clerk` property, else `window.Clerk` (now, or once it appears), else a load
+   * from `publishable-key`. Gives up after 10 s without a usable Clerk, and recovers if one comes.
+   */
   #attach() {
     const generation = this.#generation
     const key = this.publishableKey
-    const clerk = this.#clerkProperty ?? (key ? null : globalClerk())
+    const clerk = this.#clerkProperty ?? globalClerk()
+    this.#giveUp = setTimeout(() => this.#clerk?.loaded || this.#clerkUnusable(), 10_000)
     if (clerk) return this.#use(clerk)
-    if (key) {
-      loadClerk(key, this.proxyUrl, this.clerkJsUrl).then(
-        (loaded) => generation == this.#generation && !this.#clerk && this.#use(loaded),
-        () => generation == this.#generation && this.#fail('clerk'),
-      )
-    }
+    if (!key) return this.#waitForClerk()
+    loadClerk(key, this.proxyUrl, this.clerkJsUrl).then(
+      (loaded) => {
+        if (generation === this.#generation && !this.#clerk)
+          if (loaded) this.#use(loaded)
+          else this.#waitForClerk()
+      },
+      () => {
+        if (generation !== this.#generation) return
+        this.#clerkUnusable()
+        this.#waitForClerk()
+      },
+    )
+  }
+
+  #waitForClerk() {
+    this.#unsubscribe = whenClerkAppears((clerk) => this.#use(clerk))
   }
 
   #use(clerk: ClerkPort) {
@@ -392,49 +457,115 @@ export class BirthdayEditorElement extends Base {
     this.#sync()
   }
 
+  /**
+   * No usable Clerk (none after 10 s, not loaded after 10 s, or its load failed): a message for the
+   * user, the `clerk` error event, and one console warning per page for the developer.
+   */
+  #clerkUnusable() {
+    if (this.#clerkFailed) return
+    this.#clerkFailed = true
+    const clerk = this.#clerk
+    warnOnce(
+      'clerk',
+      `no usable Clerk after 10 s: ${!clerk ? 'none found' : clerk.status === 'error' ? 'its load failed' : 'nothing called Clerk.load()'}.` +
+        ' Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`.',
+    )
+    this.#fail('clerk')
+  }
+
   /** Follows Clerk: loading, sign-in, sign-out, user switch, token refresh. */
   #sync = () => {
-    const clerk = this.#clerk!
+    const clerk = this.#clerk
+    if (!clerk) return
+    if (!clerk.loaded) {
+      if (clerk.status === 'error') this.#clerkUnusable()
+      else if (!this.#clerkFailed) this.#setStatus('loading', this.#text('loading'))
+      return
+    }
+    const recovered = this.#clerkFailed
+    this.#clerkFailed = false
+    clearTimeout(this.#giveUp)
     const session = clerk.session
     if (!session) {
-      if (!clerk.loaded) return this.#setStatus('loading')
-      if (this.#status != 'signed-out') this.#forget()
-      return this.#setStatus('signed-out')
+      if (this.#status !== 'signed-out') {
+        this.#forget()
+        this.#setStatus('signed-out', '')
+      }
+      return
     }
     const claims = decodeClaims(session.lastActiveToken?.getRawString())
-    const claim = this.#claimIn(claims)
     if (claims?.sub !== this.#subject) {
       this.#forget()
       this.#subject = claims?.sub
     }
-    // Adopt a claim only when it changed, and not mid-save: a token lagging a save must not undo it.
-    if (claim !== this.#tokenClaim || this.#saved === undefined) {
+    const claim = this.#claimIn(claims)
+    if (claim === undefined) {
+      if (!this.#storedAsked) void this.#readStored(session)
+    } else if (claim !== this.#tokenClaim || this.#saved === undefined) {
+      // Adopt a claim only when it changed, and not mid-save: a token lagging a save must not undo it.
       this.#tokenClaim = claim
-      if (!this.#busy) this.#adopt(claim)
+      if (this.#busy) this.#missed = claim
+      else this.#adopt(claim)
     }
-    if (this.#status == 'loading' || this.#status == 'signed-out') this.#setStatus('idle')
+    if (recovered || this.#status === 'loading' || this.#status === 'signed-out')
+      this.#setStatus('idle', '')
     else this.#scheduleRender()
+  }
+
+  /**
+   * The session token template lacks the claim: read the stored value once from the endpoint's
+   * `GET`, and tell the developer (once per page). If it cannot be read, the current value shows
+   * nothing rather than a wrong "None saved.".
+   */
+  async #readStored(session: ClerkSession) {
+    const signal = this.#connection?.signal
+    if (!signal) return
+    this.#storedAsked = true
+    const { claim, endpoint } = this
+    warnOnce(
+      'claim',
+      `session tokens lack "${claim}": add "${claim}": "{{user.public_metadata.birthday}}" to the` +
+        ` session token template. Until then it is read from GET ${endpoint}.`,
+    )
+    const generation = this.#generation
+    const stored = await readStoredBirthday({
+      url: endpoint,
+      token: this.#tokenOf(session),
+      timeout: this.timeout,
+      signal,
+    })
+    if (generation !== this.#generation || this.#saved !== undefined) return
+    this.#storedUnread = stored === undefined
+    this.#adopt(stored ?? null)
+    this.#scheduleRender()
   }
 
   /** Drops everything about the previous user; a save in flight for them is abandoned. */
   #forget() {
     this.#generation++
-    this.#saved = this.#tokenClaim = this.#queued = undefined
-    this.#subject = this.#problem = undefined
+    this.#saveAbort?.abort()
+    this.#saved = this.#tokenClaim = this.#queued = this.#missed = this.#subject = undefined
+    this.#problem = null
+    this.#storedAsked = this.#storedUnread = false
     this.value = ''
     if (this.#busy) this.#status = 'idle'
   }
 
-  /** A new saved value; the field follows unless the user has changed it. */
+  /**
+   * A new saved value; the field follows unless the user has changed it, and then a retry waiting
+   * for the old field value is dropped.
+   */
   #adopt(birthday: string | null) {
     const old = this.#saved
     this.#saved = birthday
-    if (old === undefined || (this.value || null) === old) this.value = birthday!
+    if (old === undefined || (this.value || null) === old) {
+      this.value = birthday ?? ''
+      this.#queued = undefined
+    }
   }
 
-  #check(value = this.#input.value): BirthdayProblem | 'required' | null | undefined {
-    if (!value)
-      return this.#input.validity.badInput ? 'format' : this.required ? 'required' : undefined
+  #check(value = this.#input.value): BirthdayProblem | 'required' | null {
+    if (!value) return this.#input.validity.badInput ? 'format' : this.required ? 'required' : null
     return checkBirthday(value, { min: this.min, max: this.max })
   }
 
@@ -442,7 +573,7 @@ export class BirthdayEditorElement extends Base {
   #commit = () => {
     const value = this.#input.value
     this.#problem = this.#check(value)
-    if (!this.#problem && value != this.value) {
+    if (!this.#problem && value !== this.value) {
       this.value = this.#shown = value
       this.dispatchEvent(changeEvent())
     }
@@ -453,7 +584,7 @@ export class BirthdayEditorElement extends Base {
   #handleInput = () => {
     if (this.#problem) this.#problem = this.#check()
     this.#queued = undefined
-    if (this.#status == 'saved' || this.#status == 'error') this.#setStatus('idle')
+    if (this.#status === 'saved' || this.#status === 'error') this.#setStatus('idle', '')
     this.#scheduleRender()
   }
 
@@ -461,6 +592,13 @@ export class BirthdayEditorElement extends Base {
     event.preventDefault()
     if (this.#commit()) void this.#save(this.value || null, true)
     else this.#input.focus()
+  }
+
+  /** Remove empties the field too: the user chose "no birthday" over whatever it held. */
+  #handleRemove = () => {
+    if (!this.#canSave()) return
+    this.value = ''
+    void this.#save(null, true)
   }
 
   #handleOnline = () => {
@@ -472,81 +610,102 @@ export class BirthdayEditorElement extends Base {
   #handleMessage = ({ data }: MessageEvent<{ subject?: unknown; birthday?: unknown } | null>) => {
     const birthday = data?.birthday
     const session = this.#clerk?.session
-    if (!session || this.#busy || data?.subject !== this.#subject) return
+    if (!session || data?.subject !== this.#subject) return
     if (birthday !== null && !isIsoDate(birthday)) return
+    if (this.#busy) return void (this.#missed = birthday)
     this.#adopt(birthday)
-    if (this.#claimIn(decodeClaims(session.lastActiveToken?.getRawString())) !== birthday) {
+    this.#storedUnread = false
+    const claim = this.#claimIn(decodeClaims(session.lastActiveToken?.getRawString()))
+    if (claim !== undefined && claim !== birthday) {
       session.getToken({ skipCache: true }).catch(() => {})
     }
     this.#scheduleRender()
   }
 
-  async #save(birthday: string | null, focus?: boolean): Promise<void> {
-    const clerk = this.#clerk
-    const session = clerk?.session
-    const generation = this.#generation
-    const signal = this.#connection?.signal
-    if (!session || !signal || this.#busy || this.disabled || this.readOnly) return
-    if (birthday === this.#saved) return
-    this.#queued = undefined
-    this.#optimistic = birthday
-    this.#setStatus('saving')
-    const failure: SaveFailure | undefined = navigator.onLine
-      ? await sendBirthday(
-          this.endpoint,
-          birthday,
-          // The token ClerkJS holds while it has over 10 s left, without a call into ClerkJS
-          // (which takes milliseconds even from its cache); else, or when fresh, ClerkJS's.
-          (fresh) => {
-            const held = session.lastActiveToken?.getRawString()
-            return !fresh && Number(decodeClaims(held)?.exp) > Date.now() / 1e3 + 10
-              ? held
-              : session.getToken({ skipCache: fresh })
-          },
-          this.timeout,
-          signal,
-        )
-      : { code: 'offline' }
-    if (generation != this.#generation) return
-    if (failure) {
-      const { code, seconds } = failure
-      if (code == 'offline' || code == 'network' || seconds) this.#queued = birthday
-      if (seconds) {
-        const timer = setTimeout(() => {
-          if (this.#queued === birthday) void this.#save(birthday)
-        }, seconds * 1000)
-        signal.addEventListener('abort', () => clearTimeout(timer))
-      }
-      this.#fail(code, failure, focus)
-      return
+  /**
+   * The token to send: the one ClerkJS holds while it has over 10 s left, without a call into
+   * ClerkJS (which takes milliseconds even from its cache); else, or when fresh, ClerkJS's.
+   */
+  #tokenOf(session: ClerkSession): TokenSource {
+    return (fresh) => {
+      const held = session.lastActiveToken?.getRawString()
+      return !fresh && Number(decodeClaims(held)?.exp) > Date.now() / 1e3 + 10
+        ? held
+        : session.getToken({ skipCache: fresh })
     }
-    this.#adopt(birthday)
-    this.#setStatus('refreshing')
-    // Refresh, then check the fresh token's claim; retry twice with backoff. All within 5 s.
-    const user = this.refresh == 'user'
-    const [verified, iat] = await until(Date.now() + 5000)(
-      (async (): Promise<[0 | 1 | 2, number | null]> => {
-        for (let attempt = 0; ; attempt++) {
-          // `user`: reload() brings the fresh token along; getToken() then reads it.
-          if (user) await clerk!.user!.reload()
-          const claims = decodeClaims(await clerk!.session!.getToken({ skipCache: !user }))
-          if (!claims) return [0, null]
-          const iat = typeof claims.iat == 'number' ? claims.iat : null
-          if (this.#claimIn(claims) === birthday) return [1, iat]
-          if (attempt == 2) return [2, iat]
-          await delay(500 << attempt)
-        }
-      })(),
-    ).catch((): [0, null] => [0, null])
-    if (generation != this.#generation) return
+  }
+
+  /** The session to save with, when saving is possible now. */
+  #canSave(): ClerkSession | null {
+    const session = this.#clerk?.session
+    return session && this.#connection && !this.#busy && !this.disabled && !this.readOnly
+      ? session
+      : null
+  }
+
+  async #save(birthday: string | null, focus?: boolean): Promise<BirthdayEditorSaveResult> {
+    const session = this.#canSave()
+    const connection = this.#connection?.signal
+    const generation = this.#generation
+    if (!session || !connection || birthday === this.#saved) return null
+    this.#saveAbort = new AbortController()
+    const signal = AbortSignal.any([connection, this.#saveAbort.signal])
+    this.#queued = this.#missed = undefined
+    this.#optimistic = birthday
+    this.#setStatus('saving', this.#text('saving'))
+    const outcome = await saveAndVerify({
+      url: this.endpoint,
+      birthday,
+      session,
+      user: this.#clerk?.user,
+      refresh: this.refresh,
+      timeout: this.timeout,
+      signal,
+      token: this.#tokenOf(session),
+      claimOf: (claims) => this.#claimIn(claims),
+      onStored: () => {
+        if (generation !== this.#generation) return
+        // Not `#adopt`: the field already holds this value unless the user typed since, and then
+        // what they typed stays, even if it equals the value saved before.
+        this.#saved = birthday
+        this.#storedUnread = false
+        this.#setStatus('refreshing', this.#text('refreshing'))
+      },
+    })
+    if (generation !== this.#generation) return null
+    if (!outcome.ok) {
+      const failed = this.#failed(outcome.failure, birthday, signal, focus)
+      if (this.#missed !== undefined) this.#adopt(this.#missed)
+      return failed
+    }
+    const { check, iat } = outcome
     this.#setStatus(
       'saved',
-      this.#text(verified == 1 ? 'saved' : verified ? 'claim-stale' : 'willSync', this),
+      this.#text(check === 'verified' ? 'saved' : check === 'stale' ? 'claim-stale' : 'willSync'),
     )
-    this.dispatchEvent(new BirthdayEditorSavedEvent(birthday, verified == 1, iat))
-    if (verified == 2)
+    const saved = new BirthdayEditorSavedEvent(birthday, check === 'verified', iat)
+    this.dispatchEvent(saved)
+    if (check === 'stale')
       this.dispatchEvent(new BirthdayEditorErrorEvent('claim-stale', this.#message))
     this.#channel?.postMessage({ subject: this.#subject, birthday })
+    return saved
+  }
+
+  /**
+   * A failed save: keep the birthday for a retry when one can help (unless the user has changed the
+   * field since: their newer value wins), and report.
+   */
+  #failed(failure: SaveFailure, birthday: string | null, signal: AbortSignal, focus?: boolean) {
+    const { code, seconds } = failure
+    const retry = code === 'offline' || code === 'network' || !!seconds
+    if (retry && (this.value || null) === birthday) this.#queued = birthday
+    if (seconds && this.#queued === birthday) {
+      const timer = setTimeout(() => {
+        if (this.#queued === birthday) void this.#save(birthday)
+      }, seconds * 1000)
+      signal.addEventListener('abort', () => clearTimeout(timer))
+    }
+    return this.#fail(code, failure, focus)
   }
 
   #scheduleRender() {
@@ -564,17 +723,17 @@ export class BirthdayEditorElement extends Base {
     const value = this.value
     if (value !== this.#shown) {
       input.value = this.#shown = value
-      this.#problem = undefined
+      this.#problem = null
     }
     const saved = this.#saved ?? null
-    const shown = status == 'saving' ? this.#optimistic : this.#saved
-    const busy = status == 'loading' || this.#busy
-    // Nothing to edit without a known saved value: loading, or Clerk failed to load.
+    const shown = status === 'saving' ? this.#optimistic : this.#saved
+    const busy = status === 'loading' || this.#busy
+    // Nothing to edit without a known saved value: loading, or no usable Clerk.
     const off = this.disabled || this.#saved === undefined
     const locked = off || this.readOnly || busy
     const problem = this.#problem
     const unchanged = (input.value || null) === saved
-    this.#form.hidden = status == 'signed-out'
+    this.#form.hidden = status === 'signed-out'
     this.#slot.hidden = !this.#form.hidden
     this.#form.setAttribute('aria-busy', String(busy))
     this.#slot.textContent = this.#text('signedOut')
@@ -582,22 +741,22 @@ export class BirthdayEditorElement extends Base {
     this.#saveButton.textContent = this.#text('save')
     this.#removeButton.textContent = this.#text('remove')
     this.#current.textContent =
-      shown === undefined
+      shown === undefined || (this.#storedUnread && status !== 'saving')
         ? ''
         : shown
           ? this.#text('current', { date: this.#format(shown) })
           : this.#text('none')
     // Only when changed (both are ISO dates): assigning `min` or `max`, even the same value, resets
     // a date field that is being typed into (Chromium), so keyboard entry came out garbled.
-    if (input.min + input.max != this.min + this.max)
+    if (input.min + input.max !== this.min + this.max)
       Object.assign(input, { min: this.min, max: this.max })
     Object.assign(input, { required: this.required, readOnly: this.readOnly, disabled: off })
     input.setAttribute('aria-invalid', String(!!problem))
     this.#saveButton.disabled = locked || unchanged || !!problem
-    this.#removeButton.disabled = locked || this.required || saved === null
+    this.#removeButton.disabled = locked || this.required || (saved === null && !this.#storedUnread)
     this.#messageNode.textContent = problem
       ? this.#text(problem, { min: this.#format(this.min), max: this.#format(this.max) })
-      : status == 'idle' && unchanged
+      : status === 'idle' && unchanged
         ? this.#text('unchanged')
         : this.#message
     const states = this.#internals?.states

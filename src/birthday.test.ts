@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   birthdayBodySchema,
@@ -104,6 +105,40 @@ describe('checkBirthday and birthdaySchema', () => {
     [{ max: '1999-12-31' }, '2000-01-01', 'max'],
   ])('bounds %j: %s → %s', (options, value, problem) => {
     expect(checkBirthday(value, options)).toBe(problem)
+  })
+
+  it('checkBirthday (no zod, what the element ships) answers exactly as the zod schema', () => {
+    const zodProblem = (value: string | null, options: object) => {
+      const result = birthdaySchema(options).safeParse(value)
+      return result.success ? null : result.error.issues[0]!.message
+    }
+    const day = fc
+      .date({
+        min: new Date('0000-01-01T00:00:00Z'),
+        max: new Date('9999-12-31T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .map((date) => date.toISOString().slice(0, 10))
+    const nearlyDay = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+      )
+      .map(
+        ([y, m, d]) =>
+          `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+      )
+    const value = fc.oneof(day, nearlyDay, fc.string(), fc.constant(null))
+    const options = fc.record({ min: day, max: day }, { requiredKeys: [] })
+    fc.assert(
+      fc.property(value, options, (value, options) => {
+        expect(checkBirthday(value, { ...options, now })).toBe(
+          zodProblem(value, { ...options, now }),
+        )
+      }),
+      { numRuns: 2000 },
+    )
   })
 
   it('reports one issue per value, as a custom issue carrying the problem', () => {

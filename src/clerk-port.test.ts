@@ -91,16 +91,23 @@ describe('loadClerk', () => {
     expect(clerk.load).toHaveBeenCalledTimes(1)
   })
 
-  it('uses window.Clerk when it is there, loading it only if needed', async () => {
+  it('leaves a Clerk the page has to the page: no script, no load()', async () => {
     const clerk = new FakeClerk()
     setGlobal(clerk)
-    expect(await port.loadClerk(KEY)).toBe(clerk)
+    expect(await port.loadClerk(KEY)).toBeNull()
     expect(appended).toHaveLength(0)
-    expect(clerk.load).toHaveBeenCalledTimes(1)
-    vi.resetModules()
-    const again = await import('./clerk-port.ts')
-    expect(await again.loadClerk(KEY)).toBe(clerk)
-    expect(clerk.load).toHaveBeenCalledTimes(1)
+    expect(clerk.load).not.toHaveBeenCalled()
+  })
+
+  it.each([
+    ['Clerk’s own tag', KEY],
+    ['a framework SDK’s injected tag', 'pk_test_other'],
+  ])('leaves %s to the page, even before it has run', async (_, key) => {
+    const tag = document.createElement('script')
+    tag.setAttribute('data-clerk-publishable-key', key)
+    document.body.append(tag)
+    expect(await port.loadClerk(KEY)).toBeNull()
+    expect(appended).toHaveLength(0)
   })
 
   it('rejects when the script fails, and tries again on the next call', async () => {
@@ -117,15 +124,17 @@ describe('loadClerk', () => {
   it('rejects when the script loads but sets no window.Clerk, or for a key with no host', async () => {
     const loading = port.loadClerk(KEY)
     appended[0]!.dispatchEvent(new Event('load'))
-    await expect(loading).rejects.toBeInstanceOf(TypeError)
+    await expect(loading).rejects.toThrow('no window.Clerk')
     await expect(port.loadClerk('pk_test_%%%')).rejects.toBeDefined()
   })
 
   it('rejects when Clerk’s load() fails', async () => {
+    const loading = port.loadClerk(KEY)
     const clerk = new FakeClerk()
     clerk.load.mockRejectedValue(new Error('FAPI down'))
     setGlobal(clerk)
-    await expect(port.loadClerk(KEY)).rejects.toThrow('FAPI down')
+    appended[0]!.dispatchEvent(new Event('load'))
+    await expect(loading).rejects.toThrow('FAPI down')
   })
 })
 
@@ -174,11 +183,10 @@ describe('an editor with a publishable key', () => {
     const { el, errors } = await editor('birthday-editor-unloadable')
     appended[0]!.dispatchEvent(new Event('error'))
     await vi.waitFor(() => expect(el.status).toBe('error'))
-    expect(errors).toMatchObject([{ code: 'clerk', message: 'Sign-in failed to load.' }])
+    const message = 'Sign-in is not available right now. Reload the page to try again.'
+    expect(errors).toMatchObject([{ code: 'clerk', message }])
     await new Promise((resolve) => setTimeout(resolve, 0))
-    expect(el.shadowRoot!.querySelector('[part="message"]')!.textContent).toBe(
-      'Sign-in failed to load.',
-    )
+    expect(el.shadowRoot!.querySelector('[part="message"]')!.textContent).toBe(message)
     expect(el.shadowRoot!.querySelector<HTMLInputElement>('[part="input"]')!.disabled).toBe(true)
   })
 })

@@ -26,6 +26,8 @@ export interface ClerkUser {
 /** What the element needs from a Clerk instance, loaded or still loading. */
 export interface ClerkPort {
   readonly loaded: boolean
+  /** ClerkJS's status: `loading` (from construction until a load ends), `ready`, `degraded`, `error`. */
+  readonly status?: string
   readonly session?: ClerkSession | null
   readonly user?: ClerkUser | null
   /** Called on load, sign-in, sign-out, user switch and token refresh; returns an unsubscribe. */
@@ -51,35 +53,52 @@ export function clerkScriptUrl(publishableKey: string, proxyUrl?: string | null)
   )
 }
 
-let shared: Promise<ClerkPort> | undefined
+/** Clerk's own script tag, and the tag `@clerk/shared`'s loader (used by `<ClerkProvider>`) injects. */
+export const CLERK_TAG = 'script[data-clerk-publishable-key]'
+
+let shared: Promise<ClerkPort | null> | undefined
 
 /**
- * One Clerk for the page: `window.Clerk` if present, else Clerk's browser bundle loaded by script tag
- * (with the attributes Clerk's own loaders set), then `load()` unless it is loaded already. Every
- * editor shares the one load; a failed load is forgotten, so a later call tries again.
+ * Loads Clerk for `publishable-key`, once per page: Clerk's browser bundle by script tag (with the
+ * attributes Clerk's own loaders set), then `load()` on the instance that tag created. Every editor
+ * shares the one load; a failed load is forgotten, so a later call tries again.
+ *
+ * Resolves to `null` when the page has its own Clerk (`window.Clerk`, or Clerk's tag: the page's or
+ * a framework SDK's) — the caller then follows `window.Clerk` and never loads it. The element calls
+ * `load()` only on an instance it created itself. ClerkJS 6 gives no way to tell "the page is
+ * loading it" from "nobody will": its `status` is `loading` from construction, and `load()` guards
+ * only on `loaded` (status `ready` or `degraded`), so a second call during a load runs a second
+ * load; and `load(options)` is where the page's options apply, so a load by the element would make
+ * the page's own later `load(options)` a no-op that drops them.
  */
 export function loadClerk(
   publishableKey: string,
   proxyUrl?: string | null,
   scriptUrl?: string | null,
-): Promise<ClerkPort> {
-  return (shared ??= new Promise<ClerkPort | undefined>((resolve, reject) => {
-    if (globalClerk()) return resolve(globalClerk())
-    const script = document.createElement('script')
-    script.src = scriptUrl || clerkScriptUrl(publishableKey, proxyUrl)
-    script.crossOrigin = 'anonymous'
-    script.setAttribute('data-clerk-publishable-key', publishableKey)
-    if (proxyUrl) script.setAttribute('data-clerk-proxy-url', proxyUrl)
-    script.onload = () => resolve(globalClerk())
-    script.onerror = reject
-    document.head.append(script)
-  })
-    .then(async (clerk) => {
-      if (!clerk!.loaded) await clerk!.load?.()
-      return clerk!
-    })
-    .catch((error: unknown) => {
-      shared = undefined
-      throw error
-    }))
+): Promise<ClerkPort | null> {
+  return (shared ??=
+    globalClerk() || document.querySelector(CLERK_TAG)
+      ? Promise.resolve(null)
+      : new Promise<ClerkPort | undefined>((resolve, reject) => {
+          const script = document.createElement('script')
+          script.src = scriptUrl || clerkScriptUrl(publishableKey, proxyUrl)
+          script.crossOrigin = 'anonymous'
+          script.setAttribute('data-clerk-publishable-key', publishableKey)
+          if (proxyUrl) script.setAttribute('data-clerk-proxy-url', proxyUrl)
+          script.onload = () => resolve(globalClerk())
+          script.onerror = (error) => {
+            script.remove()
+            reject(error)
+          }
+          document.head.append(script)
+        })
+          .then(async (clerk) => {
+            if (!clerk) throw new Error('no window.Clerk')
+            if (!clerk.loaded) await clerk.load?.()
+            return clerk
+          })
+          .catch((error: unknown) => {
+            shared = undefined
+            throw error
+          }))
 }

@@ -11,7 +11,7 @@ export function defineBirthdayEditor(
 ): void {
   const existing = registry?.get(tag)
   if (!existing) registry?.define(tag, BirthdayEditorElement)
-  else if (existing != BirthdayEditorElement) console.warn(`<${tag}> is taken by another class`)
+  else if (existing !== BirthdayEditorElement) console.warn(`<${tag}> is taken by another class`)
 }
 
 defineBirthdayEditor()

@@ -9,6 +9,7 @@ export type BirthdayEditorErrorCode =
   | 'unauthenticated'
   | 'config'
   | 'rate-limited'
+  | 'busy'
   | 'server'
   | 'timeout'
   | 'network'
@@ -33,7 +34,10 @@ export class BirthdayEditorSavedEvent extends Event {
   }
 }
 
-/** A save failed, Clerk did not load, or (code `claim-stale`) the fresh token lags the save. */
+/**
+ * A save failed, no usable Clerk (code `clerk`), or (code `claim-stale`, for developers) the save
+ * succeeded but fresh session tokens do not carry it.
+ */
 export class BirthdayEditorErrorEvent extends Event {
   declare readonly code: BirthdayEditorErrorCode
   /** The text the element shows; plain text, never markup. */

@@ -118,20 +118,22 @@ export const respond = (status: number, body: unknown = {}, headers: Record<stri
   })
 
 /**
- * A fake backend for `fetch`: answers each call with the next queued reply (default 200), and on a
- * 2xx stores the posted birthday in `clerk` so the next minted token carries it.
+ * A fake backend for `fetch`: answers each call with the next queued reply (default 200; a `GET`
+ * answers the stored birthday), and on a 2xx to a POST stores the posted birthday in `clerk` so the
+ * next minted token carries it.
  */
 export function fakeBackend(clerk: FakeClerk) {
   const replies: Array<Response | Error | 'hang'> = []
   const fetch = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const reply = replies.shift() ?? respond(200, {})
+    const get = !init?.method || init.method === 'GET'
+    const reply = replies.shift() ?? respond(200, get ? { birthday: clerk.birthday } : {})
     if (reply === 'hang') {
       return new Promise((_, reject) =>
         init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)),
       )
     }
     if (reply instanceof Error) throw reply
-    if (reply.ok)
+    if (reply.ok && !get)
       clerk.birthday = (JSON.parse(String(init?.body)) as { birthday: unknown }).birthday
     return reply
   })

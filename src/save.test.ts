@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { errorCodeFor, retryAfterSeconds, sendBirthday } from './save.ts'
+import { errorCodeFor, readStoredBirthday, retryAfterSeconds, sendBirthday } from './save.ts'
 import { fakeJwt } from './fake-clerk.test-helper.ts'
 
 const json = (status: number, body: unknown = {}, headers: Record<string, string> = {}) =>
@@ -24,7 +24,8 @@ describe('the fixed error table', () => {
     [502, 'upstream_error', 'server'],
     [503, 'upstream_unavailable', 'server'],
     [504, 'upstream_timeout', 'timeout'],
-    [409, '(undocumented 4xx)', 'invalid'],
+    [408, 'request_timeout', 'timeout'],
+    [409, 'save_in_progress', 'busy'],
     [422, '(undocumented 4xx)', 'invalid'],
     [501, '(undocumented 5xx)', 'server'],
   ])('%i %s → %s', (status, _, code) => {
@@ -55,12 +56,18 @@ describe('sendBirthday', () => {
   const token = vi.fn(async (isFresh: boolean) => (isFresh ? fresh : cached))
   beforeEach(() => token.mockClear())
   const send = (birthday: string | null = '1990-12-10', timeout = 10_000) =>
-    sendBirthday('/api/birthday', birthday, token, timeout, new AbortController().signal)
+    sendBirthday({
+      url: '/api/birthday',
+      birthday,
+      token,
+      timeout,
+      signal: new AbortController().signal,
+    })
 
   it('posts JSON with the bearer token and no redirects', async () => {
     const fetch = vi.fn(async () => json(200, { birthday: '1990-12-10' }))
     vi.stubGlobal('fetch', fetch)
-    expect(await send()).toBeUndefined()
+    expect(await send()).toBeNull()
     expect(fetch).toHaveBeenCalledWith('/api/birthday', {
       method: 'POST',
       redirect: 'error',
@@ -84,7 +91,9 @@ describe('sendBirthday', () => {
     const noAzp = fakeJwt({ sub: 'user_1' })
     const tokens = vi.fn(async (isFresh: boolean) => (isFresh ? fresh : noAzp))
     const signal = new AbortController().signal
-    expect(await sendBirthday('/x', null, tokens, 1000, signal)).toBeUndefined()
+    expect(
+      await sendBirthday({ url: '/x', birthday: null, token: tokens, timeout: 1000, signal }),
+    ).toBeNull()
     expect(tokens.mock.calls).toEqual([[false], [true]])
     expect(fetch).toHaveBeenCalledTimes(1)
     expect(new Headers(fetch.mock.calls[0]?.[1].headers).get('authorization')).toBe(
@@ -97,7 +106,9 @@ describe('sendBirthday', () => {
     vi.stubGlobal('fetch', fetch)
     const tokens = vi.fn(async (isFresh: boolean) => (isFresh ? fresh : 'not-a-jwt'))
     const signal = new AbortController().signal
-    expect(await sendBirthday('/x', null, tokens, 1000, signal)).toEqual({
+    expect(
+      await sendBirthday({ url: '/x', birthday: null, token: tokens, timeout: 1000, signal }),
+    ).toEqual({
       code: 'unauthenticated',
     })
     expect(tokens.mock.calls).toEqual([[false], [true]])
@@ -107,13 +118,13 @@ describe('sendBirthday', () => {
   it('reports no token as unauthenticated without a request', async () => {
     const fetch = vi.fn()
     vi.stubGlobal('fetch', fetch)
-    const result = await sendBirthday(
-      '/x',
-      null,
-      async () => null,
-      1000,
-      new AbortController().signal,
-    )
+    const result = await sendBirthday({
+      url: '/x',
+      birthday: null,
+      token: async () => null,
+      timeout: 1000,
+      signal: new AbortController().signal,
+    })
     expect(result).toEqual({ code: 'unauthenticated' })
     expect(fetch).not.toHaveBeenCalled()
   })
@@ -134,13 +145,13 @@ describe('sendBirthday', () => {
   it('turns a network failure, a refused redirect or a Clerk failure into `network`', async () => {
     vi.stubGlobal('fetch', async () => Promise.reject(new TypeError('fetch failed')))
     expect(await send()).toEqual({ code: 'network' })
-    const failing = sendBirthday(
-      '/x',
-      null,
-      () => Promise.reject(new Error('offline')),
-      1000,
-      new AbortController().signal,
-    )
+    const failing = sendBirthday({
+      url: '/x',
+      birthday: null,
+      token: () => Promise.reject(new Error('offline')),
+      timeout: 1000,
+      signal: new AbortController().signal,
+    })
     expect(await failing).toEqual({ code: 'network' })
   })
 
@@ -166,10 +177,103 @@ describe('sendBirthday', () => {
         }),
     )
     const connection = new AbortController()
-    const result = sendBirthday('/x', null, token, 10_000, connection.signal)
+    const result = sendBirthday({
+      url: '/x',
+      birthday: null,
+      token,
+      timeout: 10_000,
+      signal: connection.signal,
+    })
     await vi.waitFor(() => expect(seen).toBeDefined())
     connection.abort()
     expect(await result).toEqual({ code: 'network' })
     expect(seen!.aborted).toBe(true)
+  })
+})
+
+describe('sendBirthday: 409 save_in_progress', () => {
+  const token = async () => fakeJwt({ sub: 'user_1', azp: 'http://localhost:3000' })
+  const send = (timeout: number) =>
+    sendBirthday({
+      url: '/x',
+      birthday: null,
+      token,
+      timeout,
+      signal: new AbortController().signal,
+    })
+
+  it('waits for Retry-After and tries again within the budget', async () => {
+    vi.useFakeTimers()
+    const fetch = vi
+      .fn()
+      .mockResolvedValueOnce(json(409, {}, { 'retry-after': '1' }))
+      .mockResolvedValueOnce(json(200))
+    vi.stubGlobal('fetch', fetch)
+    const result = send(10_000)
+    await vi.advanceTimersByTimeAsync(999)
+    expect(fetch).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await result).toBeNull()
+    expect(fetch).toHaveBeenCalledTimes(2)
+    vi.useRealTimers()
+  })
+
+  it('reports `busy` once the next wait would pass the budget', async () => {
+    vi.useFakeTimers()
+    const fetch = vi.fn(async () => json(409, {}, { 'retry-after': '2' }))
+    vi.stubGlobal('fetch', fetch)
+    const result = send(5000)
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(await result).toEqual({ code: 'busy' })
+    // At 0, 2 and 4 s; a fourth try would wait until 6 s, past the 5 s budget.
+    expect(fetch).toHaveBeenCalledTimes(3)
+    vi.useRealTimers()
+  })
+
+  it('maps 408 request_timeout to `timeout`, without a retry', async () => {
+    const fetch = vi.fn(async () => json(408))
+    vi.stubGlobal('fetch', fetch)
+    expect(await send(1000)).toEqual({ code: 'timeout' })
+    expect(fetch).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('readStoredBirthday', () => {
+  const held = fakeJwt({ sub: 'user_1', azp: 'http://localhost:3000' })
+  const read = () =>
+    readStoredBirthday({
+      url: '/api/birthday',
+      token: () => held,
+      timeout: 1000,
+      signal: new AbortController().signal,
+    })
+
+  it('GETs with the bearer token and reads { birthday }', async () => {
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) =>
+      json(200, { birthday: '1990-12-10' }),
+    )
+    vi.stubGlobal('fetch', fetch)
+    expect(await read()).toBe('1990-12-10')
+    const [url, init] = fetch.mock.calls[0]!
+    expect(url).toBe('/api/birthday')
+    expect(init.method).toBeUndefined()
+    expect(init.redirect).toBe('error')
+    expect(new Headers(init.headers).get('authorization')).toBe(`Bearer ${held}`)
+  })
+
+  it('reads null as no birthday', async () => {
+    vi.stubGlobal('fetch', async () => json(200, { birthday: null }))
+    expect(await read()).toBeNull()
+  })
+
+  it.each([
+    ['a 405 (a backend without GET)', () => json(405, { error: { code: 'method_not_allowed' } })],
+    ['a body without birthday', () => json(200, {})],
+    ['a birthday that is not a date', () => json(200, { birthday: '<b>1990</b>' })],
+    ['a body that is not JSON', () => new Response('<html>', { status: 200 })],
+    ['a network failure', () => Promise.reject(new TypeError('fetch failed'))],
+  ])('is undefined (unknown) after %s', async (_, reply) => {
+    vi.stubGlobal('fetch', reply)
+    expect(await read()).toBeUndefined()
   })
 })

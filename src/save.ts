@@ -1,8 +1,11 @@
 /**
- * One save of a birthday: `POST` `{ "birthday": … }` with the session token as Bearer, a timeout and
- * no redirects, one retry with a fresh token after a 401, and every failure mapped through a fixed
- * table: the response body is drained but never used, so server text can never become markup.
+ * The requests to the birthday endpoint: one save (`POST` `{ "birthday": … }` with the session token
+ * as Bearer, a timeout and no redirects, one retry with a fresh token after a 401, a wait for
+ * `Retry-After` after a 409), and one read of the stored value (`GET`). Every failure is mapped
+ * through a fixed table: an error body is drained but never used, so server text can never become
+ * markup.
  */
+import { isIsoDate } from './birthday.ts'
 import type { BirthdayEditorErrorCode } from './events.ts'
 import { decodeClaims } from './token.ts'
 
@@ -29,11 +32,13 @@ export interface SaveFailure {
  * small: 400 (invalid_body) and 413 (payload_too_large) → `invalid`; 500 (internal), 502
  * (upstream_error) and 503 (upstream_unavailable) → `server`.
  */
-const TABLE: Record<number, BirthdayEditorErrorCode> = {
+export const ERROR_TABLE: Record<number, BirthdayEditorErrorCode> = {
   401: 'unauthenticated', // unauthenticated
   403: 'config', // origin_not_allowed
   404: 'config', // not_found
   405: 'config', // method_not_allowed
+  408: 'timeout', // request_timeout: the body did not arrive in time
+  409: 'busy', // save_in_progress: an earlier write for this user has not settled
   415: 'config', // unsupported_media_type
   429: 'rate-limited', // rate_limited
   504: 'timeout', // upstream_timeout
@@ -41,29 +46,41 @@ const TABLE: Record<number, BirthdayEditorErrorCode> = {
 
 /** The error code for an HTTP error status. */
 export const errorCodeFor = (status: number): BirthdayEditorErrorCode =>
-  TABLE[status] ?? (status < 500 ? 'invalid' : 'server')
+  ERROR_TABLE[status] ?? (status < 500 ? 'invalid' : 'server')
 
 /** Seconds from a `Retry-After` header (delta-seconds or HTTP date): 5 when absent, at least 1. */
 export function retryAfterSeconds(header: string | null, now = Date.now()): number {
-  const seconds = Math.ceil(Number(header ?? 5) || (Date.parse(header!) - now) / 1000)
+  const seconds = Math.ceil(Number(header ?? 5) || (Date.parse(header ?? '') - now) / 1000)
   return seconds > 0 ? Math.min(seconds, 86_400) : 1
 }
 
 /**
- * Sends one save. Resolves to `undefined` on a 2xx, else to a {@link SaveFailure}; never rejects
- * (an abort through `signal` ends as a `network` failure, which the caller ignores).
- * `token(true)` must return a freshly minted session token; `token(false)` may return the one held.
+ * The session token to send: `token(true)` must return a freshly minted one; `token(false)` may
+ * return the one held.
  */
-export async function sendBirthday(
-  url: string,
-  birthday: string | null,
-  token: (fresh: boolean) => string | null | undefined | Promise<string | null>,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<SaveFailure | undefined> {
+export type TokenSource = (fresh: boolean) => string | null | undefined | Promise<string | null>
+
+export interface SendOptions {
+  url: string
+  birthday: string | null
+  token: TokenSource
+  /** Per request, and the budget for waiting out 409s, ms. */
+  timeout: number
+  /** Aborts the request (disconnect); the result is then a `network` failure to ignore. */
+  signal: AbortSignal
+}
+
+/**
+ * Sends one save. Resolves to `null` on a 2xx, else to a {@link SaveFailure}; never rejects.
+ * A 409 (an earlier write for the user has not settled) is retried after its `Retry-After` while
+ * that fits in the `timeout` budget, then reported as `busy`.
+ */
+export async function sendBirthday(options: SendOptions): Promise<SaveFailure | null> {
+  const { url, birthday, token, timeout: timeoutMs, signal } = options
+  const end = Date.now() + timeoutMs
   let timeout: AbortSignal | undefined
   try {
-    for (let fresh = false; ; fresh = true) {
+    for (let fresh = false; ;) {
       const within5s = until(Date.now() + 5000)
       let bearer = await within5s(token(fresh))
       // A token minted by a GET (no Origin: ClerkJS behind a same-origin proxy, after a load or
@@ -83,13 +100,51 @@ export async function sendBirthday(
       // Resource Timing entry; the text itself is never used.
       await response.text()
       const { status } = response
-      if (response.ok) return
-      if (status == 401 && !fresh) continue
+      if (response.ok) return null
+      const wait = retryAfterSeconds(response.headers.get('retry-after')) * 1000
+      if (status === 401 && !fresh) {
+        fresh = true
+        continue
+      }
+      if (status === 409 && Date.now() + wait < end) {
+        await delay(wait)
+        signal.throwIfAborted()
+        continue
+      }
       const failure: SaveFailure = { code: errorCodeFor(status) }
-      if (status == 429) failure.seconds = retryAfterSeconds(response.headers.get('retry-after'))
+      if (status === 429) failure.seconds = wait / 1000
       return failure
     }
   } catch {
     return { code: timeout?.aborted ? 'timeout' : 'network' }
+  }
+}
+
+export interface ReadOptions {
+  url: string
+  token: TokenSource
+  timeout: number
+  signal: AbortSignal
+}
+
+/**
+ * The stored birthday from the endpoint's `GET` (the handler's contract: the source of truth), for
+ * when session tokens do not carry it. `undefined` when it cannot be read (no `GET`, an error, a
+ * body that is not `{ "birthday": "YYYY-MM-DD" | null }`); never rejects.
+ */
+export async function readStoredBirthday(options: ReadOptions): Promise<string | null | undefined> {
+  const { url, token, timeout, signal } = options
+  try {
+    const bearer = await until(Date.now() + 5000)(token(false))
+    const response = await fetch(url, {
+      redirect: 'error',
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
+      headers: { authorization: 'Bearer ' + bearer },
+    })
+    // An error body is read too (JSON or not) but never used; a body of `null` throws here.
+    const { birthday } = (await response.json()) as { birthday?: unknown }
+    return response.ok && (birthday === null || isIsoDate(birthday)) ? birthday : undefined
+  } catch {
+    return undefined
   }
 }

@@ -29,6 +29,7 @@ describe('decodeClaims', () => {
     ['a payload that is a string', `a.${btoa('"text"')}.c`],
     ['a payload that is a number', `a.${btoa('42')}.c`],
     ['a payload that is null', `a.${btoa('null')}.c`],
+    ['a payload that is an array', `a.${btoa('[1,2]')}.c`],
   ])('gives null for %s', (_, jwt) => {
     expect(decodeClaims(jwt)).toBeNull()
   })

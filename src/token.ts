@@ -6,17 +6,18 @@
 export type Claims = Record<string, unknown>
 
 /**
- * The payload claims of a JWT, or `null` unless it has three parts and a JSON object (or array,
- * which has no claims) as payload.
+ * The payload claims of a JWT, or `null` unless it has three parts and a JSON object as payload.
  * Bytes are read as Latin-1: ASCII claims (dates, ids, numbers) come out exact, which is all the
  * element reads.
  */
 export function decodeClaims(jwt: string | null | undefined): Claims | null {
   try {
-    const parts = jwt!.split('.')
+    const parts = `${jwt}`.split('.')
     const claims: unknown =
-      parts.length == 3 && JSON.parse(atob(parts[1]!.replace(/-/g, '+').replace(/_/g, '/')))
-    return claims && typeof claims == 'object' ? (claims as Claims) : null
+      parts.length === 3 && JSON.parse(atob(`${parts[1]}`.replace(/-/g, '+').replace(/_/g, '/')))
+    return claims && typeof claims === 'object' && !Array.isArray(claims)
+      ? (claims as Claims)
+      : null
   } catch {
     return null
   }

@@ -1,0 +1,71 @@
+/**
+ * The whole save, without the DOM: POST the birthday ({@link sendBirthday}), then refresh the session
+ * token and check that the fresh one carries the value, with backoff. The element only orchestrates
+ * and renders around it.
+ */
+import type { ClerkSession, ClerkUser } from './clerk-port.ts'
+import { delay, sendBirthday, until } from './save.ts'
+import type { SaveFailure, SendOptions } from './save.ts'
+import { decodeClaims } from './token.ts'
+import type { Claims } from './token.ts'
+
+/**
+ * What the fresh token says after a save: `verified` (it carries the value), `stale` (it does not:
+ * the template lacks the claim, or it lags after every retry), `unread` (no fresh token in time).
+ */
+export interface TokenCheck {
+  check: 'verified' | 'stale' | 'unread'
+  /** The fresh token's `iat` (seconds), or `null` when none was read. */
+  iat: number | null
+}
+
+export type SaveOutcome = { ok: false; failure: SaveFailure } | ({ ok: true } & TokenCheck)
+
+/** What {@link sendBirthday} takes (the POST), and what the refresh and the check need. */
+export interface SaveAndVerifyOptions extends SendOptions {
+  session: ClerkSession
+  user: ClerkUser | null | undefined
+  /** `token`: `session.getToken({ skipCache: true })`; `user`: `user.reload()`, then `getToken()`. */
+  refresh: 'token' | 'user'
+  /** The birthday in a token's claims: a date, `null`, or `undefined` when the claim is absent. */
+  claimOf: (claims: Claims) => string | null | undefined
+  /** Called once the server has stored the value, before the refresh. */
+  onStored: () => void
+}
+
+/** Longest wait on Clerk after a save before the saved value shows as "will sync", ms. */
+export const REFRESH_BUDGET = 5000
+
+const UNREAD: TokenCheck = { check: 'unread', iat: null }
+
+/** One save, start to end. Never rejects. */
+export async function saveAndVerify(options: SaveAndVerifyOptions): Promise<SaveOutcome> {
+  const failure: SaveFailure | null = navigator.onLine
+    ? await sendBirthday(options)
+    : { code: 'offline' }
+  if (failure) return { ok: false, failure }
+  options.onStored()
+  const checked = await until(Date.now() + REFRESH_BUDGET)(verify(options)).catch(() => UNREAD)
+  return { ok: true, ...checked }
+}
+
+/** Refresh, then check the fresh token's claim; up to three tries, 500 ms then 1 s apart. */
+async function verify(options: SaveAndVerifyOptions): Promise<TokenCheck> {
+  const { session, user, birthday } = options
+  const byUser = options.refresh === 'user'
+  for (let attempt = 0; ; attempt++) {
+    // `user`: reload() brings the fresh token along; getToken() then reads it.
+    if (byUser) {
+      if (!user) return UNREAD
+      await user.reload()
+    }
+    const claims = decodeClaims(await session.getToken({ skipCache: !byUser }))
+    if (!claims) return UNREAD
+    const iat = typeof claims.iat === 'number' ? claims.iat : null
+    const claim = options.claimOf(claims)
+    if (claim === birthday) return { check: 'verified', iat }
+    // An absent claim means the template lacks it: no retry can bring it.
+    if (claim === undefined || attempt === 2) return { check: 'stale', iat }
+    await delay(500 * 2 ** attempt)
+  }
+}
