@@ -88,6 +88,15 @@ async function readBodyBytes(
       }
       chunks.push(value)
     }
+    // A body cut short must never pass for a whole one: some adapters (`@hono/node-server` among
+    // them) end the stream quietly when the client went away before it was read, so the request's
+    // abort signal and the declared length are checked too.
+    if (
+      request.signal?.aborted ||
+      (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) !== total)
+    ) {
+      throw new Error('the request closed before its body ended')
+    }
   } catch (error) {
     if (error instanceof HttpError) throw error
     throw new HttpError('invalid_body', 'body could not be read', { reason: 'body_stream' })

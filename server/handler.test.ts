@@ -405,15 +405,27 @@ describe('bodies', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
     try {
       const { handler } = setup()
+      let reading = false
       const request = new Request(URL_, {
         method: 'POST',
         headers: { Authorization: `Bearer ${await token()}`, 'Content-Type': 'application/json' },
-        body: new ReadableStream<Uint8Array>(),
+        // No queue to fill: pulled only when the handler reads.
+        body: new ReadableStream<Uint8Array>(
+          {
+            pull: () => {
+              reading = true
+              return new Promise<void>(() => undefined)
+            },
+          },
+          { highWaterMark: 0 },
+        ),
         // @ts-expect-error -- Node's fetch needs duplex for a stream body
         duplex: 'half',
       })
       let status = 0
       const answered = handler(request).then((response) => (status = response.status))
+      // Token verification runs on real time; the clock stands still until the body is read.
+      while (!reading) await new Promise((resolve) => setImmediate(resolve))
       await vi.advanceTimersByTimeAsync(4_990)
       expect(status).toBe(0)
       await vi.advanceTimersByTimeAsync(20)
