@@ -34,8 +34,8 @@ export const DEFAULT_WRITE_WAIT_MS = 4_000
 
 /**
  * A slot not released after this long is presumed lost (a runtime that dropped the abandoned
- * request's promise without settling it) and handed on: longer than undici's 300 s headers timeout,
- * so on Node a write that could still land always settles first.
+ * request's promise without settling it) and taken over by the next save: longer than undici's
+ * 300 s headers timeout, so on Node a write that could still land always settles first.
  */
 export const DEFAULT_MAX_HOLD_MS = 330_000
 
@@ -44,38 +44,52 @@ interface Waiter {
 }
 
 interface Line {
+  /** The current holder's slot, and when it was handed out. */
+  holder: WriteSlot
+  since: number
   /** Asked for the slot and still waiting, in order. */
   waiters: Waiter[]
 }
 
-/** In-memory slots, per process or isolate. Memory: one entry per user with a write in flight. */
-export function memoryWriteOrderStore(options: { maxHoldMs?: number } = {}): WriteOrderStore {
+/**
+ * In-memory slots, per process or isolate. Memory: one entry per user with a write in flight. A
+ * holder older than `maxHoldMs` is presumed lost when the slot is next asked for, and replaced.
+ */
+export function memoryWriteOrderStore(
+  options: { maxHoldMs?: number; now?: () => number } = {},
+): WriteOrderStore {
   const maxHoldMs = options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS
+  const now = options.now ?? (() => performance.now())
   const lines = new Map<string, Line>()
 
-  function slotFor(key: string, line: Line): WriteSlot {
+  /** Makes a slot for `key` and puts it in the line as the holder. */
+  function hold(key: string, line: Omit<Line, 'holder' | 'since'> & Partial<Line>): WriteSlot {
     let released = false
-    const presumedLost = setTimeout(release, maxHoldMs)
-    // A slot alone must not keep a process alive (Node; other runtimes have no `unref`).
-    ;(presumedLost as { unref?: () => void }).unref?.()
-    function release() {
-      if (released) return
-      released = true
-      clearTimeout(presumedLost)
-      const next = line.waiters.shift()
-      if (next) next.grant(slotFor(key, line))
-      else lines.delete(key)
+    const slot: WriteSlot = {
+      release() {
+        if (released) return
+        released = true
+        const current = lines.get(key)
+        // A holder presumed lost and replaced releases nothing of its successor's.
+        if (current?.holder !== slot) return
+        const next = current.waiters.shift()
+        if (next) next.grant(hold(key, current))
+        else lines.delete(key)
+      },
     }
-    return { release }
+    line.holder = slot
+    line.since = now()
+    lines.set(key, line as Line)
+    return slot
   }
 
   return {
     acquire(key, waitMs) {
       const line = lines.get(key)
-      if (!line) {
-        const fresh: Line = { waiters: [] }
-        lines.set(key, fresh)
-        return Promise.resolve(slotFor(key, fresh))
+      if (!line) return Promise.resolve(hold(key, { waiters: [] }))
+      if (now() - line.since > maxHoldMs) {
+        // Presumed lost: the line starts again from this request (earlier waiters time out).
+        return Promise.resolve(hold(key, line))
       }
       if (waitMs <= 0) return Promise.resolve(null)
       return new Promise<WriteSlot | null>((resolve) => {
