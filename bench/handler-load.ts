@@ -8,7 +8,7 @@
  *
  * Both servers run in one child process whose CPU (`process.cpuUsage`, user + system) is read over
  * IPC before and after each slice; this process generates the load (keep-alive, one socket per
- * concurrent client, a pool of distinct tokens) and answers the Backend API with a canned user over
+ * concurrent client, 200 users with a token each, in turn) and answers the Backend API with a canned user over
  * loopback HTTP, so neither costs the measured process anything. Each target warms up before the
  * slices. Bounded: about 40 s and at most 200 000 requests. Printed, never asserted.
  * Run alone with `npx tsx bench/handler-load.ts`.
@@ -23,6 +23,7 @@ const ORIGIN = 'http://app.test'
 const SECRET = 'sk_test_bench'
 const USER = 'user_bench'
 const PATH = '/api/update-user-metadata'
+/** Distinct tokens of distinct users (a user's saves are written one at a time), used in turn. */
 const TOKEN_POOL = 200
 const CONCURRENCIES = [1, 16] as const
 const WARMUP_MS = 3_000
@@ -216,7 +217,7 @@ export async function benchHandlerLoad(): Promise<Record<string, string | number
     Array.from({ length: TOKEN_POOL }, (_, i) =>
       signSessionToken(
         key,
-        sessionClaims(USER, ORIGIN, now, {
+        sessionClaims(`${USER}_${i}`, ORIGIN, now, {
           exp: Math.floor(now / 1000) + 600,
           jti: `jti_load_${i}`,
           sid: `sess_load_${i}`,
