@@ -4,8 +4,10 @@
  * or real Clerk keys, plus `PORT`, `HOST` and `ALLOWED_ORIGINS` (comma-separated). It listens on
  * 127.0.0.1 unless told otherwise.
  *
- * The request body reaches the handler as a pull-based stream (the adapter reads the socket only
- * when the handler asks), so an oversized body is never buffered. After the handler has answered:
+ * The adapter reads the socket only when the handler asks: a declared length over the limit is
+ * refused before anything is read, a declared length within it bounds what is read, and a body of
+ * unknown length is a pull-based stream the handler cancels past the limit, so an oversized body
+ * is never buffered. After the handler has answered:
  * a small body (at most the body limit) that it never read and that has already arrived is drained,
  * so the connection stays open for the next request; anything else unread (larger, unfinished, or
  * abandoned part-way by a 413 or 408) closes the connection. A client that drops the connection
