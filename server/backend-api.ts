@@ -53,10 +53,15 @@ export interface Jwk {
 export interface BackendApi {
   users: {
     getUser(userId: string): Promise<UserMetadata>
-    /** Deep-merges into the user's metadata; `null` removes a key. */
+    /**
+     * Deep-merges into the user's metadata; `null` removes a key. `onAttempt` receives each SDK
+     * call as it starts (settling when that call does, however late; never rejecting), so a caller
+     * can tell when an abandoned attempt has finally landed or failed.
+     */
     updateUserMetadata(
       userId: string,
       params: { publicMetadata: Record<string, unknown> },
+      onAttempt?: (settled: Promise<void>) => void,
     ): Promise<UserMetadata>
   }
   jwks(): Promise<Jwk[]>
@@ -154,13 +159,21 @@ export function createBackendApi(options: BackendApiOptions): BackendApi {
     run: () => Promise<T>,
     kind: CallKind,
     budgetMs: number,
+    onAttempt?: (settled: Promise<void>) => void,
   ): Promise<Outcome<T>> {
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => resolve(TIMED_OUT), budgetMs)
     })
+    const pending = Promise.resolve().then(run)
+    onAttempt?.(
+      pending.then(
+        () => undefined,
+        () => undefined,
+      ),
+    )
     try {
-      const value = await Promise.race([Promise.resolve().then(run), timeout])
+      const value = await Promise.race([pending, timeout])
       if (value === TIMED_OUT) {
         return { ok: false, error: upstream('upstream_timeout', 'bapi_timeout'), retryable: false }
       }
@@ -172,14 +185,18 @@ export function createBackendApi(options: BackendApiOptions): BackendApi {
     }
   }
 
-  async function call<T>(kind: CallKind, run: () => Promise<T>): Promise<T> {
+  async function call<T>(
+    kind: CallKind,
+    run: () => Promise<T>,
+    onAttempt?: (settled: Promise<void>) => void,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs
-    let outcome = await attempt(run, kind, timeoutMs)
+    let outcome = await attempt(run, kind, timeoutMs, onAttempt)
     if (!outcome.ok && outcome.retryable) {
       const delay = RETRY_DELAY_MS.min + random() * (RETRY_DELAY_MS.max - RETRY_DELAY_MS.min)
       if (deadline - Date.now() - delay >= MIN_ATTEMPT_MS) {
         await new Promise((resolve) => setTimeout(resolve, delay))
-        outcome = await attempt(run, kind, deadline - Date.now())
+        outcome = await attempt(run, kind, deadline - Date.now(), onAttempt)
       }
     }
     if (!outcome.ok) throw outcome.error
@@ -195,9 +212,11 @@ export function createBackendApi(options: BackendApiOptions): BackendApi {
       async getUser(userId) {
         return asUser(await call('user', () => clerk.users.getUser(id(userId))))
       },
-      async updateUserMetadata(userId, { publicMetadata }) {
-        const user = await call('user', () =>
-          clerk.users.updateUserMetadata(id(userId), { publicMetadata }),
+      async updateUserMetadata(userId, { publicMetadata }, onAttempt) {
+        const user = await call(
+          'user',
+          () => clerk.users.updateUserMetadata(id(userId), { publicMetadata }),
+          onAttempt,
         )
         return asUser(user)
       },

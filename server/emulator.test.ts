@@ -757,13 +757,27 @@ describe('against the emulator: upstream faults', () => {
     expect((await saveVia(faulty)).status).toBe(200)
   })
 
-  it('a hang is a 504 within the deadline', async () => {
-    await fault({ method: 'PATCH', path: METADATA, hang: true })
-    const started = Date.now()
-    const response = await saveVia(faulty)
-    expect(response.status).toBe(504)
-    expect(response.headers.get('retry-after')).toBe('5')
-    expect(Date.now() - started).toBeLessThan(3_000)
+  it('a hang is a 504 within the deadline; the hung write keeps the next save out (409)', async () => {
+    // Its own handler: the hung write holds this user's write slot until it settles.
+    const hung = await startServer({
+      handler: createBirthdayHandler(
+        handlerOptions({ upstreamTimeoutMs: 1_500, writeWaitMs: 200 }),
+      ),
+      port: 0,
+    })
+    try {
+      await fault({ method: 'PATCH', path: METADATA, hang: true })
+      const started = Date.now()
+      const response = await saveVia(hung)
+      expect(response.status).toBe(504)
+      expect(response.headers.get('retry-after')).toBe('5')
+      expect(Date.now() - started).toBeLessThan(3_000)
+      const next = await saveVia(hung)
+      expect(next.status).toBe(409)
+      expect(next.headers.get('retry-after')).toBe('2')
+    } finally {
+      await hung.close()
+    }
   })
 
   it('the default deadline is 5 s', async () => {

@@ -367,6 +367,134 @@ describe('bodies', () => {
     expect(pulled).toBeLessThan(6)
     expect(bapi.writes).toBe(0)
   })
+
+  it('408 when the body has not arrived by the body deadline, in the handler itself', async () => {
+    const { handler, bapi, logs } = setup({ bodyTimeoutMs: 300 })
+    let cancelled = false
+    // Two bytes, then nothing: a slow client.
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"'))
+      },
+      cancel() {
+        cancelled = true
+      },
+    })
+    const request = new Request(URL_, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await token()}`, 'Content-Type': 'application/json' },
+      body: stalled,
+      // @ts-expect-error -- Node's fetch needs duplex for a stream body
+      duplex: 'half',
+    })
+    const started = performance.now()
+    const response = await handler(request)
+    const elapsed = performance.now() - started
+    expect(response.status).toBe(408)
+    expect(await response.json()).toEqual({
+      error: { code: 'request_timeout', message: 'the request body did not arrive in time' },
+    })
+    expect(elapsed).toBeGreaterThanOrEqual(290)
+    expect(elapsed).toBeLessThan(1_300)
+    expect(cancelled).toBe(true)
+    expect(logs.at(-1)).toMatchObject({ status: 408, reason: 'body_timeout' })
+    expect(bapi.writes).toBe(0)
+  })
+
+  it('the default body deadline is 5 s', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+    try {
+      const { handler } = setup()
+      let reading = false
+      const request = new Request(URL_, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await token()}`, 'Content-Type': 'application/json' },
+        // No queue to fill: pulled only when the handler reads.
+        body: new ReadableStream<Uint8Array>(
+          {
+            pull: () => {
+              reading = true
+              return new Promise<void>(() => undefined)
+            },
+          },
+          { highWaterMark: 0 },
+        ),
+        // @ts-expect-error -- Node's fetch needs duplex for a stream body
+        duplex: 'half',
+      })
+      let status = 0
+      const answered = handler(request).then((response) => (status = response.status))
+      // Token verification runs on real time; the clock stands still until the body is read.
+      while (!reading) await new Promise((resolve) => setImmediate(resolve))
+      await vi.advanceTimersByTimeAsync(4_990)
+      expect(status).toBe(0)
+      await vi.advanceTimersByTimeAsync(20)
+      await answered
+      expect(status).toBe(408)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe('write ordering', () => {
+  it("a save that cannot get its user's write slot is a 409 with Retry-After, nothing written", async () => {
+    const asked: [string, number][] = []
+    const { handler, bapi, logs } = setup({
+      writeWaitMs: 1_234,
+      writeOrderStore: {
+        acquire: async (key, waitMs) => {
+          asked.push([key, waitMs])
+          return null
+        },
+      },
+    })
+    const response = await handler(await post({ birthday: '2001-01-01' }))
+    expect(response.status).toBe(409)
+    expect(response.headers.get('Retry-After')).toBe('2')
+    expect(await response.json()).toEqual({
+      error: { code: 'save_in_progress', message: 'still saving the previous change' },
+    })
+    expect(asked).toEqual([[`birthday:${USER}`, 1_234]])
+    expect(bapi.writes).toBe(0)
+    expect(logs.at(-1)).toMatchObject({ status: 409, reason: 'write_in_flight' })
+    // Reads take no slot.
+    expect((await handler(await get())).status).toBe(200)
+    expect(asked).toHaveLength(1)
+  })
+
+  it('invalid bodies never take a slot', async () => {
+    let acquired = 0
+    const { handler } = setup({
+      writeOrderStore: {
+        acquire: async () => {
+          acquired += 1
+          return { release: () => undefined }
+        },
+      },
+    })
+    expect((await handler(await post({ birthday: 'nope' }))).status).toBe(400)
+    expect(acquired).toBe(0)
+  })
+
+  it('the slot is released once the write settles, and never while an abandoned attempt may land', async () => {
+    let released = 0
+    const store = {
+      acquire: async () => ({ release: () => void (released += 1) }),
+    }
+    const { handler, bapi } = setup({ writeOrderStore: store })
+    expect((await handler(await post({ birthday: '2001-01-01' }))).status).toBe(200)
+    await vi.waitFor(() => expect(released).toBe(1))
+    // A 500 then a success: both attempts settled, one release.
+    bapi.fail({ status: 500 })
+    expect((await handler(await post({ birthday: '2002-02-02' }))).status).toBe(200)
+    await vi.waitFor(() => expect(released).toBe(2))
+    // A hang: answered 504 at the deadline, but the attempt is still in flight — the slot stays.
+    bapi.fail({ hang: true })
+    expect((await handler(await post({ birthday: '2003-03-03' }))).status).toBe(504)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(released).toBe(2)
+  })
 })
 
 describe('limiter', () => {

@@ -5,15 +5,18 @@
  *
  * Every request goes through the same steps, in this order, and stops at the first failure:
  * origin (403) → path (404) → method (405) → session token (401) → per-user limit (429) →
- * Content-Type (415) → body size (413) → JSON and schema (400) → Backend API (502/503/504, 429).
+ * Content-Type (415) → body size (413) and deadline (408) → JSON and schema (400) → the user's
+ * write slot (409) → Backend API (502/503/504, 429).
  * No user or metadata call reaches the Backend API before the limiter has counted the request (a
  * JWKS fetch, without `jwtKey`, can come before it; it is cached and throttled). Token verification
  * is `@clerk/backend`'s `verifyToken` and every Backend API call goes through its `createClerkClient`
- * (see `clerk.ts` and `backend-api.ts`).
+ * (see `clerk.ts` and `backend-api.ts`). At most one metadata write per user is in flight,
+ * abandoned ones included, so a write that outlived its deadline can never land after a newer save
+ * (see `write-order.ts`).
  */
 import { createBirthdayBodyParser } from '../src/birthday.ts'
 import { createBackendApi, type BackendApi, type UserMetadata } from './backend-api.ts'
-import { readJsonBody, DEFAULT_BODY_LIMIT_BYTES } from './body.ts'
+import { readJsonBody, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_BODY_TIMEOUT_MS } from './body.ts'
 import { createAuthenticator, type Session } from './clerk.ts'
 import { createCors } from './cors.ts'
 import {
@@ -29,6 +32,11 @@ import {
   type LimiterStore,
   type RateLimit,
 } from './limiter.ts'
+import {
+  DEFAULT_WRITE_WAIT_MS,
+  memoryWriteOrderStore,
+  type WriteOrderStore,
+} from './write-order.ts'
 
 export const DEFAULT_PATH = '/api/update-user-metadata'
 
@@ -71,6 +79,15 @@ export interface BirthdayHandlerOptions {
   upstreamTimeoutMs?: number
   /** Largest accepted body (default 1024 bytes). */
   bodyLimitBytes?: number
+  /** Time the whole body has to arrive in, from when the handler got the request (default 5000 ms). */
+  bodyTimeoutMs?: number
+  /**
+   * Where the per-user write slots live (one Backend API write per user in flight, abandoned ones
+   * included); default in memory (per process or isolate). See `write-order.ts`.
+   */
+  writeOrderStore?: WriteOrderStore
+  /** How long a save waits for an earlier write of the same user before a 409 (default 4000 ms). */
+  writeWaitMs?: number
 }
 
 export type BirthdayHandler = (request: Request) => Promise<Response>
@@ -78,6 +95,8 @@ export type BirthdayHandler = (request: Request) => Promise<Response>
 interface Context {
   request: Request
   pathname: string
+  /** `performance.now()` when the handler got the request. */
+  started: number
   /** Set once the caller is authenticated, for the log line. */
   userId?: string
 }
@@ -92,6 +111,9 @@ export const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'] as const
 const CORS_METHODS = ['GET', 'POST'] as const
 
 const defaultLogger: Logger = (entry) => console.log(JSON.stringify(entry))
+
+/** Retry-After of a 409: an earlier write of the user is still unsettled. */
+const SAVE_IN_PROGRESS_RETRY_AFTER_SECONDS = 2
 
 /** `pk_test_`/`pk_live_` and `sk_test_`/`sk_live_` must name the same kind of instance. */
 function checkKeys(secretKey: string, publishableKey: string | undefined): void {
@@ -128,6 +150,9 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
   const limiterStore = options.limiterStore ?? memoryLimiterStore()
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS
+  const writeOrder = options.writeOrderStore ?? memoryWriteOrderStore()
+  const writeWaitMs = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS
   const cors = createCors(options.allowedOrigins)
   // Built once; the latest allowed date still follows the clock (today at UTC+14).
   const parseBody = createBirthdayBodyParser({ now: () => clock.now() })
@@ -158,6 +183,32 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
     return session
   }
 
+  /**
+   * Runs `write` holding the user's write slot, and gives the slot back only once every attempt
+   * it started has settled: an attempt abandoned at the deadline keeps the slot until it lands or
+   * fails, so no older value can land after a newer save's 200. A 409 when the slot stays taken.
+   */
+  async function writeInOrder<T>(
+    userId: string,
+    write: (onAttempt: (settled: Promise<void>) => void) => Promise<T>,
+  ): Promise<T> {
+    const slot = await writeOrder.acquire(`birthday:${userId}`, writeWaitMs)
+    if (!slot) {
+      throw new HttpError('save_in_progress', 'still saving the previous change', {
+        headers: { 'Retry-After': String(SAVE_IN_PROGRESS_RETRY_AFTER_SECONDS) },
+        reason: 'write_in_flight',
+      })
+    }
+    const attempts: Promise<void>[] = []
+    try {
+      return await write((settled) => attempts.push(settled))
+    } finally {
+      void Promise.all(attempts)
+        .then(() => slot.release())
+        .catch(() => undefined)
+    }
+  }
+
   /** The value as stored, read from the SDK's `User` that the Backend API answered. */
   function birthdayOf(user: UserMetadata): { birthday: string | null } {
     const stored = user.publicMetadata.birthday
@@ -176,12 +227,19 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
       method: 'POST',
       async handle(context) {
         const { userId } = await authorize(context)
-        const body = await readJsonBody(context.request, bodyLimit)
+        const body = await readJsonBody(context.request, {
+          limitBytes: bodyLimit,
+          deadline: context.started + bodyTimeoutMs,
+        })
         const parsed = parseBody(body)
         if (!parsed.ok) throw new HttpError('invalid_body', parsed.message, { reason: 'schema' })
-        const user = await backendApi.users.updateUserMetadata(userId, {
-          publicMetadata: { birthday: parsed.value.birthday },
-        })
+        const user = await writeInOrder(userId, (onAttempt) =>
+          backendApi.users.updateUserMetadata(
+            userId,
+            { publicMetadata: { birthday: parsed.value.birthday } },
+            onAttempt,
+          ),
+        )
         return jsonResponse(200, birthdayOf(user))
       },
     },
@@ -210,7 +268,7 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
 
   return async function handleBirthday(request) {
     const started = performance.now()
-    const context: Context = { request, pathname: new URL(request.url).pathname }
+    const context: Context = { request, pathname: new URL(request.url).pathname, started }
     let corsHeaders: Record<string, string> = {}
     let response: Response
     let failure: HttpError | undefined

@@ -19,5 +19,11 @@ export {
   type RateDecision,
   type RateLimit,
 } from './limiter.ts'
-export { DEFAULT_BODY_LIMIT_BYTES } from './body.ts'
+export { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_BODY_TIMEOUT_MS } from './body.ts'
+export {
+  DEFAULT_WRITE_WAIT_MS,
+  memoryWriteOrderStore,
+  type WriteOrderStore,
+  type WriteSlot,
+} from './write-order.ts'
 export { PREFLIGHT_MAX_AGE_SECONDS } from './cors.ts'

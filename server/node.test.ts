@@ -22,6 +22,7 @@ const SECRET = 'sk_test_node'
 const ORIGIN = 'http://app.test'
 const PATH = '/api/update-user-metadata'
 const USER = 'user_ada'
+const BODY_TIMEOUT_MS = 1_000
 
 let key: SigningKey
 
@@ -92,6 +93,62 @@ function raw(
   })
 }
 
+/** One keep-alive connection: send bytes, then read exactly one response (by Content-Length). */
+async function connection(url: string) {
+  const { hostname, port } = new URL(url)
+  const socket = connect(Number(port), hostname)
+  await new Promise((resolve) => socket.once('connect', resolve))
+  let buffer = ''
+  let closed = false
+  const waiting: (() => void)[] = []
+  socket.on('data', (data) => {
+    buffer += data.toString('latin1')
+    waiting.splice(0).forEach((wake) => wake())
+  })
+  socket.on('error', () => undefined)
+  socket.on('close', () => {
+    closed = true
+    waiting.splice(0).forEach((wake) => wake())
+  })
+  return {
+    get closed() {
+      return closed
+    },
+    send(...parts: string[]) {
+      for (const part of parts) socket.write(part)
+    },
+    /** The next whole response (head and body), or what arrived before the socket closed. */
+    async response(timeoutMs = 4_000): Promise<string> {
+      const until = Date.now() + timeoutMs
+      for (;;) {
+        const end = buffer.indexOf('\r\n\r\n')
+        if (end >= 0) {
+          const length = Number(/content-length: *(\d+)/i.exec(buffer.slice(0, end))?.[1] ?? 0)
+          if (buffer.length >= end + 4 + length) {
+            const whole = buffer.slice(0, end + 4 + length)
+            buffer = buffer.slice(end + 4 + length)
+            return whole
+          }
+        }
+        if (closed || Date.now() > until) return buffer
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve)
+          setTimeout(resolve, 50)
+        })
+      }
+    },
+    /** Resolves true once the server has closed the connection (false after `timeoutMs`). */
+    async closes(timeoutMs = 4_000): Promise<boolean> {
+      const until = Date.now() + timeoutMs
+      while (!closed && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20))
+      return closed
+    },
+    destroy() {
+      socket.destroy()
+    },
+  }
+}
+
 function head(token: string, extra: string[]): string {
   return [
     `POST ${PATH} HTTP/1.1`,
@@ -128,6 +185,7 @@ describe('server/node.ts in-process', () => {
       allowedOrigins: [ORIGIN],
       rateLimit: { max: 1000, windowMs: 10_000 },
       logger: (entry) => logs.push(entry),
+      bodyTimeoutMs: BODY_TIMEOUT_MS,
     })
     server = await startServer({ handler, port: 0 })
   })
@@ -191,6 +249,21 @@ describe('server/node.ts in-process', () => {
     await stillServes()
   })
 
+  it('a body cut short that parses as a valid save is never written', async () => {
+    const writes = bapi.writes
+    const before = logs.length
+    // A whole save, but 15 bytes short of what it declared, then the connection drops.
+    await raw(
+      server.url,
+      [head(await validToken(), ['Content-Length: 40']), '{"birthday":"1999-09-09"}'],
+      { destroy: true },
+    )
+    await expect.poll(() => logs.length, { timeout: 3_000 }).toBeGreaterThan(before)
+    expect(logs.at(-1)).toMatchObject({ status: 400, reason: 'body_stream' })
+    expect(bapi.writes).toBe(writes)
+    expect(bapi.user(USER)?.public_metadata.birthday).not.toBe('1999-09-09')
+  })
+
   it('twenty drops and oversized bodies at once leave it serving', async () => {
     const token = await validToken()
     await Promise.all(
@@ -204,6 +277,81 @@ describe('server/node.ts in-process', () => {
     )
     await stillServes()
     expect(bapi.writes).toBeGreaterThan(0)
+  })
+
+  it('an early reject (no token) drains its small body: the same connection serves the next request', async () => {
+    const conn = await connection(server.url)
+    try {
+      const body = '{"birthday":"1999-09-09"}'
+      conn.send(
+        [
+          `POST ${PATH} HTTP/1.1`,
+          'Host: 127.0.0.1',
+          'Content-Type: application/json',
+          `Content-Length: ${body.length}`,
+          '',
+          body,
+        ].join('\r\n'),
+      )
+      const refused = await conn.response()
+      expect(refused).toMatch(/^HTTP\/1\.1 401 /)
+      expect(refused.toLowerCase()).not.toContain('connection: close')
+      conn.send(
+        [
+          `GET ${PATH} HTTP/1.1`,
+          'Host: 127.0.0.1',
+          `Authorization: Bearer ${await validToken()}`,
+          '',
+          '',
+        ].join('\r\n'),
+      )
+      const next = await conn.response()
+      expect(next).toMatch(/^HTTP\/1\.1 200 /)
+      expect(next).toContain('"birthday"')
+      expect(conn.closed).toBe(false)
+    } finally {
+      conn.destroy()
+    }
+  })
+
+  it('an early reject whose body is unfinished, or larger than the limit, closes the connection', async () => {
+    for (const [declared, sent] of [
+      [25, '{"birth'],
+      [4096, ' '.repeat(4096)],
+    ] as const) {
+      const conn = await connection(server.url)
+      conn.send(
+        [
+          `POST ${PATH} HTTP/1.1`,
+          'Host: 127.0.0.1',
+          'Content-Type: application/json',
+          `Content-Length: ${declared}`,
+          '',
+          sent,
+        ].join('\r\n'),
+      )
+      const refused = await conn.response()
+      expect(refused).toMatch(/^HTTP\/1\.1 (401|413) /)
+      expect(refused.toLowerCase()).toContain('connection: close')
+      expect(await conn.closes()).toBe(true)
+    }
+    await stillServes()
+  })
+
+  it('a body that stalls is a 408 within the body deadline + 1 s, and the connection closes', async () => {
+    const conn = await connection(server.url)
+    const started = Date.now()
+    conn.send(head(await validToken(), ['Content-Length: 25']), '{"birthday":')
+    const answer = await conn.response(BODY_TIMEOUT_MS + 3_000)
+    const elapsed = Date.now() - started
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /)
+    expect(answer).toContain('"request_timeout"')
+    expect(answer.toLowerCase()).toContain('connection: close')
+    expect(elapsed).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 50)
+    expect(elapsed).toBeLessThan(BODY_TIMEOUT_MS + 1_000)
+    expect(await conn.closes()).toBe(true)
+    expect(logs.at(-1)).toMatchObject({ status: 408, reason: 'body_timeout' })
+    await stillServes()
   })
 
   it('TRACE (refused by the fetch API) and garbage requests are answered, not fatal', async () => {

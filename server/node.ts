@@ -1,18 +1,26 @@
 /**
- * The only Node-specific file: serves the handler with `node:http` (`npm run server`), reading its
- * settings from the environment — the emulator's `KEY=value` lines or real Clerk keys, plus `PORT`,
- * `HOST` and `ALLOWED_ORIGINS` (comma-separated). It listens on 127.0.0.1 unless told otherwise.
+ * The only Node-specific file: serves the handler with `node:http` through `@hono/node-server`
+ * (`npm run server`), reading its settings from the environment — the emulator's `KEY=value` lines
+ * or real Clerk keys, plus `PORT`, `HOST` and `ALLOWED_ORIGINS` (comma-separated). It listens on
+ * 127.0.0.1 unless told otherwise.
  *
- * The request body reaches the handler as a pull-based stream: the socket is paused between reads,
- * so an oversized body is never buffered, and once the handler has answered, an unread remainder
- * closes the connection. A client that drops the connection mid-body only ends its own request.
+ * The adapter reads the socket only when the handler asks: a declared length over the limit is
+ * refused before anything is read, a declared length within it bounds what is read, and a body of
+ * unknown length is a pull-based stream the handler cancels past the limit, so an oversized body
+ * is never buffered. After the handler has answered:
+ * a small body (at most the body limit) that it never read and that has already arrived is drained,
+ * so the connection stays open for the next request; anything else unread (larger, unfinished, or
+ * abandoned part-way by a 413 or 408) closes the connection. A client that drops the connection
+ * mid-body only ends its own request. Headers that never finish are Node's job: `headersTimeout`
+ * (10 s) ends such a connection; a body that stalls is the handler's `408` (`bodyTimeoutMs`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
 import { pathToFileURL } from 'node:url'
+import { DEFAULT_BODY_LIMIT_BYTES } from './body.ts'
 import { errorToResponse, HttpError } from './errors.ts'
 import {
-  ALLOWED_METHODS,
   createBirthdayHandler,
   type BirthdayHandler,
   type BirthdayHandlerOptions,
@@ -23,107 +31,84 @@ export const DEFAULT_HOST = '127.0.0.1'
 /** After answering a request whose body was not read to the end, how long the client gets to read
  * the answer before the socket is closed. */
 const UNREAD_BODY_GRACE_MS = 1_000
+/** How long an unread small body may take to arrive in full and be drained (it normally has). */
+const DRAIN_WAIT_MS = 100
 
-/** The request body as a web stream that reads the socket only when the handler asks. */
-function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let settled = false
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const fail = () => {
-        if (settled) return
-        settled = true
-        controller.error(new Error('the request closed before its body ended'))
-      }
-      req.on('data', (chunk: Buffer) => {
-        if (settled) return
-        controller.enqueue(new Uint8Array(chunk))
-        if ((controller.desiredSize ?? 0) <= 0) req.pause()
-      })
-      req.on('end', () => {
-        if (settled) return
-        settled = true
-        controller.close()
-      })
-      req.on('error', fail)
-      req.on('close', fail)
-      req.pause()
-    },
-    pull() {
-      req.resume()
-    },
-    cancel() {
-      settled = true
-      req.pause()
-    },
+/** Reads and discards the rest of a body the handler never read: true if it ended within `limit`. */
+function drain(incoming: IncomingMessage, limit: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let size = 0
+    const done = (ended: boolean) => {
+      clearTimeout(timer)
+      incoming.off('data', onData)
+      incoming.off('end', onEnd)
+      incoming.off('close', onClose)
+      if (!ended) incoming.pause()
+      resolve(ended)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength
+      if (size > limit) done(false)
+    }
+    const onEnd = () => done(true)
+    const onClose = () => done(incoming.complete)
+    const timer = setTimeout(() => done(false), DRAIN_WAIT_MS)
+    incoming.on('data', onData)
+    incoming.once('end', onEnd)
+    incoming.once('close', onClose)
+    incoming.resume()
   })
 }
 
-function toRequest(req: IncomingMessage): Request {
-  let target = req.url ?? '/'
-  if (!target.startsWith('/')) {
-    // absolute-form (`GET http://host/path`) or `OPTIONS *`: keep the path only.
-    target = URL.canParse(target) ? new URL(target).pathname : '/'
-  }
-  const url = new URL(`http://localhost${target}`)
-  const headers = new Headers()
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    try {
-      headers.append(req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '')
-    } catch {
-      // A header the fetch API refuses is dropped rather than failing the request.
-    }
-  }
-  const method = req.method ?? 'GET'
-  const hasBody = method !== 'GET' && method !== 'HEAD'
-  return new Request(url, {
-    method,
-    headers,
-    body: hasBody ? bodyStream(req) : null,
-    // @ts-expect-error -- `duplex` is required by Node's fetch for a stream body; not yet in the DOM types.
-    duplex: 'half',
+/**
+ * Before the answer goes out: keeps the connection when the unread body was small and is drained,
+ * else answers with `Connection: close` and closes the socket once the client had time to read.
+ */
+async function settleBody(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  limit: number,
+): Promise<void> {
+  if (incoming.complete || incoming.readableEnded) return
+  const declared = incoming.headers['content-length']
+  const small = declared === undefined || (/^\d+$/.test(declared) && Number(declared) <= limit)
+  // Untouched by the handler (an early reject): drain it if it is small and already here.
+  if (small && !incoming.readableDidRead && (await drain(incoming, limit))) return
+  if (outgoing.headersSent) return
+  outgoing.setHeader('Connection', 'close')
+  outgoing.once('finish', () => {
+    setTimeout(() => incoming.socket.destroy(), UNREAD_BODY_GRACE_MS).unref()
   })
 }
 
-async function respond(req: IncomingMessage, res: ServerResponse, response: Response) {
-  const body = new Uint8Array(await response.arrayBuffer())
-  if (res.destroyed || res.headersSent) return
-  res.statusCode = response.status
-  response.headers.forEach((value, name) => res.setHeader(name, value))
-  if (!req.complete) {
-    res.setHeader('Connection', 'close')
-    res.once('finish', () => {
-      setTimeout(() => req.socket.destroy(), UNREAD_BODY_GRACE_MS).unref()
-    })
-  }
-  res.end(body)
-}
-
-/** Adapts a `(Request) => Promise<Response>` handler to a `node:http` request listener. */
-export function toNodeListener(handler: BirthdayHandler) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    req.on('error', () => undefined)
-    res.on('error', () => undefined)
-    let request: Request
-    try {
-      request = toRequest(req)
-    } catch {
-      // e.g. TRACE, which the fetch API forbids: answer like the handler does for any other method.
-      const { response } = errorToResponse(
-        new HttpError('method_not_allowed', 'method not allowed', {
-          headers: { Allow: ALLOWED_METHODS.join(', ') },
-        }),
-      )
-      void respond(req, res, response).catch(() => res.destroy())
-      return
-    }
-    handler(request)
-      .then((response) => respond(req, res, response))
-      .catch(() => {
-        if (!res.headersSent)
-          respond(req, res, errorToResponse(null).response).catch(() => undefined)
-        else res.destroy()
-      })
-  }
+/**
+ * Adapts a `(Request) => Promise<Response>` handler to a `node:http` request listener, through
+ * `@hono/node-server` (which also makes the global `Request`/`Response` its lighter versions).
+ */
+export function toNodeListener(
+  handler: BirthdayHandler,
+  options: { bodyLimitBytes?: number } = {},
+) {
+  const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
+  return getRequestListener(
+    async (request, env) => {
+      // Served by `node:http` (HTTP/1.1) only, never HTTP/2.
+      const { incoming, outgoing } = env as HttpBindings
+      const response = await handler(request)
+      await settleBody(incoming, outgoing, limit)
+      return response
+    },
+    {
+      // A request target or Host the adapter cannot make a URL of is the handler's 404; anything
+      // else (the handler never throws) its generic 500.
+      errorHandler: (error) =>
+        errorToResponse(
+          error instanceof RequestError
+            ? new HttpError('not_found', 'no such endpoint', { reason: 'target' })
+            : error,
+        ).response,
+    },
+  )
 }
 
 export interface RunningServer {
@@ -137,13 +122,28 @@ export async function startServer(options: {
   handler: BirthdayHandler
   port?: number
   host?: string
+  /** The handler's body limit, if not the default: unread bodies up to it are drained. */
+  bodyLimitBytes?: number
 }): Promise<RunningServer> {
-  const server = createServer(toNodeListener(options.handler))
+  const server: Server = createServer(
+    toNodeListener(options.handler, { bodyLimitBytes: options.bodyLimitBytes }),
+  )
   server.requestTimeout = 30_000
   server.headersTimeout = 10_000
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
-    else socket.destroy()
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy()
+      return
+    }
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    const code = timedOut ? 'request_timeout' : 'invalid_body'
+    const message = timedOut ? 'the request did not arrive in time' : 'malformed request'
+    const body = JSON.stringify({ error: { code, message } })
+    socket.end(
+      `HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
   })
   const host = options.host ?? DEFAULT_HOST
   await new Promise<void>((resolve, reject) => {
