@@ -7,7 +7,14 @@
 
 import { ClerkError, formError, json, notImplemented, parseJson } from '../errors.ts'
 import { randomId } from '../encoding.ts'
-import { clientJSON, environmentJSON, fapiUserJSON, sessionJSON, signInJSON } from '../resources.ts'
+import {
+  clientJSON,
+  environmentJSON,
+  fapiUserJSON,
+  sessionJSON,
+  signInJSON,
+  signUpJSON,
+} from '../resources.ts'
 import type { Ctx } from '../state.ts'
 import {
   verifyPassword,
@@ -97,6 +104,7 @@ export async function touchSession(ctx: Ctx): Promise<Response> {
   const now = ctx.state.now()
   session.lastActiveAt = now
   session.updatedAt = now
+  user.lastActiveAt = now
   const switched = client.lastActiveSessionId !== session.id
   client.lastActiveSessionId = session.id
   client.updatedAt = now
@@ -196,6 +204,7 @@ async function completeWithPassword(
   client.lastAuthenticationStrategy = 'password'
   client.updatedAt = now
   user.lastSignInAt = now
+  user.lastActiveAt = now
   await ctx.state.persist()
 }
 
@@ -211,7 +220,13 @@ export async function renderClient(ctx: Ctx, client: ClientRecord): Promise<unkn
   )
   const signIn = client.signInId ? store.signIns.get(client.signInId) : undefined
   const signInUser = signIn && store.users.get(signIn.userId)
-  return clientJSON(client, sessions, signIn && signInUser ? signInJSON(signIn, signInUser) : null)
+  const signUp = client.signUpId ? store.signUps.get(client.signUpId) : undefined
+  return clientJSON(
+    client,
+    sessions,
+    signIn && signInUser ? signInJSON(signIn, signInUser) : null,
+    signUp ? signUpJSON(signUp) : null,
+  )
 }
 
 function mint(ctx: Ctx, session: SessionRecord, user: UserRecord): Promise<string> {
