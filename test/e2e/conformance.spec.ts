@@ -225,6 +225,9 @@ test('every response ClerkJS and @clerk/backend get validates against Clerk’s 
       })
     }),
   )
+  await step('bapi: delete a JWT template', 'ok', () =>
+    outcome(() => clerk.jwtTemplates.delete(templateId)),
+  )
   await step('fapi: user.reload()', 'ok', () => inPage(page, `await clerk.user.reload()`))
   await step('fapi: session.touch()', 'ok', () => inPage(page, `await clerk.session.touch()`))
   recorder.step('fapi: load signed in')
