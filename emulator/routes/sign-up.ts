@@ -204,7 +204,8 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, form: URLSearchParams
 /** Creates the user and signs them in: the address is verified and the password is set. */
 async function complete(ctx: Ctx, signUp: SignUpRecord): Promise<void> {
   const { store } = ctx.state
-  const client = requireClient(ctx)
+  const client = store.clients.get(signUp.clientId)
+  if (!client) throw notFound('Client')
   if (signUp.emailAddress === null || signUp.passwordDigest === null) return
   if (store.findUserByEmail(signUp.emailAddress)) {
     throw formError(
@@ -253,7 +254,9 @@ async function complete(ctx: Ctx, signUp: SignUpRecord): Promise<void> {
 }
 
 async function answer(ctx: Ctx, signUp: SignUpRecord): Promise<Response> {
-  const client = requireClient(ctx)
+  // The sign-up's own client: on create, the cookie that names it is only being set.
+  const client = ctx.state.store.clients.get(signUp.clientId)
+  if (!client) throw notFound('Client')
   return json({ response: signUpJSON(signUp), client: await renderClient(ctx, client) })
 }
 
