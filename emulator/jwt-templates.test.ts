@@ -4,7 +4,7 @@
  * and test/e2e/conformance.spec.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createEmulator, type Emulator } from './app.ts'
+import { createEmulator } from './app.ts'
 import { generateSigningKey } from './keys.ts'
 import { decodeJwt, TestBrowser, type ErrorJson } from './test-browser.ts'
 
