@@ -204,6 +204,11 @@ describe('Frontend API tokens from a template', () => {
       }),
     )
     expect(((await own.json()) as { name: string }[]).map((t) => t.name)).toEqual(['kept'])
+    const last = snapshots.at(-1) as { jwtTemplates: unknown[] }
+    const doubled = { ...last, jwtTemplates: [...last.jwtTemplates, ...last.jwtTemplates] }
+    await expect(
+      createEmulator({ privateKeyPem, publicOrigin: ORIGIN, state: doubled as never }),
+    ).rejects.toThrow(/duplicate JWT template/)
     await emulator.fetch(new Request(`${ORIGIN}/__emulator/reset`, { method: 'POST' }))
     const afterReset = await emulator.fetch(
       new Request(`${ORIGIN}/api/v1/jwt_templates`, { headers }),

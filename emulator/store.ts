@@ -317,6 +317,14 @@ export function parseSnapshot(input: unknown): ParseResult<EmulatorSnapshot> {
     emails.add(email)
   }
   if (parsed.value.version === 1) return parsed
+  const templates = new Set<string>()
+  for (const template of parsed.value.jwtTemplates ?? []) {
+    if (templates.has(template.id) || templates.has(`name:${template.name}`)) {
+      return { ok: false, message: `duplicate JWT template ${template.id} / ${template.name}` }
+    }
+    templates.add(template.id)
+    templates.add(`name:${template.name}`)
+  }
   const clients = new Set<string>()
   const tokens = new Set<string>()
   for (const client of parsed.value.clients) {
