@@ -242,9 +242,12 @@ test('every response ClerkJS and @clerk/backend get validates against Clerk’s 
       [EMAIL, PASSWORD],
     ),
   )
-  await step('fapi: remove the session', 'ok', () =>
-    inPage(page, `await clerk.signOut({ sessionId: clerk.session.id })`),
+  // ClerkJS's own reload path (what it runs after a handshake): GET /v1/environment and /v1/client.
+  await step('fapi: reload the environment with GET', 'ok', () =>
+    inPage(page, `await clerk.__internal_reloadInitialResources()`),
   )
+  // `signOut({ sessionId })` of the only session signs out all (DELETE); `remove` is the session's own.
+  await step('fapi: remove the session', 'ok', () => inPage(page, `await clerk.session.remove()`))
   await step('fapi: sign-up with a taken email', '422 form_identifier_exists', () =>
     inPage(page, `await clerk.client.signUp.create({ emailAddress: arg[0], password: arg[1] })`, [
       EMAIL,
@@ -286,6 +289,14 @@ test('every response ClerkJS and @clerk/backend get validates against Clerk’s 
     `conformance with Clerk's ${SPEC_VERSION} specs: ${verdicts.length - failing.length} of ${verdicts.length} responses conform; ` +
       `${kinds.size - failingKinds.size} of ${kinds.size} distinct method/path/status`,
   )
+  const byTemplate = new Map<string, number>()
+  for (const verdict of verdicts) {
+    const { api, method, specPath, status } = verdict.response
+    const found = specs[api].lookup(method, specPath, status)
+    const key = `${api} ${method} ${found.template ?? specPath} ${status}`
+    byTemplate.set(key, (byTemplate.get(key) ?? 0) + 1)
+  }
+  for (const [key, count] of [...byTemplate].sort()) console.log(`  ${count} × ${key}`)
   for (const verdict of failing) {
     console.log(`  ✗ [${verdict.response.step}] ${verdict.label}`)
     for (const problem of verdict.problems.slice(0, 12)) {
