@@ -18,7 +18,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{src,server,emulator,demo,bench,scripts,types}/**/*.test.ts'],
+          include: ['{src,server,emulator,demo,bench,scripts,types,test}/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...Object.values(zoned)],
           environment: 'node',
         },

@@ -10,6 +10,7 @@ import { measureElement } from '../scripts/bundle.ts'
 import { chromiumLaunchOptions } from '../test/chromium.ts'
 import { benchElement } from './element.ts'
 import { benchEmulator } from './emulator.ts'
+import { benchEmulatorLoad } from './emulator-load.ts'
 import { printTable } from './table.ts'
 
 const browser = await chromium.launch(chromiumLaunchOptions())
@@ -33,6 +34,7 @@ printTable('Element size (dist/birthday-editor.js, minified + gzip -9)', [
 
 printTable('<birthday-editor> in Chromium (built demo, loopback)', await benchElement())
 printTable('Emulator, through ClerkJS in Chromium', await benchEmulator())
+printTable('Emulator under load (no browser)', await benchEmulatorLoad())
 
 // The handler bench replaces the global fetch before @clerk/backend loads: its own process.
 console.log('\nHandler (Backend API answered in-process; per phase 6 s warm-up, 1 s measured)')

@@ -114,12 +114,17 @@ describe('configuration and keys', () => {
 describe('unmatched routes fail loudly', () => {
   it('answers 501 naming the method and path on the Frontend API side', async () => {
     const emulator = await make()
-    const response = await call(emulator, '/v1/client/sign_ups', { method: 'POST' })
+    const response = await call(emulator, '/v1/client/sign_ins/sia_1/prepare_first_factor', {
+      method: 'POST',
+    })
     expect(response.status).toBe(501)
     const error = await errorOf(response)
     expect(error?.code).toBe('emulator_not_implemented')
-    expect(error?.message).toContain('POST /v1/client/sign_ups')
-    expect(error?.meta).toMatchObject({ method: 'POST', path: '/v1/client/sign_ups' })
+    expect(error?.message).toContain('POST /v1/client/sign_ins/sia_1/prepare_first_factor')
+    expect(error?.meta).toMatchObject({
+      method: 'POST',
+      path: '/v1/client/sign_ins/sia_1/prepare_first_factor',
+    })
     const put = await call(emulator, '/v1/client?_method=PUT', { method: 'POST' })
     expect((await errorOf(put))?.message).toContain('PUT /v1/client')
   })
@@ -441,9 +446,11 @@ describe('clients, sign-in and sessions (Frontend API)', () => {
     const got = await page.call<Record<string, unknown>>('GET', '/v1/environment')
     expect(patched.body).toEqual(got.body)
     expect(got.body).toMatchObject({
-      object: 'environment',
+      auth_config: { object: 'auth_config', single_session_mode: true },
       display_config: { instance_environment_type: 'production', home_url: PAGE },
     })
+    // The spec's Environment is closed and has no `object` or `id`; ClerkJS does not read them.
+    expect(got.body).not.toHaveProperty('object')
     expect(got.body).not.toHaveProperty('commerce_settings')
   })
 })

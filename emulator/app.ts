@@ -23,7 +23,9 @@ import { RequestLog, type Api } from './request-log.ts'
 import * as backend from './routes/backend.ts'
 import * as control from './routes/control.ts'
 import * as frontend from './routes/frontend.ts'
+import * as jwtTemplates from './routes/jwt-templates.ts'
 import * as script from './routes/script.ts'
+import * as signUp from './routes/sign-up.ts'
 import { compilePattern, matchPattern, type CompiledPattern } from './router.ts'
 import type {
   ClerkJsSource,
@@ -141,8 +143,14 @@ const ROUTES: readonly Route[] = [
     '/v1/client/sign_ins/:id/attempt_first_factor',
     frontend.attemptFirstFactor,
   ),
+  route('fapi', 'POST', '/v1/client/sign_ups', signUp.create),
+  route('fapi', 'GET', '/v1/client/sign_ups/:id', signUp.get),
+  route('fapi', 'PATCH', '/v1/client/sign_ups/:id', signUp.update),
+  route('fapi', 'POST', '/v1/client/sign_ups/:id/prepare_verification', signUp.prepareVerification),
+  route('fapi', 'POST', '/v1/client/sign_ups/:id/attempt_verification', signUp.attemptVerification),
   route('fapi', 'POST', '/v1/client/sessions/:id/touch', frontend.touchSession),
   route('fapi', 'POST', '/v1/client/sessions/:id/tokens', frontend.createToken),
+  route('fapi', 'POST', '/v1/client/sessions/:id/tokens/:template', jwtTemplates.mint),
   route('fapi', 'POST', '/v1/client/sessions/:id/remove', frontend.removeSession),
   route('fapi', 'DELETE', '/v1/client/sessions', frontend.endAllSessions),
   route('fapi', 'GET', '/v1/me', frontend.me),
@@ -155,6 +163,11 @@ const ROUTES: readonly Route[] = [
   route('bapi', 'GET', '/api/v1/users/:id', backend.getUser),
   route('bapi', 'PATCH', '/api/v1/users/:id/metadata', backend.updateMetadata),
   route('bapi', 'POST', '/api/v1/testing_tokens', backend.createTestingToken),
+  route('bapi', 'GET', '/api/v1/jwt_templates', jwtTemplates.list),
+  route('bapi', 'POST', '/api/v1/jwt_templates', jwtTemplates.create),
+  route('bapi', 'GET', '/api/v1/jwt_templates/:id', jwtTemplates.get),
+  route('bapi', 'PATCH', '/api/v1/jwt_templates/:id', jwtTemplates.update),
+  route('bapi', 'DELETE', '/api/v1/jwt_templates/:id', jwtTemplates.remove),
 
   // ClerkJS files from the installed package.
   route('script', 'GET', '/npm/@clerk/clerk-js@:version/dist/:file', script.clerkJsFile),
@@ -170,6 +183,7 @@ const ROUTES: readonly Route[] = [
   route('control', 'GET', '/__emulator/counters', control.counters),
   route('control', 'GET', '/__emulator/settings', control.getSettings),
   route('control', 'PATCH', '/__emulator/settings', control.patchSettings),
+  route('control', 'GET', '/__emulator/verification_codes', signUp.sentCodes),
 ]
 
 /**

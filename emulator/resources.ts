@@ -1,13 +1,45 @@
 /**
- * JSON shapes of Clerk resources as the SDKs parse them: the Frontend API flavour (clerk-js) and the
- * Backend API flavour (@clerk/backend). Timestamps are milliseconds. Only what the SDKs read, plus the
- * common fields a reader would expect, is filled in; see README.md for the list.
+ * JSON of Clerk's resources, built in one place each, in the shape of Clerk's published OpenAPI specs
+ * (every required field, `null` where Clerk sends `null`): the Frontend API flavour (ClerkJS) and the
+ * Backend API flavour (@clerk/backend) of users, email addresses and their verifications, sessions,
+ * clients, sign-ins, sign-ups and JWT templates. The environment is in `environment.ts`. Timestamps
+ * are milliseconds. Routes never assemble resource JSON by hand.
  */
 
-import type { InstanceType } from './keys.ts'
-import type { ClientRecord, SessionRecord, SignInRecord, UserRecord } from './store.ts'
+import type {
+  ClientRecord,
+  JwtTemplateRecord,
+  SessionRecord,
+  SignInRecord,
+  SignUpRecord,
+  UserRecord,
+} from './store.ts'
+
+export { environmentJSON } from './environment.ts'
 
 type Json = Record<string, unknown>
+
+const MINUTE_MS = 60_000
+const DAY_MS = 86_400_000
+/** How long an email code is valid (Clerk: 10 minutes). */
+export const EMAIL_CODE_LIFETIME_MS = 10 * MINUTE_MS
+/** Attempts a user has before a lockout (`attack_protection.user_lockout.max_attempts`). */
+const MAX_VERIFICATION_ATTEMPTS = 100
+
+/** An email-code verification (`verification_otp`). */
+export function emailCodeVerificationJSON(verification: {
+  status: 'unverified' | 'verified' | 'failed' | 'expired'
+  attempts: number | null
+  expireAt: number
+}): Json {
+  return {
+    object: 'verification_otp',
+    status: verification.status,
+    strategy: 'email_code',
+    attempts: verification.attempts,
+    expire_at: verification.expireAt,
+  }
+}
 
 function emailAddressJSON(user: UserRecord): Json {
   return {
@@ -15,13 +47,13 @@ function emailAddressJSON(user: UserRecord): Json {
     id: user.emailAddressId,
     email_address: user.emailAddress,
     reserved: false,
-    verification: {
-      object: 'verification_email_code',
+    // Verified with a code when the user was made (Backend API users are verified by the admin, but
+    // Clerk reports the code verification for them too).
+    verification: emailCodeVerificationJSON({
       status: 'verified',
-      strategy: 'email_code',
-      attempts: null,
-      expire_at: null,
-    },
+      attempts: 1,
+      expireAt: user.createdAt + EMAIL_CODE_LIFETIME_MS,
+    }),
     // @clerk/backend maps `linked_to` without a guard: it must always be an array.
     linked_to: [],
     matches_sso_connection: false,
@@ -30,6 +62,7 @@ function emailAddressJSON(user: UserRecord): Json {
   }
 }
 
+/** What both flavours of the user have. */
 function commonUserJSON(user: UserRecord): Json {
   return {
     object: 'user',
@@ -46,18 +79,27 @@ function commonUserJSON(user: UserRecord): Json {
     email_addresses: [emailAddressJSON(user)],
     phone_numbers: [],
     web3_wallets: [],
-    external_accounts: [],
-    enterprise_accounts: [],
     passkeys: [],
+    external_accounts: [],
+    saml_accounts: [],
+    enterprise_accounts: [],
     password_enabled: user.passwordDigest !== null,
     totp_enabled: false,
     backup_code_enabled: false,
     two_factor_enabled: false,
+    mfa_enabled_at: null,
+    mfa_disabled_at: null,
     public_metadata: user.publicMetadata,
     unsafe_metadata: user.unsafeMetadata,
+    banned: false,
+    locked: false,
+    lockout_expires_in_seconds: null,
+    verification_attempts_remaining: MAX_VERIFICATION_ATTEMPTS,
     create_organization_enabled: false,
-    delete_self_enabled: false,
+    delete_self_enabled: true,
     last_sign_in_at: user.lastSignInAt,
+    last_active_at: user.lastActiveAt ?? user.lastSignInAt,
+    legal_accepted_at: null,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
   }
@@ -73,15 +115,10 @@ export function bapiUserJSON(user: UserRecord): Json {
   return {
     ...commonUserJSON(user),
     private_metadata: user.privateMetadata,
-    banned: false,
-    locked: false,
     deprovisioned: false,
-    lockout_expires_in_seconds: null,
-    verification_attempts_remaining: null,
-    last_active_at: user.lastSignInAt,
     create_organizations_limit: null,
-    legal_accepted_at: null,
     locale: null,
+    // Not in the spec's closed User, but @clerk/backend reads it (see the conformance exceptions).
     timezone: null,
   }
 }
@@ -97,8 +134,6 @@ function publicUserDataJSON(user: UserRecord): Json {
     username: null,
   }
 }
-
-const DAY_MS = 86_400_000
 
 export function sessionJSON(
   session: SessionRecord,
@@ -118,7 +153,7 @@ export function sessionJSON(
     actor: null,
     tasks: null,
     factor_verification_age: [
-      Math.max(0, Math.floor((now - session.firstFactorVerifiedAt) / 60_000)),
+      Math.max(0, Math.floor((now - session.firstFactorVerifiedAt) / MINUTE_MS)),
       -1,
     ],
     user: fapiUserJSON(user),
@@ -159,13 +194,70 @@ export function signInJSON(signIn: SignInRecord, user: UserRecord): Json {
   }
 }
 
-export function clientJSON(client: ClientRecord, sessions: Json[], signIn: Json | null): Json {
+export function signUpJSON(signUp: SignUpRecord): Json {
+  const verification = signUp.verification
+  const emailVerified = verification?.status === 'verified'
+  const missing = [
+    ...(signUp.emailAddress === null ? ['email_address'] : []),
+    ...(signUp.passwordDigest === null ? ['password'] : []),
+  ]
+  return {
+    object: 'sign_up_attempt',
+    id: signUp.id,
+    status: signUp.status,
+    required_fields: ['email_address', 'password'],
+    optional_fields: [],
+    missing_fields: missing,
+    unverified_fields: signUp.emailAddress !== null && !emailVerified ? ['email_address'] : [],
+    verifications: {
+      email_address:
+        signUp.emailAddress === null
+          ? null
+          : {
+              ...(verification
+                ? emailCodeVerificationJSON(verification)
+                : emailCodeVerificationJSON({
+                    status: 'unverified',
+                    attempts: null,
+                    expireAt: signUp.createdAt + EMAIL_CODE_LIFETIME_MS,
+                  })),
+              next_action: emailVerified ? '' : verification ? 'needs_attempt' : 'needs_prepare',
+              supported_strategies: ['email_code'],
+            },
+      phone_number: null,
+      web3_wallet: null,
+      external_account: null,
+    },
+    username: null,
+    email_address: signUp.emailAddress,
+    phone_number: null,
+    web3_wallet: null,
+    password_enabled: signUp.passwordDigest !== null,
+    first_name: signUp.firstName,
+    last_name: signUp.lastName,
+    unsafe_metadata: signUp.unsafeMetadata,
+    public_metadata: {},
+    custom_action: false,
+    external_id: null,
+    created_session_id: signUp.createdSessionId,
+    created_user_id: signUp.createdUserId,
+    abandon_at: signUp.createdAt + DAY_MS,
+    legal_accepted_at: null,
+  }
+}
+
+export function clientJSON(
+  client: ClientRecord,
+  sessions: Json[],
+  signIn: Json | null,
+  signUp: Json | null,
+): Json {
   return {
     object: 'client',
     id: client.id,
     sessions,
     sign_in: signIn,
-    sign_up: null,
+    sign_up: signUp,
     last_active_session_id: client.lastActiveSessionId,
     last_authentication_strategy: client.lastAuthenticationStrategy,
     captcha_bypass: false,
@@ -175,68 +267,21 @@ export function clientJSON(client: ClientRecord, sessions: Json[], signIn: Json 
   }
 }
 
-/**
- * A realistic environment with password sign-in by email. `commerce_settings` is left out on purpose:
- * clerk-js dereferences its `billing` members without guards when it is present.
- */
-export function environmentJSON(instanceType: InstanceType, homeUrl: string): Json {
-  const attribute = (firstFactor: boolean, required: boolean) => ({
-    enabled: true,
-    required,
-    used_for_first_factor: firstFactor,
-    first_factors: [],
-    used_for_second_factor: false,
-    second_factors: [],
-    verifications: [],
-    verify_at_sign_up: false,
-  })
+export function jwtTemplateJSON(template: JwtTemplateRecord): Json {
   return {
-    object: 'environment',
-    id: 'env_emulator',
-    auth_config: {
-      object: 'auth_config',
-      id: 'aac_emulator',
-      single_session_mode: true,
-      reverification: false,
-      session_minter: false,
-      claimed_at: null,
-    },
-    display_config: {
-      object: 'display_config',
-      id: 'display_config_emulator',
-      instance_environment_type: instanceType,
-      application_name: 'Clerk emulator',
-      branded: false,
-      captcha_heartbeat: false,
-      captcha_oauth_bypass: [],
-      home_url: homeUrl,
-      sign_in_url: '',
-      sign_up_url: '',
-      after_sign_in_url: '',
-      after_sign_up_url: '',
-      after_sign_out_one_url: '',
-      after_sign_out_all_url: '',
-      show_devmode_warning: false,
-    },
-    user_settings: {
-      attributes: {
-        email_address: attribute(true, true),
-        password: attribute(false, true),
-      },
-      sign_in: { second_factor: { required: false, enabled: false } },
-      sign_up: {
-        mode: 'public',
-        captcha_enabled: false,
-        allowlist_only: false,
-        progressive: true,
-        legal_consent_enabled: false,
-      },
-      social: {},
-      password_settings: { min_length: 8, max_length: 72 },
-    },
-    organization_settings: { enabled: false },
-    maintenance_mode: false,
-    client_debug_mode: false,
-    partitioned_cookies: false,
+    object: 'jwt_template',
+    id: template.id,
+    name: template.name,
+    claims: template.claims,
+    lifetime: template.lifetime,
+    allowed_clock_skew: template.allowedClockSkew,
+    custom_signing_key: false,
+    signing_algorithm: 'RS256',
+    created_at: template.createdAt,
+    updated_at: template.updatedAt,
   }
+}
+
+export function deletedObjectJSON(object: string, id: string): Json {
+  return { object, id, deleted: true }
 }

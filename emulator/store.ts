@@ -26,6 +26,52 @@ export interface UserRecord {
   createdAt: number
   updatedAt: number
   lastSignInAt: number | null
+  /** Follows sign-in and touch; absent in files written before it existed (then `lastSignInAt`). */
+  lastActiveAt?: number | null
+}
+
+/** A Backend API JWT template (`jwtTemplates.create`), minted by `getToken({ template })`. */
+export interface JwtTemplateRecord {
+  id: string
+  name: string
+  claims: Record<string, unknown>
+  /** Seconds. */
+  lifetime: number
+  /** Seconds, subtracted from `nbf`. */
+  allowedClockSkew: number
+  createdAt: number
+  updatedAt: number
+}
+
+/** An email + password sign-up in progress (`signUp.create`) or completed. */
+export interface SignUpRecord {
+  id: string
+  clientId: string
+  emailAddress: string | null
+  passwordDigest: string | null
+  firstName: string | null
+  lastName: string | null
+  unsafeMetadata: Metadata
+  status: 'missing_requirements' | 'complete'
+  /** The email-code verification: null until prepared. */
+  verification: {
+    status: 'unverified' | 'verified' | 'failed' | 'expired'
+    code: string
+    attempts: number
+    expireAt: number
+  } | null
+  createdUserId: string | null
+  createdSessionId: string | null
+  createdAt: number
+  updatedAt: number
+}
+
+/** A verification code the emulator "sent", readable on the control surface. */
+export interface SentCode {
+  at: number
+  emailAddress: string
+  code: string
+  signUpId: string
 }
 
 /**
@@ -38,6 +84,7 @@ export interface EmulatorSnapshot {
   users: UserRecord[]
   clients?: ClientRecord[]
   sessions?: SessionRecord[]
+  jwtTemplates?: JwtTemplateRecord[]
 }
 
 export interface ClientRecord {
@@ -46,6 +93,8 @@ export interface ClientRecord {
   token: string
   devBrowserId: string | null
   signInId: string | null
+  /** The sign-up in progress; absent in files written before sign-up existed. */
+  signUpId?: string | null
   lastActiveSessionId: string | null
   lastAuthenticationStrategy: string | null
   createdAt: number
@@ -79,23 +128,31 @@ export class Store {
   readonly clients = new Map<string, ClientRecord>()
   readonly sessions = new Map<string, SessionRecord>()
   readonly signIns = new Map<string, SignInRecord>()
+  readonly signUps = new Map<string, SignUpRecord>()
+  readonly jwtTemplates = new Map<string, JwtTemplateRecord>()
+  /** Codes "sent" by sign-up verifications, newest last (at most 1000 kept). */
+  readonly sentCodes: SentCode[] = []
   readonly devBrowsers = new Set<string>()
   /** Per-user timestamps of recent metadata writes, for the Backend API rate limit. */
   readonly metadataWrites = new Map<string, number[]>()
   readonly #initial: Required<EmulatorSnapshot>
 
   constructor(initial: EmulatorSnapshot) {
-    this.#initial = structuredClone({ clients: [], sessions: [], ...initial })
+    this.#initial = structuredClone({ clients: [], sessions: [], jwtTemplates: [], ...initial })
     this.reset()
   }
 
   reset(): void {
-    const { users, clients, sessions } = structuredClone(this.#initial)
+    const { users, clients, sessions, jwtTemplates } = structuredClone(this.#initial)
     this.users.clear()
     for (const user of users) this.users.set(user.id, user)
     this.clients.clear()
     this.sessions.clear()
     this.signIns.clear()
+    this.signUps.clear()
+    this.sentCodes.length = 0
+    this.jwtTemplates.clear()
+    for (const template of jwtTemplates) this.jwtTemplates.set(template.id, template)
     this.devBrowsers.clear()
     this.metadataWrites.clear()
     for (const client of clients) {
@@ -110,8 +167,15 @@ export class Store {
     const clientIds = new Set(sessions.map((session) => session.clientId))
     const clients = [...this.clients.values()]
       .filter((client) => clientIds.has(client.id))
-      .map((client) => ({ ...client, signInId: null }))
-    return structuredClone({ version: 2, users: [...this.users.values()], clients, sessions })
+      .map((client) => ({ ...client, signInId: null, signUpId: null }))
+    const jwtTemplates = [...this.jwtTemplates.values()]
+    return structuredClone({
+      version: 2,
+      users: [...this.users.values()],
+      clients,
+      sessions,
+      jwtTemplates,
+    })
   }
 
   findUserByEmail(email: string): UserRecord | undefined {
@@ -140,6 +204,7 @@ export class Store {
       token: randomBase62(40),
       devBrowserId,
       signInId: null,
+      signUpId: null,
       lastActiveSessionId: null,
       lastAuthenticationStrategy: null,
       createdAt: now,
@@ -190,6 +255,17 @@ const userSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   lastSignInAt: z.nullable(z.number()),
+  lastActiveAt: z.optional(z.nullable(z.number())),
+})
+
+const jwtTemplateSchema = z.object({
+  id: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1)),
+  claims: metadataSchema,
+  lifetime: z.int(),
+  allowedClockSkew: z.int(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
 })
 
 const id = z.string().check(z.minLength(1))
@@ -198,6 +274,7 @@ const clientSchema = z.object({
   token: z.string().check(z.minLength(16)),
   devBrowserId: nullableString,
   signInId: z.null(),
+  signUpId: z.optional(z.null()),
   lastActiveSessionId: nullableString,
   lastAuthenticationStrategy: nullableString,
   createdAt: z.number(),
@@ -221,6 +298,7 @@ const snapshotSchema = z.union([
     users: z.array(userSchema),
     clients: z.array(clientSchema),
     sessions: z.array(sessionSchema),
+    jwtTemplates: z.optional(z.array(jwtTemplateSchema)),
   }),
 ])
 
@@ -239,6 +317,14 @@ export function parseSnapshot(input: unknown): ParseResult<EmulatorSnapshot> {
     emails.add(email)
   }
   if (parsed.value.version === 1) return parsed
+  const templates = new Set<string>()
+  for (const template of parsed.value.jwtTemplates ?? []) {
+    if (templates.has(template.id) || templates.has(`name:${template.name}`)) {
+      return { ok: false, message: `duplicate JWT template ${template.id} / ${template.name}` }
+    }
+    templates.add(template.id)
+    templates.add(`name:${template.name}`)
+  }
   const clients = new Set<string>()
   const tokens = new Set<string>()
   for (const client of parsed.value.clients) {

@@ -25,6 +25,7 @@ export interface ClientJson {
   id: string
   sessions: SessionJson[]
   sign_in: { id: string; status: string } | null
+  sign_up: { id: string; status: string } | null
   last_active_session_id: string | null
 }
 

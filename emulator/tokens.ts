@@ -6,7 +6,7 @@
 
 import { toBase64Url, utf8 } from './encoding.ts'
 import type { PublicJwk, SigningKey } from './keys.ts'
-import type { SessionRecord, UserRecord } from './store.ts'
+import type { JwtTemplateRecord, SessionRecord, UserRecord } from './store.ts'
 import { renderTemplate, type TemplateContext } from './template.ts'
 
 export interface MintInput {
@@ -40,6 +40,36 @@ export async function mintSessionToken(input: MintInput): Promise<string> {
     sub: input.user.id,
     v: 2,
     ...renderTemplate(input.template, templateContext(input.user)),
+  }
+  return signJwt(input.key, claims)
+}
+
+export interface TemplateMintInput {
+  key: SigningKey
+  keyHost: string
+  user: UserRecord
+  origin: string | null
+  nowMs: number
+  template: JwtTemplateRecord
+}
+
+/**
+ * A token from a JWT template (`getToken({ template })`): the template's default claims (`azp`, `exp`,
+ * `iat`, `iss`, `jti`, `nbf`, `sub`) with its lifetime and allowed clock skew (`nbf` = `iat` - skew),
+ * then its rendered claims, with the session template's shortcodes. No `sid`, `sts`, `fva` or `v`:
+ * those belong to session tokens.
+ */
+export async function mintTemplateToken(input: TemplateMintInput): Promise<string> {
+  const iat = Math.floor(input.nowMs / 1000)
+  const claims: Record<string, unknown> = {
+    ...(input.origin && input.origin !== 'null' ? { azp: input.origin } : {}),
+    exp: iat + input.template.lifetime,
+    iat,
+    iss: `https://${input.keyHost}`,
+    jti: randomHex(10),
+    nbf: iat - input.template.allowedClockSkew,
+    sub: input.user.id,
+    ...renderTemplate(input.template.claims, templateContext(input.user)),
   }
   return signJwt(input.key, claims)
 }

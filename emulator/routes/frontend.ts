@@ -7,7 +7,14 @@
 
 import { ClerkError, formError, json, notImplemented, parseJson } from '../errors.ts'
 import { randomId } from '../encoding.ts'
-import { clientJSON, environmentJSON, fapiUserJSON, sessionJSON, signInJSON } from '../resources.ts'
+import {
+  clientJSON,
+  environmentJSON,
+  fapiUserJSON,
+  sessionJSON,
+  signInJSON,
+  signUpJSON,
+} from '../resources.ts'
 import type { Ctx } from '../state.ts'
 import {
   verifyPassword,
@@ -97,6 +104,7 @@ export async function touchSession(ctx: Ctx): Promise<Response> {
   const now = ctx.state.now()
   session.lastActiveAt = now
   session.updatedAt = now
+  user.lastActiveAt = now
   const switched = client.lastActiveSessionId !== session.id
   client.lastActiveSessionId = session.id
   client.updatedAt = now
@@ -196,6 +204,7 @@ async function completeWithPassword(
   client.lastAuthenticationStrategy = 'password'
   client.updatedAt = now
   user.lastSignInAt = now
+  user.lastActiveAt = now
   await ctx.state.persist()
 }
 
@@ -211,10 +220,16 @@ export async function renderClient(ctx: Ctx, client: ClientRecord): Promise<unkn
   )
   const signIn = client.signInId ? store.signIns.get(client.signInId) : undefined
   const signInUser = signIn && store.users.get(signIn.userId)
-  return clientJSON(client, sessions, signIn && signInUser ? signInJSON(signIn, signInUser) : null)
+  const signUp = client.signUpId ? store.signUps.get(client.signUpId) : undefined
+  return clientJSON(
+    client,
+    sessions,
+    signIn && signInUser ? signInJSON(signIn, signInUser) : null,
+    signUp ? signUpJSON(signUp) : null,
+  )
 }
 
-function mint(ctx: Ctx, session: SessionRecord, user: UserRecord): Promise<string> {
+export function mint(ctx: Ctx, session: SessionRecord, user: UserRecord): Promise<string> {
   const { state } = ctx
   return mintSessionToken({
     key: state.key,
@@ -233,7 +248,10 @@ function mint(ctx: Ctx, session: SessionRecord, user: UserRecord): Promise<strin
  * `__clerk_db_jwt`; an unknown one (after a reset or restart) gets the 401 that makes clerk-js create a
  * new dev browser. Otherwise the client cookie decides.
  */
-function findClient(ctx: Ctx): { client: ClientRecord | undefined; devBrowserId: string | null } {
+export function findClient(ctx: Ctx): {
+  client: ClientRecord | undefined
+  devBrowserId: string | null
+} {
   const { store } = ctx.state
   const devBrowserId = ctx.url.searchParams.get('__clerk_db_jwt')
   if (devBrowserId) {
@@ -248,7 +266,7 @@ function findClient(ctx: Ctx): { client: ClientRecord | undefined; devBrowserId:
   return { client: token ? store.clientByToken(token) : undefined, devBrowserId: null }
 }
 
-function ensureClient(ctx: Ctx): ClientRecord {
+export function ensureClient(ctx: Ctx): ClientRecord {
   const { client, devBrowserId } = findClient(ctx)
   if (client) return client
   const created = ctx.state.store.createClient(ctx.state.now(), devBrowserId)
@@ -262,7 +280,7 @@ function ensureClient(ctx: Ctx): ClientRecord {
   return created
 }
 
-function requireClient(ctx: Ctx): ClientRecord {
+export function requireClient(ctx: Ctx): ClientRecord {
   const { client } = findClient(ctx)
   if (!client) throw notFound('Client')
   return client
@@ -279,20 +297,20 @@ function clientSession(
   return { session, user }
 }
 
-function notFound(what: string): ClerkError {
+export function notFound(what: string): ClerkError {
   return new ClerkError(404, 'resource_not_found', `${what} not found`, {
     longMessage: `${what} not found in this client.`,
   })
 }
 
-function signedOut(): ClerkError {
+export function signedOut(): ClerkError {
   return new ClerkError(401, 'signed_out', 'You are signed out', {
     longMessage: 'You need to sign in before accessing this resource.',
   })
 }
 
 /** clerk-js posts forms; a JSON object body is accepted too, for hand-made requests. */
-async function readForm(request: Request): Promise<URLSearchParams> {
+export async function readForm(request: Request): Promise<URLSearchParams> {
   const text = await request.text()
   if (!(request.headers.get('Content-Type') ?? '').includes('application/json')) {
     return new URLSearchParams(text)

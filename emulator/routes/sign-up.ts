@@ -1,0 +1,302 @@
+/**
+ * Email + password sign-up as a development instance allows it (ClerkJS's `signUp.create`,
+ * `prepareEmailAddressVerification`, `attemptEmailAddressVerification`, and the `<SignUp/>` UI that
+ * drives them), with Clerk's test mode: an address containing `+clerk_test` verifies with the code
+ * `424242` and no other, and no code is "sent". Any other address gets a random six-digit code,
+ * readable at `GET /__emulator/verification_codes` (nothing is emailed). When the address is verified
+ * the user and a session are created, as Clerk does when nothing else is missing.
+ */
+
+import { randomId } from '../encoding.ts'
+import { PASSWORD_POLICY } from '../environment.ts'
+import { ClerkError, formError, json, notImplemented } from '../errors.ts'
+import { EMAIL_CODE_LIFETIME_MS, signUpJSON } from '../resources.ts'
+import type { Ctx } from '../state.ts'
+import { hashPassword, type SessionRecord, type SignUpRecord, type UserRecord } from '../store.ts'
+import { ensureClient, notFound, readForm, renderClient, requireClient } from './frontend.ts'
+
+/** Clerk's test-mode code for `+clerk_test` addresses. */
+export const TEST_MODE_CODE = '424242'
+/** Wrong codes before a verification fails for good. */
+const MAX_CODE_ATTEMPTS = 5
+const MAX_SENT_CODES = 1000
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
+
+/** Parameters the emulator does not model: sign-up with them answers 501 instead of ignoring them. */
+const UNSUPPORTED = [
+  'phone_number',
+  'username',
+  'web3_wallet',
+  'email_address_or_phone_number',
+  'ticket',
+  'token',
+  'transfer',
+]
+
+export async function create(ctx: Ctx): Promise<Response> {
+  const form = await readForm(ctx.request)
+  checkUnsupported(form)
+  const client = ensureClient(ctx)
+  if (ctx.state.store.activeSessions(client).length > 0) {
+    throw new ClerkError(400, 'session_exists', "You're already signed in.", {
+      longMessage:
+        "You're currently in single session mode. You can only be signed into one account at a time.",
+    })
+  }
+  const now = ctx.state.now()
+  const signUp: SignUpRecord = {
+    id: randomId('sua'),
+    clientId: client.id,
+    emailAddress: null,
+    passwordDigest: null,
+    firstName: null,
+    lastName: null,
+    unsafeMetadata: {},
+    status: 'missing_requirements',
+    verification: null,
+    createdUserId: null,
+    createdSessionId: null,
+    createdAt: now,
+    updatedAt: now,
+  }
+  await applyFields(ctx, signUp, form)
+  ctx.state.store.signUps.set(signUp.id, signUp)
+  client.signUpId = signUp.id
+  client.signInId = null
+  client.updatedAt = now
+  return answer(ctx, signUp)
+}
+
+export async function get(ctx: Ctx): Promise<Response> {
+  return answer(ctx, requireSignUp(ctx))
+}
+
+/** `PATCH /v1/client/sign_ups/:id` (`signUp.update`): the same fields as create. */
+export async function update(ctx: Ctx): Promise<Response> {
+  const signUp = requireSignUp(ctx)
+  assertOpen(signUp)
+  const form = await readForm(ctx.request)
+  checkUnsupported(form)
+  await applyFields(ctx, signUp, form)
+  signUp.updatedAt = ctx.state.now()
+  return answer(ctx, signUp)
+}
+
+export async function prepareVerification(ctx: Ctx): Promise<Response> {
+  const signUp = requireSignUp(ctx)
+  assertOpen(signUp)
+  const form = await readForm(ctx.request)
+  const strategy = form.get('strategy')
+  if (strategy !== 'email_code') throw notImplemented(`sign-up verification "${strategy ?? ''}"`)
+  if (signUp.emailAddress === null) {
+    throw formError('form_param_missing', 'email_address', 'Enter an email address.')
+  }
+  const now = ctx.state.now()
+  const testMode = signUp.emailAddress.toLowerCase().includes('+clerk_test')
+  const code = testMode ? TEST_MODE_CODE : randomCode()
+  signUp.verification = {
+    status: 'unverified',
+    code,
+    attempts: 0,
+    expireAt: now + EMAIL_CODE_LIFETIME_MS,
+  }
+  signUp.updatedAt = now
+  if (!testMode) {
+    const { sentCodes } = ctx.state.store
+    sentCodes.push({ at: now, emailAddress: signUp.emailAddress, code, signUpId: signUp.id })
+    if (sentCodes.length > MAX_SENT_CODES) sentCodes.splice(0, sentCodes.length - MAX_SENT_CODES)
+  }
+  return answer(ctx, signUp)
+}
+
+export async function attemptVerification(ctx: Ctx): Promise<Response> {
+  const signUp = requireSignUp(ctx)
+  assertOpen(signUp)
+  const form = await readForm(ctx.request)
+  const strategy = form.get('strategy')
+  if (strategy !== 'email_code') throw notImplemented(`sign-up verification "${strategy ?? ''}"`)
+  const verification = signUp.verification
+  if (!verification) {
+    throw new ClerkError(400, 'verification_missing', 'This verification has not been prepared.', {
+      longMessage: 'Call prepare_verification with strategy email_code first.',
+      meta: { param_name: 'code' },
+    })
+  }
+  const now = ctx.state.now()
+  if (verification.status === 'failed') {
+    throw formError('verification_failed', 'code', 'Too many failed attempts. Request a new code.')
+  }
+  if (now > verification.expireAt) {
+    verification.status = 'expired'
+    throw formError('verification_expired', 'code', 'This code has expired. Request a new one.')
+  }
+  const code = (form.get('code') ?? '').trim()
+  if (code === '') throw formError('form_param_missing', 'code', 'Enter the code.')
+  verification.attempts += 1
+  signUp.updatedAt = now
+  if (code !== verification.code) {
+    if (verification.attempts >= MAX_CODE_ATTEMPTS) verification.status = 'failed'
+    throw formError('form_code_incorrect', 'code', 'Incorrect code')
+  }
+  verification.status = 'verified'
+  await complete(ctx, signUp)
+  return answer(ctx, signUp)
+}
+
+/** `GET /__emulator/verification_codes`: the codes "sent" to non-test addresses, newest last. */
+export async function sentCodes(ctx: Ctx): Promise<Response> {
+  const wanted = ctx.url.searchParams.get('email_address')?.toLowerCase()
+  const codes = ctx.state.store.sentCodes
+    .filter((sent) => !wanted || sent.emailAddress.toLowerCase() === wanted)
+    .map((sent) => ({
+      at: sent.at,
+      email_address: sent.emailAddress,
+      code: sent.code,
+      sign_up_id: sent.signUpId,
+    }))
+  return json({ codes })
+}
+
+async function applyFields(ctx: Ctx, signUp: SignUpRecord, form: URLSearchParams): Promise<void> {
+  const email = form.get('email_address')
+  if (email !== null) {
+    const trimmed = email.trim()
+    if (!EMAIL.test(trimmed)) {
+      throw formError('form_param_format_invalid', 'email_address', 'Enter a valid email address.')
+    }
+    if (ctx.state.store.findUserByEmail(trimmed)) {
+      throw formError(
+        'form_identifier_exists',
+        'email_address',
+        'That email address is taken. Please try another.',
+      )
+    }
+    if (signUp.emailAddress?.toLowerCase() !== trimmed.toLowerCase()) signUp.verification = null
+    signUp.emailAddress = trimmed
+  }
+  const password = form.get('password')
+  if (password !== null) {
+    if (password.length < PASSWORD_POLICY.minLength) {
+      throw formError(
+        'form_password_length_too_short',
+        'password',
+        `Passwords must be ${PASSWORD_POLICY.minLength} characters or more.`,
+      )
+    }
+    if (password.length > PASSWORD_POLICY.maxLength) {
+      throw formError(
+        'form_password_length_too_long',
+        'password',
+        `Passwords must be less than ${PASSWORD_POLICY.maxLength + 1} characters.`,
+      )
+    }
+    signUp.passwordDigest = await hashPassword(password)
+  }
+  const firstName = form.get('first_name')
+  if (firstName !== null) signUp.firstName = firstName.trim() || null
+  const lastName = form.get('last_name')
+  if (lastName !== null) signUp.lastName = lastName.trim() || null
+  const unsafeMetadata = form.get('unsafe_metadata')
+  if (unsafeMetadata !== null) signUp.unsafeMetadata = parseMetadata(unsafeMetadata)
+}
+
+/** Creates the user and signs them in: the address is verified and the password is set. */
+async function complete(ctx: Ctx, signUp: SignUpRecord): Promise<void> {
+  const { store } = ctx.state
+  const client = store.clients.get(signUp.clientId)
+  if (!client) throw notFound('Client')
+  if (signUp.emailAddress === null || signUp.passwordDigest === null) return
+  if (store.findUserByEmail(signUp.emailAddress)) {
+    throw formError(
+      'form_identifier_exists',
+      'email_address',
+      'That email address is taken. Please try another.',
+    )
+  }
+  const now = ctx.state.now()
+  const user: UserRecord = {
+    id: randomId('user'),
+    emailAddressId: randomId('idn'),
+    emailAddress: signUp.emailAddress,
+    passwordDigest: signUp.passwordDigest,
+    firstName: signUp.firstName,
+    lastName: signUp.lastName,
+    externalId: null,
+    publicMetadata: {},
+    privateMetadata: {},
+    unsafeMetadata: structuredClone(signUp.unsafeMetadata),
+    createdAt: now,
+    updatedAt: now,
+    lastSignInAt: now,
+    lastActiveAt: now,
+  }
+  store.users.set(user.id, user)
+  const session: SessionRecord = {
+    id: randomId('sess'),
+    clientId: client.id,
+    userId: user.id,
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+    lastActiveAt: now,
+    firstFactorVerifiedAt: now,
+  }
+  store.sessions.set(session.id, session)
+  signUp.status = 'complete'
+  signUp.createdUserId = user.id
+  signUp.createdSessionId = session.id
+  client.signUpId = null
+  client.lastActiveSessionId = session.id
+  client.lastAuthenticationStrategy = 'email_code'
+  client.updatedAt = now
+  await ctx.state.persist()
+}
+
+async function answer(ctx: Ctx, signUp: SignUpRecord): Promise<Response> {
+  // The sign-up's own client: on create, the cookie that names it is only being set.
+  const client = ctx.state.store.clients.get(signUp.clientId)
+  if (!client) throw notFound('Client')
+  return json({ response: signUpJSON(signUp), client: await renderClient(ctx, client) })
+}
+
+function requireSignUp(ctx: Ctx): SignUpRecord {
+  const client = requireClient(ctx)
+  const signUp = ctx.state.store.signUps.get(ctx.params.id ?? '')
+  if (!signUp || signUp.clientId !== client.id) throw notFound('Sign up')
+  return signUp
+}
+
+function assertOpen(signUp: SignUpRecord): void {
+  if (signUp.status === 'complete') {
+    throw new ClerkError(400, 'sign_up_already_complete', 'This sign-up is already complete.')
+  }
+}
+
+function checkUnsupported(form: URLSearchParams): void {
+  const strategy = form.get('strategy')
+  if (strategy && strategy !== 'email_code') throw notImplemented(`sign-up strategy "${strategy}"`)
+  const unsupported = UNSUPPORTED.filter((name) => (form.get(name) ?? '') !== '')
+  if (unsupported.length > 0) throw notImplemented(`sign-up with ${unsupported.join(', ')}`)
+}
+
+function parseMetadata(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>
+    }
+  } catch {
+    // fall through
+  }
+  throw formError(
+    'form_param_format_invalid',
+    'unsafe_metadata',
+    'unsafe_metadata must be a JSON object.',
+  )
+}
+
+function randomCode(): string {
+  const [value = 0] = crypto.getRandomValues(new Uint32Array(1))
+  return String(value % 1_000_000).padStart(6, '0')
+}

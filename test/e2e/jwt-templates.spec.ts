@@ -1,0 +1,92 @@
+/**
+ * JWT templates through the real SDKs: created with `@clerk/backend`'s `jwtTemplates.create`, minted by
+ * ClerkJS's `session.getToken({ template })` in Chromium, and verified by `@clerk/backend`'s
+ * `verifyToken`, networkless (jwtKey) and through JWKS.
+ */
+import { createClerkClient, verifyToken } from '@clerk/backend'
+import { expect, test } from '@playwright/test'
+import { startEmulator, type StartedEmulator } from '../../emulator/start.ts'
+import { startPageServer, type PageServer } from './support/page-server.ts'
+
+let emulator: StartedEmulator
+let pages: PageServer
+
+test.beforeAll(async () => {
+  emulator = await startEmulator()
+  pages = await startPageServer()
+})
+
+test.afterAll(async () => {
+  await pages.close()
+  await emulator.close()
+})
+
+test('getToken({ template }) mints the template and verifyToken accepts it', async ({ page }) => {
+  const clerk = createClerkClient({
+    secretKey: emulator.config.secretKey,
+    apiUrl: emulator.config.apiUrl,
+    telemetry: { disabled: true },
+  })
+  const template = await clerk.jwtTemplates.create({
+    name: 'supabase',
+    claims: {
+      aud: 'authenticated',
+      role: 'authenticated',
+      email: '{{user.primary_email_address}}',
+    },
+    lifetime: 3600,
+    allowedClockSkew: 20,
+  })
+  expect(template).toMatchObject({ name: 'supabase', lifetime: 3600, allowedClockSkew: 20 })
+
+  await page.goto(`${pages.origin}/`)
+  const jwt = await page.evaluate(
+    async ({ publishableKey, proxyUrl }) => {
+      const moduleUrl = '/clerk.mjs'
+      const { Clerk } = await import(moduleUrl)
+      const clerk = new Clerk(publishableKey, { proxyUrl })
+      await clerk.load({ telemetry: false })
+      Object.assign(window, { clerk })
+      const attempt = await clerk.client.signIn.create({
+        identifier: 'ada@example.test',
+        password: 'lovelace-1815',
+      })
+      await clerk.setActive({ session: attempt.createdSessionId })
+      return (await clerk.session.getToken({ template: 'supabase' })) as string
+    },
+    { publishableKey: emulator.config.publishableKey, proxyUrl: emulator.config.proxyUrl },
+  )
+  for (const options of [
+    { jwtKey: emulator.config.jwtKey },
+    { secretKey: emulator.config.secretKey, apiUrl: emulator.config.apiUrl },
+  ]) {
+    const claims = await verifyToken(jwt, {
+      ...options,
+      audience: 'authenticated',
+      authorizedParties: [pages.origin],
+    })
+    expect(claims).toMatchObject({
+      aud: 'authenticated',
+      role: 'authenticated',
+      email: 'ada@example.test',
+      azp: pages.origin,
+    })
+    expect(claims.exp - claims.iat).toBe(3600)
+    expect(claims.iat - (claims.nbf ?? 0)).toBe(20)
+    expect(claims).not.toHaveProperty('sid')
+  }
+  await expect(
+    verifyToken(jwt, { jwtKey: emulator.config.jwtKey, audience: 'someone-else' }),
+  ).rejects.toThrow()
+  await clerk.jwtTemplates.delete(template.id)
+  const after = await page.evaluate(async () => {
+    try {
+      // Past ClerkJS's token cache, which still holds the deleted template's token.
+      await Reflect.get(window, 'clerk').session.getToken({ template: 'supabase', skipCache: true })
+      return 'minted'
+    } catch (error) {
+      return String((error as { status?: number }).status ?? error)
+    }
+  })
+  expect(after).toBe('404')
+})
