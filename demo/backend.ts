@@ -19,6 +19,7 @@ import { createEmulator, DEMO_USER, type Emulator, type EmulatorOptions } from '
 import { toNodeListener } from '../emulator/node-adapter.ts'
 import { clerkScriptUrl } from '../src/clerk-port.ts'
 import { openEmulatorFiles } from '../emulator/files.ts'
+import { chooseClerk, type ClerkKeys, type ClerkMode } from './clerk-mode.ts'
 import { frontendApiProxy } from './frontend-api-proxy.ts'
 
 export const EMULATOR_PATH = '/__clerk'
@@ -63,6 +64,8 @@ export interface DemoBackendOptions {
 
 export interface DemoBackend {
   config: DemoConfig
+  /** Which Clerk it runs on, and why. */
+  clerkMode: ClerkMode
   /** Connect-style middleware; calls `next()` for anything it does not serve. */
   middleware(req: IncomingMessage, res: ServerResponse, next: () => void): void
   /** The emulator, in emulator mode. */
@@ -72,10 +75,8 @@ export interface DemoBackend {
 }
 
 export async function createDemoBackend(options: DemoBackendOptions): Promise<DemoBackend> {
-  const { env, origin } = options
-  // Vite projects often keep the publishable key as VITE_CLERK_PUBLISHABLE_KEY: accept either.
-  const publishableKey = env.CLERK_PUBLISHABLE_KEY || env.VITE_CLERK_PUBLISHABLE_KEY
-  const realKeys = Boolean(publishableKey && env.CLERK_SECRET_KEY)
+  const { origin } = options
+  const choice = chooseClerk(options.env)
 
   // The handler origin is opened first: its URL is one of the handler's allowed origins.
   const handlerServer = createServer()
@@ -85,15 +86,10 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   const handlerOrigin = `http://localhost:${(handlerServer.address() as AddressInfo).port}`
 
   let emulator: Emulator | undefined
-  let clerk: { publishableKey: string; secretKey: string; jwtKey?: string; apiUrl?: string }
+  let clerk: ClerkKeys
   let emulatorListener: ReturnType<typeof toNodeListener> | undefined
-  if (realKeys) {
-    clerk = {
-      publishableKey: publishableKey ?? '',
-      secretKey: env.CLERK_SECRET_KEY ?? '',
-      ...(env.CLERK_JWT_KEY ? { jwtKey: env.CLERK_JWT_KEY } : {}),
-      ...(env.CLERK_API_URL ? { apiUrl: env.CLERK_API_URL } : {}),
-    }
+  if (choice.mode === 'clerk') {
+    clerk = choice.keys
   } else {
     const files = options.dataDir ? await openEmulatorFiles(options.dataDir) : undefined
     emulator = await createEmulator({
@@ -141,6 +137,7 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
 
   return {
     config,
+    clerkMode: choice,
     emulator,
     handlerOrigin,
     middleware(req, res, next) {

@@ -5,6 +5,7 @@
  */
 import type { Plugin, PreviewServer, ViteDevServer } from 'vite'
 import { clerkOrigin, clerkScriptTag, createDemoBackend, type DemoBackend } from './backend.ts'
+import { startBanner } from './banner.ts'
 import { contentSecurityPolicy } from './csp.ts'
 
 export interface DemoPluginOptions {
@@ -29,6 +30,11 @@ export function birthdayDemo(options: DemoPluginOptions): Plugin {
       current.middleware(req, res, next)
     })
     server.httpServer?.once('close', () => void current.close())
+    server.httpServer?.once('listening', () =>
+      server.config.logger.info(
+        `\n${startBanner(current, { origin: `http://localhost:${options.port}`, dataDir: options.dataDir })}\n`,
+      ),
+    )
   }
   return {
     name: 'birthday-editor-demo',

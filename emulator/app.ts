@@ -46,6 +46,7 @@ import {
 export type { ClerkJsSource, EmulatorConfig, EmulatorSnapshot, Settings }
 export type { RequestLogEntry, Counters } from './request-log.ts'
 export type { FaultSpec, Fault } from './faults.ts'
+export { isEmulatorKey } from './keys.ts'
 
 export interface EmulatorOptions {
   /** '' (default; standalone) or e.g. '/__clerk' when mounted inside another server. */

@@ -23,6 +23,24 @@ export function publishableKey(keyHost: string, instanceType: InstanceType): str
   return prefix + toBase64(utf8(`${keyHost}$`)).replace(/=+$/, '')
 }
 
+/**
+ * Whether a Clerk key is one an emulator made, so tools can tell it from a real instance's: the
+ * emulator's secret keys carry `_emu_`, and its publishable keys name a `.localhost` host, which no
+ * Clerk instance has.
+ */
+export function isEmulatorKey(key: string): boolean {
+  if (/^sk_(test|live)_emu_/.test(key)) return true
+  const encoded = /^pk_(test|live)_([A-Za-z0-9+/]+={0,2})$/.exec(key.trim())?.[2]
+  if (!encoded) return false
+  let host: string
+  try {
+    host = new TextDecoder().decode(fromBase64(encoded))
+  } catch {
+    return false
+  }
+  return /^[^$\s]+\.localhost(:\d+)?\$$/.test(host)
+}
+
 export function generateSecretKey(instanceType: InstanceType): string {
   return `${instanceType === 'production' ? 'sk_live' : 'sk_test'}_emu_${randomBase62(32)}`
 }

@@ -71,12 +71,30 @@ afterAll(async () => {
 })
 
 describe('the packed package', () => {
-  it('ships only the built files, the manifest and the typings', () => {
-    const listing = run('tar', ['-tzf', 'birthday-editor-0.1.0.tgz'])
-    expect(listing).toContain('package/dist/birthday-editor.js')
-    expect(listing).toContain('package/custom-elements.json')
-    expect(listing).toContain('package/types/react.d.ts')
-    expect(listing).not.toMatch(/\.test\.(js|ts)|package\/src\/|package\/demo\//)
+  it('ships exactly the allowlisted files: built code, typings, manifest, READMEs', () => {
+    // Each shipped file must match one pattern, and each pattern must match a shipped file.
+    const allowlist: [string, RegExp][] = [
+      ['the element, built', /^dist\/src\/[\w.-]+\.(js|d\.ts)$/],
+      ['the handler, built', /^dist\/server\/[\w.-]+\.(js|d\.ts)$/],
+      ['the emulator, built', /^dist\/emulator\/([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/],
+      ['the single-file bundle', /^dist\/birthday-editor\.js$/],
+      ['the framework typings', /^types\/(attributes|react|vue|svelte)\.d\.ts$/],
+      ['the custom elements manifest', /^custom-elements\.json$/],
+      ['the READMEs and package.json', /^(README\.md|emulator\/README\.md|package\.json)$/],
+    ]
+    const [packed] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--silent'], repo)) as [
+      { files: { path: string }[] },
+    ]
+    const files = packed.files.map((file) => file.path)
+    const unlisted = files.filter((path) => !allowlist.some(([, pattern]) => pattern.test(path)))
+    const unused = allowlist.filter(([, pattern]) => !files.some((path) => pattern.test(path)))
+    expect(unlisted, 'shipped files that no allowlist entry names').toEqual([])
+    expect(
+      unused.map(([what]) => what),
+      'allowlist entries that match nothing',
+    ).toEqual([])
+    // Nothing test-only, whatever folder it is in.
+    expect(files.filter((path) => /\.test|test-helper|testing\/|\.check\./.test(path))).toEqual([])
   })
 
   it('imports every entry point in Node and runs the handler against the emulator', async () => {

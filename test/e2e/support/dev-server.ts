@@ -1,6 +1,6 @@
 /**
  * `npm start`'s server, in process: Vite with the repo's `vite.config.ts`, which reads `PORT` and
- * `EMULATOR_DATA_DIR` from the environment (set here only while the config loads).
+ * `EMULATOR_DATA_DIR` (and any Clerk keys) from the environment (set here only while the config loads).
  */
 import { createServer as createNetServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -24,11 +24,15 @@ export interface DevServer {
 }
 
 export async function startDevServer(
-  options: { port?: number; dataDir?: string } = {},
+  options: { port?: number; dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<DevServer> {
   const port = options.port ?? (await freePort())
-  const variables = { PORT: String(port), EMULATOR_DATA_DIR: options.dataDir }
-  const before = { PORT: process.env.PORT, EMULATOR_DATA_DIR: process.env.EMULATOR_DATA_DIR }
+  const variables: Record<string, string | undefined> = {
+    ...options.env,
+    PORT: String(port),
+    EMULATOR_DATA_DIR: options.dataDir,
+  }
+  const before = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]))
   const set = (values: Record<string, string | undefined>) => {
     for (const [name, value] of Object.entries(values)) {
       if (value === undefined) delete process.env[name]
