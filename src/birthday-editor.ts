@@ -435,7 +435,7 @@ export class BirthdayEditorElement extends Base {
       },
       () => {
         if (generation !== this.#generation) return
-        this.#clerkUnusable()
+        this.#clerkUnusable('its load failed')
         this.#waitForClerk()
       },
     )
@@ -461,13 +461,18 @@ export class BirthdayEditorElement extends Base {
    * No usable Clerk (none after 10 s, not loaded after 10 s, or its load failed): a message for the
    * user, the `clerk` error event, and one console warning per page for the developer.
    */
-  #clerkUnusable() {
+  #clerkUnusable(
+    reason = !this.#clerk
+      ? 'none found in 10 s'
+      : this.#clerk.status === 'error'
+        ? 'its load failed'
+        : 'nothing called Clerk.load() in 10 s',
+  ) {
     if (this.#clerkFailed) return
     this.#clerkFailed = true
-    const clerk = this.#clerk
     warnOnce(
       'clerk',
-      `no usable Clerk after 10 s: ${!clerk ? 'none found' : clerk.status === 'error' ? 'its load failed' : 'nothing called Clerk.load()'}.` +
+      `no usable Clerk: ${reason}.` +
         ' Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`.',
     )
     this.#fail('clerk')

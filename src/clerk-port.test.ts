@@ -180,11 +180,15 @@ describe('an editor with a publishable key', () => {
   })
 
   it('reports when Clerk cannot be loaded', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const { el, errors } = await editor('birthday-editor-unloadable')
     appended[0]!.dispatchEvent(new Event('error'))
     await vi.waitFor(() => expect(el.status).toBe('error'))
     const message = 'Sign-in is not available right now. Reload the page to try again.'
     expect(errors).toMatchObject([{ code: 'clerk', message }])
+    expect(warn.mock.calls).toEqual([
+      [expect.stringContaining('no usable Clerk: its load failed.')],
+    ])
     await new Promise((resolve) => setTimeout(resolve, 0))
     expect(el.shadowRoot!.querySelector('[part="message"]')!.textContent).toBe(message)
     expect(el.shadowRoot!.querySelector<HTMLInputElement>('[part="input"]')!.disabled).toBe(true)

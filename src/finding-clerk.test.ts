@@ -138,7 +138,7 @@ describe('a Clerk the page never loads', () => {
     // One warning for the page, naming what is missing and the three fixes.
     expect(warn).toHaveBeenCalledTimes(1)
     const [text] = warn.mock.calls[0] as [string]
-    expect(text).toContain('nothing called Clerk.load()')
+    expect(text).toContain('nothing called Clerk.load() in 10 s')
     expect(text).toContain(
       'Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`',
     )
@@ -183,7 +183,7 @@ describe('no Clerk at all', () => {
     await vi.advanceTimersByTimeAsync(10_000)
     expect(errors).toMatchObject([{ code: 'clerk', message: USER_MESSAGE }])
     expect(warn).toHaveBeenCalledTimes(1)
-    expect((warn.mock.calls[0] as [string])[0]).toContain('none found')
+    expect((warn.mock.calls[0] as [string])[0]).toContain('none found in 10 s')
     const clerk = unloadedClerk('1975-03-04')
     scriptLoads(() => setGlobal(clerk))
     await clerk.load()

@@ -193,7 +193,7 @@ test.describe('finding Clerk on the page', () => {
     ])
     // One warning for the page (two editors), naming what is missing and the three fixes.
     expect(journey.warnings).toHaveLength(1)
-    expect(journey.warnings[0]).toContain('nothing called Clerk.load()')
+    expect(journey.warnings[0]).toContain('nothing called Clerk.load() in 10 s')
     expect(journey.warnings[0]).toContain(
       'Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`',
     )
@@ -223,7 +223,7 @@ test.describe('finding Clerk on the page', () => {
       { type: 'birthday-editor-error', code: 'clerk', message: CLERK_MESSAGE },
     ])
     expect(journey.warnings).toHaveLength(1)
-    expect(journey.warnings[0]).toContain('none found')
+    expect(journey.warnings[0]).toContain('none found in 10 s')
     expectClean(journey)
   })
 
