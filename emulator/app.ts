@@ -83,8 +83,8 @@ export interface EmulatorOptions {
   metadataWriteLimit?: { max: number; windowMs: number }
   /** Where ClerkJS files come from; default: the installed package, read with node:fs. */
   clerkJsSource?: ClerkJsSource
-  /** Where `@clerk/ui` files come from; default: the installed package (an optional peer), if any. */
-  clerkUiSource?: ClerkJsSource
+  /** Where `@clerk/ui` files come from; default: the installed package (an optional peer), if any; null: none. */
+  clerkUiSource?: ClerkJsSource | null
 }
 
 export interface SeedUser {
@@ -246,9 +246,8 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
   let clerkJs: Promise<ClerkJsSource | null> | null = options.clerkJsSource
     ? Promise.resolve(options.clerkJsSource)
     : null
-  let clerkUi: Promise<ClerkJsSource | null> | null = options.clerkUiSource
-    ? Promise.resolve(options.clerkUiSource)
-    : null
+  let clerkUi: Promise<ClerkJsSource | null> | null =
+    options.clerkUiSource !== undefined ? Promise.resolve(options.clerkUiSource) : null
 
   const state: EmulatorState = {
     basePath,
