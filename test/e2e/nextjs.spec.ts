@@ -8,8 +8,13 @@
  */
 
 import { expect, test, type Page } from '@playwright/test'
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { parseEnv } from 'node:util'
 import type { RequestLogEntry } from '../../emulator/app.ts'
-import { startNextExample, type RunningExample } from './support/nextjs-app.ts'
+import { ROOT, startNextExample, type RunningExample } from './support/nextjs-app.ts'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -53,6 +58,17 @@ function wire(log: RequestLogEntry[]) {
     jwks: count('GET /api/v1/jwks'),
     total: log.length,
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
 }
 
 async function serverBirthday(page: Page): Promise<string | null> {
@@ -196,4 +212,40 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
   expect(pageErrors).toEqual([])
   expect(offLoopback).toEqual([])
   await context.close()
+})
+
+test("the README's npm start: the emulator's lines in .env.local, next dev, a clean stop", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000)
+  const example = path.join(ROOT, 'examples', 'nextjs')
+  const envFile = path.join(example, '.env.local')
+  const kept = existsSync(envFile) ? readFileSync(envFile) : null
+  const port = await freePort()
+  const child = spawn('npm', ['start'], {
+    cwd: example,
+    env: { ...process.env, EMULATOR_PORT: '0', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  try {
+    await expect.poll(() => output, { timeout: 60_000 }).toMatch(/Ready in/)
+    const written = parseEnv(readFileSync(envFile, 'utf8'))
+    expect(written.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY).toMatch(/^pk_test_/)
+    const page = await browser.newPage()
+    await page.goto(`http://localhost:${port}/user-profile`)
+    await expect(page.getByText('Sign in to change your birthday.')).toBeVisible({
+      timeout: 60_000,
+    })
+    await page.close()
+  } finally {
+    // Ctrl-C in a terminal signals the whole group; so does this.
+    if (child.pid) process.kill(-child.pid, 'SIGINT')
+    await new Promise((resolve) => child.once('exit', resolve))
+    if (kept) writeFileSync(envFile, kept)
+  }
+  expect(output).toContain('clerk emulator stopped')
 })
