@@ -20,6 +20,7 @@ export default tseslint.config(
       '.emulator-data',
       'examples/*/node_modules',
       'examples/*/.next',
+      'examples/*/dist',
       'examples/*/next-env.d.ts',
     ],
   },

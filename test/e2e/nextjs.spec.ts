@@ -10,11 +10,10 @@
 import { expect, test, type Page } from '@playwright/test'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import path from 'node:path'
 import { parseEnv } from 'node:util'
 import type { RequestLogEntry } from '../../emulator/app.ts'
-import { ROOT, startNextExample, type RunningExample } from './support/nextjs-app.ts'
+import { freePort, ROOT, startNextExample, type RunningExample } from './support/example-apps.ts'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -58,17 +57,6 @@ function wire(log: RequestLogEntry[]) {
     jwks: count('GET /api/v1/jwks'),
     total: log.length,
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 async function serverBirthday(page: Page): Promise<string | null> {

@@ -1,12 +1,13 @@
 /**
- * The docs' Next.js app (`examples/nextjs`) on the emulator, as a user runs it: `npm ci` in the example
- * when its install is missing or holds another build of this package, the emulator's CLI on a free
- * port, then `next build` and `next start` with only the CLI's printed lines as Clerk configuration
- * (plus PATH and Next's own telemetry switch). Every process is ours and stopped by its id.
+ * The example apps on the emulator, as a user runs them: `npm ci` in the example when its install is
+ * missing (or, for the Next.js app, holds another build of this package), the emulator's CLI on a free
+ * port, then a production build and its server with only the CLI's printed lines as Clerk
+ * configuration (plus PATH and Next's own telemetry switch). Every process is ours, stopped by its id.
  */
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseEnv } from 'node:util'
@@ -20,7 +21,7 @@ export interface RunningExample {
   emulatorUrl: string
   /** The CLI's stdout, as printed. */
   printed: string
-  /** Seconds spent in `npm ci` (0 when the install was current), `next build` and `next start`. */
+  /** Seconds spent in `npm ci` (0 when the install was current), the build and the server's start. */
   timings: { install: number; build: number; start: number }
   close(): Promise<void>
 }
@@ -106,6 +107,18 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env
 }
 
+/** `npm run emulator -- --port 0`, until it printed its last line. */
+function startEmulatorCli() {
+  return startUntil(
+    path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+    ['emulator/node.ts', '--port', '0'],
+    ROOT,
+    baseEnv(),
+    (stdout) => /^VITE_CLERK_TELEMETRY_DISABLED=.*$/m.test(stdout),
+    30_000,
+  )
+}
+
 export async function startNextExample(
   options: { example?: string; script?: 'start' } = {},
 ): Promise<RunningExample> {
@@ -122,14 +135,7 @@ export async function startNextExample(
     timings.install = (performance.now() - started) / 1000
   }
 
-  const emulator = await startUntil(
-    path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-    ['emulator/node.ts', '--port', '0'],
-    ROOT,
-    baseEnv(),
-    (stdout) => /^VITE_CLERK_TELEMETRY_DISABLED=.*$/m.test(stdout),
-    30_000,
-  )
+  const emulator = await startEmulatorCli()
   const children: ChildProcess[] = [emulator.child]
   const close = async () => {
     for (const child of children.reverse()) await stop(child)
@@ -162,4 +168,66 @@ export async function startNextExample(
     await close()
     throw error
   }
+}
+
+/**
+ * The React quickstart app (`examples/react-vite`): `vite build` with the printed lines in the
+ * environment (Vite exposes `VITE_*` variables from it as from `.env` files), then `vite preview` on
+ * `localhost` and a free port.
+ */
+export async function startViteExample(port: number): Promise<RunningExample> {
+  const example = path.join(ROOT, 'examples', 'react-vite')
+  const timings = { install: 0, build: 0, start: 0 }
+  let started = performance.now()
+  if (!existsSync(path.join(example, 'node_modules', '@clerk', 'react', 'package.json'))) {
+    await run('npm', ['ci', '--no-audit', '--no-fund'], example, { ...process.env })
+    timings.install = (performance.now() - started) / 1000
+  }
+  const emulator = await startEmulatorCli()
+  const children: ChildProcess[] = [emulator.child]
+  const close = async () => {
+    for (const child of children.reverse()) await stop(child)
+  }
+  try {
+    const printed = emulator.stdout()
+    const clerk = parseEnv(printed)
+    const env = { ...baseEnv(), ...clerk }
+    const vite = path.join(example, 'node_modules', '.bin', 'vite')
+    started = performance.now()
+    await run(vite, ['build'], example, env)
+    timings.build = (performance.now() - started) / 1000
+    started = performance.now()
+    const server = await startUntil(
+      vite,
+      ['preview', '--host', 'localhost', '--port', String(port), '--strictPort'],
+      example,
+      env,
+      (stdout) => /localhost:\d+/.test(stdout),
+      30_000,
+    )
+    children.push(server.child)
+    timings.start = (performance.now() - started) / 1000
+    return {
+      url: `http://localhost:${port}`,
+      emulatorUrl: clerk.CLERK_PROXY_URL ?? '',
+      printed,
+      timings,
+      close,
+    }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+/** A port that was free a moment ago (for servers that cannot report the one they chose). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
 }
