@@ -147,7 +147,8 @@ export async function startNextExample(
     const next = path.join(example, 'node_modules', '.bin', 'next')
 
     started = performance.now()
-    await run(next, ['build'], example, { ...env, NODE_ENV: 'production' })
+    // `npm run build`: the Next 15 copy of the app copies the pages first (its `prebuild`).
+    await run('npm', ['run', 'build'], example, { ...env, NODE_ENV: 'production' })
     timings.build = (performance.now() - started) / 1000
 
     started = performance.now()
