@@ -119,6 +119,19 @@ function startEmulatorCli() {
   )
 }
 
+/** `npm ci` in a Next.js example unless its install is current; the seconds it took (0 if none). */
+export async function ensureInstalled(example: string): Promise<number> {
+  if (installIsCurrent(example)) return 0
+  const started = performance.now()
+  await run('npm', ['ci', '--no-audit', '--no-fund'], example, { ...process.env })
+  return (performance.now() - started) / 1000
+}
+
+/** Runs an npm script of an example to its end (rejects with its output when it fails). */
+export function runScript(example: string, script: string): Promise<void> {
+  return run('npm', ['run', '-s', script], example, { ...process.env })
+}
+
 export async function startNextExample(
   options: { example?: string; script?: 'start' } = {},
 ): Promise<RunningExample> {
@@ -128,12 +141,8 @@ export async function startNextExample(
       'The package is not built (dist/src). Run `npm run build` first; `npm test` does.',
     )
   }
-  const timings = { install: 0, build: 0, start: 0 }
-  let started = performance.now()
-  if (!installIsCurrent(example)) {
-    await run('npm', ['ci', '--no-audit', '--no-fund'], example, { ...process.env })
-    timings.install = (performance.now() - started) / 1000
-  }
+  const timings = { install: await ensureInstalled(example), build: 0, start: 0 }
+  let started: number
 
   const emulator = await startEmulatorCli()
   const children: ChildProcess[] = [emulator.child]
