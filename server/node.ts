@@ -19,9 +19,11 @@ import type { AddressInfo } from 'node:net'
 import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
 import { pathToFileURL } from 'node:url'
 import { DEFAULT_BODY_LIMIT_BYTES } from './body.ts'
+import { ENV, originList, readVariable as envValue } from './env.ts'
 import { errorToResponse, HttpError } from './errors.ts'
 import {
   createBirthdayHandler,
+  DEFAULT_PATH,
   type BirthdayHandler,
   type BirthdayHandlerOptions,
 } from './handler.ts'
@@ -166,29 +168,20 @@ export async function startServer(options: {
   }
 }
 
-/** A `KEY=value` line may keep its quotes and `\n` escapes (the emulator prints the PEM that way). */
-function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const raw = env[name]?.trim()
-  if (!raw) return undefined
-  const unquoted = /^"(.*)"$/s.exec(raw)?.[1] ?? raw
-  return unquoted.replace(/\\n/g, '\n')
-}
-
 /** Handler options, port and host from environment variables; throws naming what is missing. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv): {
   options: BirthdayHandlerOptions
   port: number
   host: string
 } {
-  const secretKey = envValue(env, 'CLERK_SECRET_KEY')
+  const secretKey = envValue(env, ENV.secretKey)
   if (!secretKey) throw new Error('CLERK_SECRET_KEY is not set')
-  const allowedOrigins = (envValue(env, 'ALLOWED_ORIGINS') ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean)
+  const allowedOrigins = originList(
+    envValue(env, ENV.allowedOrigins) ?? envValue(env, ENV.authorizedParties),
+  )
   if (allowedOrigins.length === 0) {
     throw new Error(
-      'ALLOWED_ORIGINS is not set (comma-separated origins, e.g. http://localhost:5173)',
+      'ALLOWED_ORIGINS (or CLERK_AUTHORIZED_PARTIES) is not set (comma-separated origins, e.g. http://localhost:5173)',
     )
   }
   const port = Number(envValue(env, 'PORT') ?? DEFAULT_PORT)
@@ -196,10 +189,11 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): {
   return {
     options: {
       secretKey,
-      publishableKey: envValue(env, 'CLERK_PUBLISHABLE_KEY'),
-      jwtKey: envValue(env, 'CLERK_JWT_KEY'),
-      apiUrl: envValue(env, 'CLERK_API_URL'),
+      publishableKey: envValue(env, ENV.publishableKey),
+      jwtKey: envValue(env, ENV.jwtKey),
+      apiUrl: envValue(env, ENV.apiUrl),
       allowedOrigins,
+      path: DEFAULT_PATH,
     },
     port,
     host: envValue(env, 'HOST') ?? DEFAULT_HOST,
