@@ -1,7 +1,7 @@
 /**
- * The only Node-specific file: serves the handler with `node:http` through `@hono/node-server`
- * (`npm run server`), reading its settings from the environment — the emulator's `KEY=value` lines
- * or real Clerk keys, plus `PORT`, `HOST` and `ALLOWED_ORIGINS` (comma-separated). It listens on
+ * The Node-specific serving: the handler on `node:http` through `@hono/node-server` (its command
+ * line, `npm run server`, is `cli.ts`), and its settings from the environment — the emulator's
+ * `KEY=value` lines or real Clerk keys, plus `PORT`, `HOST` and `ALLOWED_ORIGINS` (comma-separated). It listens on
  * 127.0.0.1 unless told otherwise.
  *
  * The adapter reads the socket only when the handler asks: a declared length over the limit is
@@ -17,16 +17,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
-import { pathToFileURL } from 'node:url'
 import { DEFAULT_BODY_LIMIT_BYTES } from './body.ts'
 import { ENV, originList, readVariable as envValue } from './env.ts'
 import { errorToResponse, HttpError } from './errors.ts'
-import {
-  createBirthdayHandler,
-  DEFAULT_PATH,
-  type BirthdayHandler,
-  type BirthdayHandlerOptions,
-} from './handler.ts'
+import { DEFAULT_PATH, type BirthdayHandler, type BirthdayHandlerOptions } from './handler.ts'
 
 export const DEFAULT_PORT = 8787
 export const DEFAULT_HOST = '127.0.0.1'
@@ -198,34 +192,4 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): {
     port,
     host: envValue(env, 'HOST') ?? DEFAULT_HOST,
   }
-}
-
-async function main(): Promise<void> {
-  let settings: ReturnType<typeof settingsFromEnv>
-  let handler: BirthdayHandler
-  try {
-    settings = settingsFromEnv(process.env)
-    handler = createBirthdayHandler(settings.options)
-  } catch (error) {
-    console.error(`server: ${error instanceof Error ? error.message : String(error)}`)
-    process.exitCode = 1
-    return
-  }
-  const running = await startServer({ handler, port: settings.port, host: settings.host })
-  console.log(`server: listening on ${running.url}`)
-  const stop = () => {
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    )
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(`server: ${error instanceof Error ? error.message : String(error)}`)
-    process.exitCode = 1
-  })
 }
