@@ -24,6 +24,7 @@ import * as backend from './routes/backend.ts'
 import * as control from './routes/control.ts'
 import * as frontend from './routes/frontend.ts'
 import * as jwtTemplates from './routes/jwt-templates.ts'
+import * as handshake from './routes/handshake.ts'
 import * as script from './routes/script.ts'
 import * as signUp from './routes/sign-up.ts'
 import { compilePattern, matchPattern, type CompiledPattern } from './router.ts'
@@ -85,6 +86,8 @@ export interface EmulatorOptions {
   metadataWriteLimit?: { max: number; windowMs: number }
   /** Where ClerkJS files come from; default: the installed package, read with node:fs. */
   clerkJsSource?: ClerkJsSource
+  /** Where `@clerk/ui` files come from; default: the installed package (an optional peer), if any; null: none. */
+  clerkUiSource?: ClerkJsSource | null
 }
 
 export interface SeedUser {
@@ -155,6 +158,7 @@ const ROUTES: readonly Route[] = [
   route('fapi', 'POST', '/v1/client/sessions/:id/remove', frontend.removeSession),
   route('fapi', 'DELETE', '/v1/client/sessions', frontend.endAllSessions),
   route('fapi', 'GET', '/v1/me', frontend.me),
+  route('fapi', 'GET', '/v1/client/handshake', handshake.clientHandshake),
 
   // Backend API: @clerk/backend through `apiUrl` (Bearer secret key).
   route('bapi', 'GET', '/api/v1/jwks', backend.jwks),
@@ -169,9 +173,11 @@ const ROUTES: readonly Route[] = [
   route('bapi', 'GET', '/api/v1/jwt_templates/:id', jwtTemplates.get),
   route('bapi', 'PATCH', '/api/v1/jwt_templates/:id', jwtTemplates.update),
   route('bapi', 'DELETE', '/api/v1/jwt_templates/:id', jwtTemplates.remove),
+  route('bapi', 'GET', '/api/v1/clients/handshake_payload', handshake.handshakePayload),
 
   // ClerkJS files from the installed package.
   route('script', 'GET', '/npm/@clerk/clerk-js@:version/dist/:file', script.clerkJsFile),
+  route('script', 'GET', '/npm/@clerk/ui@:version/dist/:file', script.clerkUiFile),
 
   // Control surface for tests.
   route('control', 'GET', '/__emulator/config', control.config),
@@ -255,6 +261,8 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
   let clerkJs: Promise<ClerkJsSource | null> | null = options.clerkJsSource
     ? Promise.resolve(options.clerkJsSource)
     : null
+  let clerkUi: Promise<ClerkJsSource | null> | null =
+    options.clerkUiSource !== undefined ? Promise.resolve(options.clerkUiSource) : null
 
   const state: EmulatorState = {
     basePath,
@@ -283,6 +291,13 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
         () => null,
       )
       return clerkJs
+    },
+    clerkUi() {
+      clerkUi ??= import('./clerk-js-source.ts').then(
+        (module) => module.installedClerkUi().catch(() => null),
+        () => null,
+      )
+      return clerkUi
     },
     config(origin) {
       const proxyUrl = (publicOrigin ?? origin) + basePath

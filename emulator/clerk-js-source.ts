@@ -1,6 +1,7 @@
 /**
- * The installed `@clerk/clerk-js` package as a `ClerkJsSource`, read with node:fs. This is the default
- * source of the script route; `app.ts` imports it lazily, on the first script request, so the app itself
+ * Installed Clerk browser packages as `ClerkJsSource`s, read with node:fs: `@clerk/clerk-js` (ClerkJS)
+ * and `@clerk/ui` (the prebuilt components), both optional peers. These are the default sources of the
+ * script routes; `app.ts` imports this file lazily, on the first script request, so the app itself
  * stays free of Node imports.
  */
 
@@ -9,12 +10,21 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { ClerkJsSource } from './state.ts'
 
-export async function installedClerkJs(): Promise<ClerkJsSource> {
-  // The package exports no `./package.json`; its CommonJS entry is `dist/clerk.js`.
-  const dist = path.dirname(createRequire(import.meta.url).resolve('@clerk/clerk-js'))
-  const manifest = JSON.parse(await readFile(path.join(dist, '..', 'package.json'), 'utf8')) as {
+export function installedClerkJs(): Promise<ClerkJsSource> {
+  return installedDist('@clerk/clerk-js')
+}
+
+export function installedClerkUi(): Promise<ClerkJsSource> {
+  return installedDist('@clerk/ui')
+}
+
+/** The top-level files of a package's `dist/` folder, served from memory after the first read. */
+async function installedDist(name: string): Promise<ClerkJsSource> {
+  const root = await packageRoot(name)
+  const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
     version: string
   }
+  const dist = path.join(root, 'dist')
   const entries = await readdir(dist, { withFileTypes: true })
   const files = new Set(entries.filter((entry) => entry.isFile()).map((entry) => entry.name))
   const cache = new Map<string, Promise<Uint8Array<ArrayBuffer>>>()
@@ -29,5 +39,20 @@ export async function installedClerkJs(): Promise<ClerkJsSource> {
       }
       return body
     },
+  }
+}
+
+/**
+ * The folder of an installed package. Neither package exports `./package.json`, so this resolves its
+ * entry and walks up to the `package.json` that names it.
+ */
+async function packageRoot(name: string): Promise<string> {
+  let dir = path.dirname(createRequire(import.meta.url).resolve(name))
+  for (;;) {
+    const manifest = await readFile(path.join(dir, 'package.json'), 'utf8').catch(() => null)
+    if (manifest !== null && (JSON.parse(manifest) as { name?: string }).name === name) return dir
+    const parent = path.dirname(dir)
+    if (parent === dir) throw new Error(`cannot find the package.json of ${name}`)
+    dir = parent
   }
 }

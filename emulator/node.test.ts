@@ -92,7 +92,7 @@ interface Cli {
   exit: Promise<{ code: number | null; stderr: string }>
 }
 
-/** Runs the CLI until it printed its five KEY=value lines (or exited). */
+/** Runs the CLI until it printed all its KEY=value lines (the last is Vite's telemetry switch). */
 function runCli(args: string[]): Promise<Cli> {
   const child = spawn(TSX, ['emulator/node.ts', '--port', '0', ...args], { cwd: ROOT })
   let stdout = ''
@@ -105,7 +105,7 @@ function runCli(args: string[]): Promise<Cli> {
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString()
       const env = parseEnv(stdout)
-      if (Object.keys(env).length === 5) resolve({ child, env, stdout, exit })
+      if ('VITE_CLERK_TELEMETRY_DISABLED' in env) resolve({ child, env, stdout, exit })
     })
     void exit.then(({ code }) => {
       resolve({ child, env: parseEnv(stdout), stdout, exit })
@@ -146,7 +146,35 @@ describe('the CLI', () => {
       'CLERK_PROXY_URL',
       'CLERK_API_URL',
       'CLERK_JWT_KEY',
+      'CLERK_TELEMETRY_DISABLED',
+      'NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY',
+      'NEXT_PUBLIC_CLERK_PROXY_URL',
+      'NEXT_PUBLIC_CLERK_JS_URL',
+      'NEXT_PUBLIC_CLERK_UI_URL',
+      'NEXT_PUBLIC_CLERK_TELEMETRY_DISABLED',
+      'VITE_CLERK_PUBLISHABLE_KEY',
+      'VITE_CLERK_PROXY_URL',
+      'VITE_CLERK_JS_URL',
+      'VITE_CLERK_UI_URL',
+      'VITE_CLERK_TELEMETRY_DISABLED',
     ])
+    // A Clerk development host, so ClerkJS runs the dev-browser flow; nothing ever contacts it.
+    expect(atob(first.env.CLERK_PUBLISHABLE_KEY?.slice(8) ?? '')).toBe(
+      'emulator.clerk.accounts.dev$',
+    )
+    for (const prefix of ['NEXT_PUBLIC_', 'VITE_']) {
+      expect(first.env[`${prefix}CLERK_PUBLISHABLE_KEY`]).toBe(first.env.CLERK_PUBLISHABLE_KEY)
+      expect(first.env[`${prefix}CLERK_PROXY_URL`]).toBe(first.env.CLERK_PROXY_URL)
+      expect(first.env[`${prefix}CLERK_TELEMETRY_DISABLED`]).toBe('1')
+      // Each script URL is served, as printed.
+      for (const name of ['CLERK_JS_URL', 'CLERK_UI_URL']) {
+        const url = first.env[`${prefix}${name}`] ?? ''
+        expect(url.startsWith(`${first.env.CLERK_PROXY_URL}/npm/@clerk/`)).toBe(true)
+        const script = await fetch(url)
+        expect(script.status).toBe(200)
+        expect(script.headers.get('content-type')).toMatch(/^text\/javascript/)
+      }
+    }
     expect(first.env.CLERK_PROXY_URL).toMatch(/^http:\/\/localhost:\d+$/)
     expect(first.env.CLERK_API_URL).toBe(`${first.env.CLERK_PROXY_URL}/api`)
     expect(first.env.CLERK_JWT_KEY).toMatch(

@@ -1,24 +1,35 @@
 /**
  * The emulator's command line:
  *
- *   npm run emulator -- [--port 4010] [--host 127.0.0.1] [--data FILE] [--key-file FILE]
+ *   npm run emulator -- [--port 4010] [--host 127.0.0.1] [--data FILE] [--key-file FILE] [--key-host HOST]
  *
- * Runs in the foreground and prints the settings as `KEY=value` lines for a `.env` file on stdout
- * (everything else goes to stderr). `--data` keeps users and metadata across restarts; `--key-file` signs
- * with a fixed PEM private key instead of one generated at start. Ctrl-C or SIGTERM stops it cleanly.
+ * Runs in the foreground and prints the settings as `KEY=value` lines for a `.env` file on stdout, for
+ * backend SDKs, Next.js and Vite (`env-lines.ts`; everything else goes to stderr). `--data` keeps users
+ * and metadata across restarts; `--key-file` signs with a fixed PEM private key instead of one
+ * generated at start. The key names a Clerk development host by default, so ClerkJS runs the
+ * dev-browser flow that `@clerk/backend`'s cookie mode expects. Ctrl-C or SIGTERM stops it cleanly.
  */
 
 import { parseArgs } from 'node:util'
-import type { EmulatorConfig } from './app.ts'
+import { installedClerkJs, installedClerkUi } from './clerk-js-source.ts'
+import { envLines } from './env-lines.ts'
 import { EmulatorFileError, readPrivateKeyFile, SnapshotFile } from './files.ts'
 import { startEmulator } from './start.ts'
 
-const USAGE = `usage: npm run emulator -- [--port 4010] [--host 127.0.0.1] [--data FILE] [--key-file FILE]
+/**
+ * The host the CLI's publishable key names: a Clerk development host (`*.accounts.dev`), which makes
+ * ClerkJS create a dev browser, as it does on Clerk's own development instances. Nothing contacts it:
+ * every SDK reaches the emulator through the printed proxy and API URLs.
+ */
+export const CLI_KEY_HOST = 'emulator.clerk.accounts.dev'
+
+const USAGE = `usage: npm run emulator -- [--port 4010] [--host 127.0.0.1] [--data FILE] [--key-file FILE] [--key-host HOST]
 
   --port N         port to listen on (default 4010; 0 = any free port)
   --host HOST      interface to listen on (default 127.0.0.1)
   --data FILE      keep users and metadata in FILE across restarts (JSON, written atomically)
-  --key-file FILE  sign tokens with this PEM RSA-2048 private key (default: a new key per start)`
+  --key-file FILE  sign tokens with this PEM RSA-2048 private key (default: a new key per start)
+  --key-host HOST  host named by the publishable key (default ${CLI_KEY_HOST})`
 
 class CliError extends Error {}
 
@@ -35,6 +46,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({
     port: args.port,
     host: args.host,
+    keyHost: args.keyHost,
     ...(privateKeyPem ? { privateKeyPem } : {}),
     ...(state ? { state } : {}),
     ...(store ? { onStateChange: (snapshot) => store.save(snapshot) } : {}),
@@ -54,7 +66,13 @@ async function main(): Promise<void> {
     throw error
   })
 
-  process.stdout.write(envLines(emulator.config))
+  const clerkUi = await installedClerkUi().catch(() => null)
+  process.stdout.write(
+    envLines(emulator.config, {
+      clerkJs: (await installedClerkJs()).version.split('.')[0] ?? '6',
+      clerkUi: clerkUi?.version.split('.')[0] ?? null,
+    }),
+  )
   process.stderr.write(
     `clerk emulator listening on ${emulator.url}${args.data ? ` (data: ${args.data})` : ''}; Ctrl-C stops it\n`,
   )
@@ -72,24 +90,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'))
 }
 
-function envLines(config: EmulatorConfig): string {
-  // dotenv reads "\n" inside double quotes as a newline.
-  const pem = config.jwtKey.trim().replace(/\n/g, '\\n')
-  return [
-    `CLERK_PUBLISHABLE_KEY=${config.publishableKey}`,
-    `CLERK_SECRET_KEY=${config.secretKey}`,
-    `CLERK_PROXY_URL=${config.proxyUrl}`,
-    `CLERK_API_URL=${config.apiUrl}`,
-    `CLERK_JWT_KEY="${pem}"`,
-    '',
-  ].join('\n')
-}
-
 interface CliArgs {
   port: number
   host: string
   data: string | undefined
   keyFile: string | undefined
+  keyHost: string
 }
 
 function parseCli(argv: string[]): CliArgs | 'help' {
@@ -104,6 +110,7 @@ function parseCli(argv: string[]): CliArgs | 'help' {
         host: { type: 'string' },
         data: { type: 'string' },
         'key-file': { type: 'string' },
+        'key-host': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }))
@@ -120,6 +127,7 @@ function parseCli(argv: string[]): CliArgs | 'help' {
     host: values.host ?? '127.0.0.1',
     data: values.data,
     keyFile: values['key-file'],
+    keyHost: values['key-host'] ?? CLI_KEY_HOST,
   }
 }
 

@@ -24,7 +24,7 @@ export interface Settings {
   clockOffsetMs: number
 }
 
-/** Where the script route reads ClerkJS files from (the installed package, under Node). */
+/** Where the script routes read ClerkJS or `@clerk/ui` files from (the installed packages, under Node). */
 export interface ClerkJsSource {
   /** The exact version, e.g. `6.40.0`. */
   version: string
@@ -52,6 +52,8 @@ export interface EmulatorState {
   /** Hands the state to `onStateChange` (persistence); awaited so a 200 means "saved". */
   persist(): Promise<void>
   clerkJs(): Promise<ClerkJsSource | null>
+  /** `@clerk/ui`, when installed (an optional peer). */
+  clerkUi(): Promise<ClerkJsSource | null>
   config(origin: string): EmulatorConfig
 }
 

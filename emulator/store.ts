@@ -135,6 +135,8 @@ export class Store {
   readonly devBrowsers = new Set<string>()
   /** Per-user timestamps of recent metadata writes, for the Backend API rate limit. */
   readonly metadataWrites = new Map<string, number[]>()
+  /** Handshake nonces (the `nonce` format) and their cookie directives, each readable once. */
+  readonly handshakeNonces = new Map<string, { directives: string[]; expiresAt: number }>()
   readonly #initial: Required<EmulatorSnapshot>
 
   constructor(initial: EmulatorSnapshot) {
@@ -155,6 +157,7 @@ export class Store {
     for (const template of jwtTemplates) this.jwtTemplates.set(template.id, template)
     this.devBrowsers.clear()
     this.metadataWrites.clear()
+    this.handshakeNonces.clear()
     for (const client of clients) {
       this.clients.set(client.id, client)
       if (client.devBrowserId !== null) this.devBrowsers.add(client.devBrowserId)

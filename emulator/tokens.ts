@@ -74,7 +74,8 @@ export async function mintTemplateToken(input: TemplateMintInput): Promise<strin
   return signJwt(input.key, claims)
 }
 
-async function signJwt(key: SigningKey, claims: Record<string, unknown>): Promise<string> {
+/** An RS256 JWT with the instance key (session tokens and handshake tokens). */
+export async function signJwt(key: SigningKey, claims: Record<string, unknown>): Promise<string> {
   const header = { alg: 'RS256', kid: key.kid, typ: 'JWT' }
   const signingInput = `${encodeJson(header)}.${encodeJson(claims)}`
   const signature = await crypto.subtle.sign(

@@ -1,33 +1,40 @@
 /**
- * `GET <base>/npm/@clerk/clerk-js@<version>/dist/<file>`: ClerkJS files from the installed package, as
- * Clerk's Frontend API serves them, so a page can load `clerk.browser.js` by script tag offline. The
- * version may be the major alone (`@6`, what Clerk's loaders ask for), major.minor, or the exact installed
- * version (what `clerk.browser.js` rewrites its chunk URLs to). CORS comes from the app, as for every
- * route, because Clerk's loader adds `crossorigin="anonymous"`.
+ * `GET <base>/npm/@clerk/clerk-js@<version>/dist/<file>` and `GET <base>/npm/@clerk/ui@<version>/dist/<file>`:
+ * ClerkJS and Clerk's prebuilt components (`@clerk/ui`) from the installed packages, at the URLs Clerk's
+ * loaders compute (`@clerk/shared`'s `clerkJSScriptUrl` / `clerkUIScriptUrl`), so pages load them by
+ * script tag offline. The version may be the major alone (`@6`, `@1`: what the loaders ask for),
+ * major.minor, or the exact installed version (what the bundles rewrite their chunk URLs to). CORS comes
+ * from the app, as for every route, because Clerk's loader adds `crossorigin="anonymous"`.
  */
 
 import { ClerkError, notImplemented } from '../errors.ts'
-import type { Ctx } from '../state.ts'
+import type { ClerkJsSource, Ctx } from '../state.ts'
 
-export async function clerkJsFile(ctx: Ctx): Promise<Response> {
-  const source = await ctx.state.clerkJs()
-  if (!source) throw notImplemented('serving ClerkJS files: no ClerkJS source in this runtime')
+export const clerkJsFile = (ctx: Ctx) =>
+  packageFile(ctx, '@clerk/clerk-js', () => ctx.state.clerkJs())
+
+export const clerkUiFile = (ctx: Ctx) => packageFile(ctx, '@clerk/ui', () => ctx.state.clerkUi())
+
+async function packageFile(
+  ctx: Ctx,
+  name: string,
+  load: () => Promise<ClerkJsSource | null>,
+): Promise<Response> {
+  const source = await load()
+  if (!source) {
+    throw notImplemented(`serving ${name} files: ${name} is not installed next to the emulator`)
+  }
   const requested = ctx.params.version ?? ''
   const file = ctx.params.file ?? ''
   const [major = '', minor = ''] = source.version.split('.')
   if (![major, `${major}.${minor}`, source.version].includes(requested)) {
-    throw new ClerkError(
-      404,
-      'resource_not_found',
-      `@clerk/clerk-js@${requested} is not available`,
-      {
-        longMessage: `The emulator serves the installed @clerk/clerk-js ${source.version}: ask for @${major}, @${major}.${minor} or @${source.version}.`,
-      },
-    )
+    throw new ClerkError(404, 'resource_not_found', `${name}@${requested} is not available`, {
+      longMessage: `The emulator serves the installed ${name} ${source.version}: ask for @${major}, @${major}.${minor} or @${source.version}.`,
+    })
   }
   const body = /^[\w][\w.-]*$/.test(file) ? await source.read(file) : null
   if (!body) {
-    throw new ClerkError(404, 'resource_not_found', `No file dist/${file} in @clerk/clerk-js`)
+    throw new ClerkError(404, 'resource_not_found', `No file dist/${file} in ${name}`)
   }
   const exact = requested === source.version
   return new Response(body, {

@@ -1,0 +1,46 @@
+import { Show, SignIn, UserButton, useAuth, useUser } from '@clerk/react'
+import { useState } from 'react'
+
+export function App() {
+  return (
+    <main style={{ fontFamily: 'system-ui, sans-serif', margin: '1rem' }}>
+      <header style={{ display: 'flex', justifyContent: 'space-between' }}>
+        <h1>Clerk + React</h1>
+        <Show when="signed-in">
+          <UserButton />
+        </Show>
+      </header>
+      <Show when="signed-out">
+        <SignIn routing="hash" />
+      </Show>
+      <Show when="signed-in">
+        <Birthday />
+      </Show>
+    </main>
+  )
+}
+
+/** The session token's `birthday` claim, and a fresh token on demand (`getToken({ skipCache })`). */
+function Birthday() {
+  const { user } = useUser()
+  const { sessionClaims, getToken } = useAuth()
+  const [refreshed, setRefreshed] = useState(false)
+  const birthday = typeof sessionClaims?.birthday === 'string' ? sessionClaims.birthday : 'none'
+  return (
+    <section>
+      <p>
+        Signed in as <output data-testid="email">{user?.primaryEmailAddress?.emailAddress}</output>
+      </p>
+      <p>
+        Birthday claim: <output data-testid="birthday">{birthday}</output>
+      </p>
+      <button
+        type="button"
+        onClick={() => void getToken({ skipCache: true }).then(() => setRefreshed(true))}
+      >
+        Refresh the session token
+      </button>
+      {refreshed && <p>Token refreshed.</p>}
+    </section>
+  )
+}

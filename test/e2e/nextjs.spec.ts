@@ -1,0 +1,239 @@
+/**
+ * The docs' Next.js app (`examples/nextjs`: Next 16, `@clerk/nextjs` 7, `clerkMiddleware()` in
+ * `proxy.ts`, `<ClerkProvider>` without props) built and started with only the emulator's printed
+ * lines, in Chromium: sign-in through `<SignIn/>` (a wrong password first), a save through the docs'
+ * page and one through `<birthday-editor>`, a server-side `auth()` read right after each refresh,
+ * `<UserProfile/>`, a page load after the session token expired (refreshed through the handshake),
+ * sign-out through `<UserButton/>`. Zero page errors, and no request leaves loopback.
+ */
+
+import { expect, test, type Page } from '@playwright/test'
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { parseEnv } from 'node:util'
+import type { RequestLogEntry } from '../../emulator/app.ts'
+import { freePort, ROOT, startNextExample, type RunningExample } from './support/example-apps.ts'
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+let app: RunningExample
+
+test.beforeAll(async () => {
+  test.setTimeout(600_000)
+  app = await startNextExample()
+  console.log(
+    `examples/nextjs: npm ci ${app.timings.install.toFixed(1)} s, next build ${app.timings.build.toFixed(1)} s, next start ${app.timings.start.toFixed(1)} s`,
+  )
+})
+
+test.afterAll(async () => {
+  await app?.close()
+})
+
+async function emulator<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${app.emulatorUrl}/__emulator/${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`)
+  return (await response.json()) as T
+}
+
+async function emulatorLog(): Promise<RequestLogEntry[]> {
+  const { requests } = await emulator<{ requests: RequestLogEntry[] }>('GET', 'requests')
+  return requests.filter((entry) => entry.api !== 'control' && entry.api !== 'script')
+}
+
+/** What a stretch of the journey cost at the emulator, by route (the report's figures). */
+function wire(log: RequestLogEntry[]) {
+  const count = (route: string) => log.filter((entry) => entry.route === route).length
+  return {
+    mints: count('POST /v1/client/sessions/:id/tokens'),
+    me: count('GET /v1/me'),
+    handshakes: count('GET /v1/client/handshake'),
+    payloads: count('GET /api/v1/clients/handshake_payload'),
+    metadataWrites: count('PATCH /api/v1/users/:id/metadata'),
+    jwks: count('GET /api/v1/jwks'),
+    total: log.length,
+  }
+}
+
+async function serverBirthday(page: Page): Promise<string | null> {
+  await page.goto(`${app.url}/server-claims`)
+  await expect(page.getByTestId('server-user')).toHaveText(/^user_/)
+  return page.getByTestId('server-birthday').textContent()
+}
+
+test('the docs app runs on the emulator from its printed lines alone', async ({ browser }) => {
+  test.setTimeout(180_000)
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const pageErrors: string[] = []
+  const offLoopback: string[] = []
+  const notEmulated: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  context.on('response', (response) => {
+    if (response.url().startsWith(app.emulatorUrl) && response.status() === 501) {
+      notEmulated.push(`${response.request().method()} ${response.url()}`)
+    }
+  })
+  context.on('request', (request) => {
+    const url = new URL(request.url())
+    if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !LOOPBACK.has(url.hostname)) {
+      offLoopback.push(request.url())
+    }
+  })
+  await context.route(
+    (url) => !['blob:', 'data:'].includes(url.protocol) && !LOOPBACK.has(url.hostname),
+    (route) => route.abort('blockedbyclient'),
+  )
+
+  await test.step('a fresh browser gets a dev browser through the handshake', async () => {
+    await page.goto(`${app.url}/sign-in`)
+    const handshake = (await emulatorLog()).find(
+      (entry) => entry.route === 'GET /v1/client/handshake',
+    )
+    expect(new URLSearchParams(handshake?.query).get('__clerk_hs_reason')).toBe(
+      'dev-browser-missing',
+    )
+    expect(page.url()).toBe(`${app.url}/sign-in`)
+    const cookies = await context.cookies(app.url)
+    expect(cookies.find((cookie) => cookie.name === '__clerk_db_jwt')?.value).toMatch(/^dvb_/)
+  })
+
+  await test.step('<SignIn/>: a wrong password is refused, then the right one signs in', async () => {
+    await page.getByLabel('Email address').fill('ada@example.test')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await page.getByLabel('Password', { exact: true }).fill('not-her-password')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await expect(page.getByTestId('form-feedback-error')).toHaveText(
+      'Password is incorrect. Try again, or use another method.',
+    )
+    await page.getByLabel('Password', { exact: true }).fill('lovelace-1815')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await page.waitForURL(`${app.url}/user-profile`)
+    await expect(page.getByTestId('claim')).toHaveText('1990-12-10')
+  })
+
+  await test.step("the docs' page saves; a server-side auth() sees it at once", async () => {
+    await emulator('DELETE', 'requests')
+    await page.getByLabel('Birthday (YYYY-MM-DD)').fill('1991-01-02')
+    await page.getByRole('button', { name: 'Save birthday' }).click()
+    await expect(page.getByText('Birthday saved.')).toBeVisible()
+    await expect(page.getByTestId('claim')).toHaveText('1991-01-02')
+    const save = wire(await emulatorLog())
+    console.log(`docs' save at the emulator: ${JSON.stringify(save)}`)
+    expect(save).toMatchObject({ metadataWrites: 1, handshakes: 0 })
+    expect(save.mints).toBeGreaterThanOrEqual(1)
+    expect(await serverBirthday(page)).toBe('1991-01-02')
+  })
+
+  await test.step('<birthday-editor> saves through the same route with a Bearer token', async () => {
+    await page.goto(`${app.url}/element`)
+    const host = page.locator('birthday-editor')
+    const input = host.getByLabel('Birthday')
+    await expect(input).toHaveValue('1991-01-02')
+    await emulator('DELETE', 'requests')
+    const posts: (string | null)[] = []
+    page.on('request', (request) => {
+      if (request.url() === `${app.url}/api/update-user-metadata`) {
+        posts.push(request.headers()['authorization'] ?? null)
+      }
+    })
+    await input.fill('1992-03-04')
+    await host.getByRole('button', { name: 'Save' }).click()
+    await expect(host).toHaveJSProperty('status', 'saved')
+    await expect(host.getByRole('status')).toHaveText('Saved.')
+    expect(posts).toHaveLength(1)
+    expect(posts[0]).toMatch(/^Bearer ey/)
+    const save = wire(await emulatorLog())
+    console.log(`element save at the emulator: ${JSON.stringify(save)}`)
+    expect(save).toMatchObject({ metadataWrites: 1, handshakes: 0 })
+    expect(await serverBirthday(page)).toBe('1992-03-04')
+  })
+
+  await test.step('<UserProfile/> opens from <UserButton/> and shows the user', async () => {
+    await page.goto(`${app.url}/user-profile`)
+    await page.getByRole('button', { name: 'Open user menu' }).click()
+    await page.getByRole('button', { name: 'Manage account' }).click()
+    const profile = page.getByRole('dialog').filter({ hasText: 'Profile details' })
+    await expect(profile.getByText('ada@example.test')).toBeVisible()
+    await page.keyboard.press('Escape')
+    await expect(profile).toBeHidden()
+  })
+
+  await test.step('a page load after the session token expired refreshes through the handshake', async () => {
+    // Short tokens for this step, then a token minted under them; the tab closes so ClerkJS stops
+    // refreshing, as when a laptop sleeps. The server then sees an expired cookie.
+    await emulator('PATCH', 'settings', { tokenLifetimeSeconds: 5 })
+    await page.evaluate(async () => {
+      const clerk = (window as { Clerk?: { session?: { getToken(o: object): Promise<unknown> } } })
+        .Clerk
+      await clerk?.session?.getToken({ skipCache: true })
+    })
+    await page.goto('about:blank')
+    await emulator('PATCH', 'settings', { tokenLifetimeSeconds: 60 })
+    await emulator('DELETE', 'requests')
+    // 5 s lifetime + @clerk/backend's 5 s clock-skew allowance + a margin.
+    await page.waitForTimeout(12_000)
+    expect(await serverBirthday(page)).toBe('1992-03-04')
+    const log = await emulatorLog()
+    const handshake = log.find((entry) => entry.route === 'GET /v1/client/handshake')
+    expect(new URLSearchParams(handshake?.query).get('__clerk_hs_reason')).toMatch(
+      /^session-token-expired/,
+    )
+    expect(wire(log)).toMatchObject({ handshakes: 1, payloads: 1 })
+    await page.goto(`${app.url}/user-profile`)
+    await expect(page.getByTestId('claim')).toHaveText('1992-03-04')
+  })
+
+  await test.step('<UserButton/> signs out', async () => {
+    await page.getByRole('button', { name: 'Open user menu' }).click()
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
+    await page.goto(`${app.url}/server-claims`)
+    await expect(page.getByTestId('server-user')).toHaveText('signed out')
+  })
+
+  expect(notEmulated).toEqual([])
+  expect(pageErrors).toEqual([])
+  expect(offLoopback).toEqual([])
+  await context.close()
+})
+
+test("the README's npm start: the emulator's lines in .env.local, next dev, a clean stop", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000)
+  const example = path.join(ROOT, 'examples', 'nextjs')
+  const envFile = path.join(example, '.env.local')
+  const kept = existsSync(envFile) ? readFileSync(envFile) : null
+  const port = await freePort()
+  const child = spawn('npm', ['start'], {
+    cwd: example,
+    env: { ...process.env, EMULATOR_PORT: '0', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  try {
+    await expect.poll(() => output, { timeout: 60_000 }).toMatch(/Ready in/)
+    const written = parseEnv(readFileSync(envFile, 'utf8'))
+    expect(written.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY).toMatch(/^pk_test_/)
+    const page = await browser.newPage()
+    await page.goto(`http://localhost:${port}/user-profile`)
+    await expect(page.getByText('Sign in to change your birthday.')).toBeVisible({
+      timeout: 60_000,
+    })
+    await page.close()
+  } finally {
+    // Ctrl-C in a terminal signals the whole group; so does this.
+    if (child.pid) process.kill(-child.pid, 'SIGINT')
+    await new Promise((resolve) => child.once('exit', resolve))
+    if (kept) writeFileSync(envFile, kept)
+  }
+  expect(output).toContain('clerk emulator stopped')
+})

@@ -1,0 +1,243 @@
+/**
+ * The example apps on the emulator, as a user runs them: `npm ci` in the example when its install is
+ * missing (or, for the Next.js app, holds another build of this package), the emulator's CLI on a free
+ * port, then a production build and its server with only the CLI's printed lines as Clerk
+ * configuration (plus PATH and Next's own telemetry switch). Every process is ours, stopped by its id.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseEnv } from 'node:util'
+
+export const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+
+export interface RunningExample {
+  /** e.g. `http://localhost:41234` (bound and browsed on the same host name). */
+  url: string
+  /** The emulator's origin (its printed proxy URL). */
+  emulatorUrl: string
+  /** The CLI's stdout, as printed. */
+  printed: string
+  /** Seconds spent in `npm ci` (0 when the install was current), the build and the server's start. */
+  timings: { install: number; build: number; start: number }
+  close(): Promise<void>
+}
+
+/** Runs a command to its end; rejects with its output when it fails. */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`)),
+    )
+  })
+}
+
+/** Starts a long-running process and resolves once its output matches `ready`. */
+function startUntil(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  ready: (stdout: string) => boolean,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; stdout: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM')
+      reject(new Error(`${command} was not ready in ${timeoutMs} ms:\n${stdout}\n${stderr}`))
+    }, timeoutMs)
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      if (ready(stdout)) {
+        clearTimeout(timer)
+        resolve({ child, stdout: () => stdout })
+      }
+    })
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${command} exited with ${code} before it was ready:\n${stdout}\n${stderr}`))
+    })
+  })
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}
+
+/**
+ * The example's install is current when its copy of this package (installed with `install-links`,
+ * i.e. packed like a published tarball) holds the same build as the repository's `dist/`.
+ */
+function installIsCurrent(example: string): boolean {
+  const installed = path.join(example, 'node_modules', 'birthday-editor', 'dist', 'src')
+  const built = path.join(ROOT, 'dist', 'src')
+  if (!existsSync(path.join(example, 'node_modules', 'next', 'package.json'))) return false
+  for (const file of ['birthday-editor.js', 'define.js', 'save.js']) {
+    const a = path.join(installed, file)
+    const b = path.join(built, file)
+    if (!existsSync(a) || !existsSync(b)) return false
+    if (!readFileSync(a).equals(readFileSync(b))) return false
+  }
+  return true
+}
+
+/** The environment of the Next.js processes: PATH and the like, never the caller's CLERK_* values. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TERM', 'npm_config_cache']
+  const env: NodeJS.ProcessEnv = {}
+  for (const name of keep) if (process.env[name] !== undefined) env[name] = process.env[name]
+  return env
+}
+
+/** `npm run emulator -- --port 0`, until it printed its last line. */
+function startEmulatorCli() {
+  return startUntil(
+    path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+    ['emulator/node.ts', '--port', '0'],
+    ROOT,
+    baseEnv(),
+    (stdout) => /^VITE_CLERK_TELEMETRY_DISABLED=.*$/m.test(stdout),
+    30_000,
+  )
+}
+
+/** `npm ci` in a Next.js example unless its install is current; the seconds it took (0 if none). */
+export async function ensureInstalled(example: string): Promise<number> {
+  if (installIsCurrent(example)) return 0
+  const started = performance.now()
+  await run('npm', ['ci', '--no-audit', '--no-fund'], example, { ...process.env })
+  return (performance.now() - started) / 1000
+}
+
+/** Runs an npm script of an example to its end (rejects with its output when it fails). */
+export function runScript(example: string, script: string): Promise<void> {
+  return run('npm', ['run', '-s', script], example, { ...process.env })
+}
+
+export async function startNextExample(
+  options: { example?: string; script?: 'start' } = {},
+): Promise<RunningExample> {
+  const example = options.example ?? path.join(ROOT, 'examples', 'nextjs')
+  if (!existsSync(path.join(ROOT, 'dist', 'src', 'define.js'))) {
+    throw new Error(
+      'The package is not built (dist/src). Run `npm run build` first; `npm test` does.',
+    )
+  }
+  const timings = { install: await ensureInstalled(example), build: 0, start: 0 }
+  let started: number
+
+  const emulator = await startEmulatorCli()
+  const children: ChildProcess[] = [emulator.child]
+  const close = async () => {
+    for (const child of children.reverse()) await stop(child)
+  }
+  try {
+    const printed = emulator.stdout()
+    const clerk = parseEnv(printed)
+    const env = { ...baseEnv(), ...clerk, NEXT_TELEMETRY_DISABLED: '1' }
+    const next = path.join(example, 'node_modules', '.bin', 'next')
+
+    started = performance.now()
+    // `npm run build`: the Next 15 copy of the app copies the pages first (its `prebuild`).
+    await run('npm', ['run', 'build'], example, { ...env, NODE_ENV: 'production' })
+    timings.build = (performance.now() - started) / 1000
+
+    started = performance.now()
+    const server = await startUntil(
+      next,
+      ['start', '-H', 'localhost', '-p', '0'],
+      example,
+      { ...env, NODE_ENV: 'production' },
+      (stdout) => /Ready in/.test(stdout),
+      60_000,
+    )
+    children.push(server.child)
+    timings.start = (performance.now() - started) / 1000
+    const url = /Local:\s+(http:\/\/localhost:\d+)/.exec(server.stdout())?.[1]
+    if (!url) throw new Error(`next start printed no local URL:\n${server.stdout()}`)
+    return { url, emulatorUrl: clerk.CLERK_PROXY_URL ?? '', printed, timings, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+/**
+ * The React quickstart app (`examples/react-vite`): `vite build` with the printed lines in the
+ * environment (Vite exposes `VITE_*` variables from it as from `.env` files), then `vite preview` on
+ * `localhost` and a free port.
+ */
+export async function startViteExample(port: number): Promise<RunningExample> {
+  const example = path.join(ROOT, 'examples', 'react-vite')
+  const timings = { install: 0, build: 0, start: 0 }
+  let started = performance.now()
+  if (!existsSync(path.join(example, 'node_modules', '@clerk', 'react', 'package.json'))) {
+    await run('npm', ['ci', '--no-audit', '--no-fund'], example, { ...process.env })
+    timings.install = (performance.now() - started) / 1000
+  }
+  const emulator = await startEmulatorCli()
+  const children: ChildProcess[] = [emulator.child]
+  const close = async () => {
+    for (const child of children.reverse()) await stop(child)
+  }
+  try {
+    const printed = emulator.stdout()
+    const clerk = parseEnv(printed)
+    const env = { ...baseEnv(), ...clerk }
+    const vite = path.join(example, 'node_modules', '.bin', 'vite')
+    started = performance.now()
+    await run(vite, ['build'], example, env)
+    timings.build = (performance.now() - started) / 1000
+    started = performance.now()
+    const server = await startUntil(
+      vite,
+      ['preview', '--host', 'localhost', '--port', String(port), '--strictPort'],
+      example,
+      env,
+      (stdout) => /localhost:\d+/.test(stdout),
+      30_000,
+    )
+    children.push(server.child)
+    timings.start = (performance.now() - started) / 1000
+    return {
+      url: `http://localhost:${port}`,
+      emulatorUrl: clerk.CLERK_PROXY_URL ?? '',
+      printed,
+      timings,
+      close,
+    }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+/** A port that was free a moment ago (for servers that cannot report the one they chose). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
