@@ -4,6 +4,7 @@
  * `birthday-editor emulator [options]` runs the offline Clerk emulator. `npm run server` and
  * `npm run emulator` in a clone run this same file. Each subcommand answers `--help`.
  */
+import { emulatorMain } from '../emulator/node.ts'
 import { serverMain } from '../server/cli.ts'
 
 const USAGE = `usage: birthday-editor <command> [options]
@@ -17,6 +18,8 @@ Both read .env in the working directory if present; variables already set win.`
 const [command, ...rest] = process.argv.slice(2)
 if (command === 'server') {
   serverMain(rest)
+} else if (command === 'emulator') {
+  emulatorMain(rest)
 } else if (
   command === undefined ||
   command === '--help' ||
