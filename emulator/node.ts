@@ -90,9 +90,16 @@ async function main(argv: string[]): Promise<void> {
   })
 
   const clerkUi = await installedClerkUi().catch(() => null)
+  const clerkJs = await installedClerkJs().catch(() => null)
+  if (!clerkJs) {
+    process.stderr.write(
+      'clerk emulator: @clerk/clerk-js is not installed next to the emulator, so it cannot serve ' +
+        'ClerkJS to browsers (its script URL answers 501 naming the package): npm install @clerk/clerk-js@6\n',
+    )
+  }
   process.stdout.write(
     envLines(emulator.config, {
-      clerkJs: (await installedClerkJs()).version.split('.')[0] ?? '6',
+      clerkJs: clerkJs?.version.split('.')[0] ?? '6',
       clerkUi: clerkUi?.version.split('.')[0] ?? null,
     }),
   )
