@@ -300,6 +300,19 @@ process.exit(0)
     )
   }, 120_000)
 
+  it('runs the emulator README\'s "Embed it" snippet as written', async () => {
+    const readme = await readFile(join(repo, 'emulator/README.md'), 'utf8')
+    const snippet = /## Embed it\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
+    expect(snippet).toContain("from 'birthday-editor/emulator'")
+    await writeFile(
+      join(scratch, 'embed.mjs'),
+      `${snippet}\nconsole.log(JSON.stringify(Object.keys(emulator.config()).sort()))\n`,
+    )
+    expect(JSON.parse(run(process.execPath, ['embed.mjs']))).toEqual(
+      expect.arrayContaining(['apiUrl', 'jwtKey', 'proxyUrl', 'publishableKey', 'secretKey']),
+    )
+  }, 60_000)
+
   it('type-checks a TypeScript consumer against the shipped .d.ts files', async () => {
     await writeFile(
       join(scratch, 'consumer.ts'),
