@@ -24,7 +24,7 @@ Serves the <birthday-editor> handler at ${DEFAULT_PATH} on Node.
 
 Variables: CLERK_SECRET_KEY (required), CLERK_JWT_KEY, CLERK_API_URL, CLERK_PUBLISHABLE_KEY,
 ALLOWED_ORIGINS or CLERK_AUTHORIZED_PARTIES, PORT, HOST. The lines \`birthday-editor emulator\`
-prints work as they are.`
+prints work as they are, with ALLOWED_ORIGINS added.`
 
 /** A usage or settings problem: printed as one line, exit code 1. */
 export class ServerCliError extends Error {}
