@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { configDefaults, defineConfig } from 'vitest/config'
 
 /**
@@ -10,6 +11,12 @@ const zoned: Record<string, string> = {
 }
 
 export default defineConfig({
+  // The README's handler snippets (server/snippets/) import the package's entry as a user would.
+  resolve: {
+    alias: {
+      'birthday-editor/server': fileURLToPath(new URL('./server/index.ts', import.meta.url)),
+    },
+  },
   test: {
     restoreMocks: true,
     testTimeout: 20_000,

@@ -116,6 +116,8 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   const handler = createBirthdayHandler({
     ...clerk,
     allowedOrigins: [origin, ...(options.extraOrigins ?? [])],
+    // The second port serves the handler alone: only at its path, as a deployed one.
+    path: DEFAULT_PATH,
     logger: () => {},
     ...options.handlerOptions,
   })

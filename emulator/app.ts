@@ -285,9 +285,10 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
       await options.onStateChange?.(store.snapshot())
     },
     clerkJs() {
-      // Loaded on first use so that the app has no static Node import; null outside Node.
+      // Loaded on first use so that the app has no static Node import; null outside Node or when
+      // `@clerk/clerk-js` is not installed (the script route then answers 501 naming it).
       clerkJs ??= import('./clerk-js-source.ts').then(
-        (module) => module.installedClerkJs(),
+        (module) => module.installedClerkJs().catch(() => null),
         () => null,
       )
       return clerkJs

@@ -7,6 +7,8 @@ describe("telling the emulator's keys from a Clerk instance's", () => {
     expect(isEmulatorKey(generateSecretKey('production'))).toBe(true)
     expect(isEmulatorKey(publishableKey('clerk.emulator.localhost', 'development'))).toBe(true)
     expect(isEmulatorKey(publishableKey('clerk.emulator.localhost:4010', 'production'))).toBe(true)
+    // The CLI's default key host.
+    expect(isEmulatorKey(publishableKey('emulator.clerk.accounts.dev', 'development'))).toBe(true)
   })
 
   it.each([

@@ -26,7 +26,8 @@ export function publishableKey(keyHost: string, instanceType: InstanceType): str
 /**
  * Whether a Clerk key is one an emulator made, so tools can tell it from a real instance's: the
  * emulator's secret keys carry `_emu_`, and its publishable keys name a `.localhost` host, which no
- * Clerk instance has.
+ * Clerk instance has, or the CLI's default host (`emulator.clerk.accounts.dev`, a development host
+ * no Clerk instance is given).
  */
 export function isEmulatorKey(key: string): boolean {
   if (/^sk_(test|live)_emu_/.test(key)) return true
@@ -38,7 +39,7 @@ export function isEmulatorKey(key: string): boolean {
   } catch {
     return false
   }
-  return /^[^$\s]+\.localhost(:\d+)?\$$/.test(host)
+  return /^([^$\s]+\.localhost(:\d+)?|emulator\.clerk\.accounts\.dev)\$$/.test(host)
 }
 
 export function generateSecretKey(instanceType: InstanceType): string {

@@ -1,6 +1,7 @@
 /**
  * The Node side: the adapter over real sockets (dropped connections, hangs ended by the caller), and the
- * CLI as a child process (`tsx emulator/node.ts`): its KEY=value output, `--key-file`, persistence with
+ * CLI as a child process (`birthday-editor emulator`, through `tsx bin/birthday-editor.ts` as
+ * `npm run emulator` runs it): its KEY=value output, `.env` and `--help`, `--key-file`, persistence with
  * `--data` across restarts, a corrupt data file, and a clean stop on SIGTERM and SIGINT.
  */
 
@@ -93,8 +94,17 @@ interface Cli {
 }
 
 /** Runs the CLI until it printed all its KEY=value lines (the last is Vite's telemetry switch). */
-function runCli(args: string[]): Promise<Cli> {
-  const child = spawn(TSX, ['emulator/node.ts', '--port', '0', ...args], { cwd: ROOT })
+function runCli(args: string[], options: { cwd?: string; port?: string[] } = {}): Promise<Cli> {
+  const child = spawn(
+    TSX,
+    [
+      path.join(ROOT, 'bin/birthday-editor.ts'),
+      'emulator',
+      ...(options.port ?? ['--port', '0']),
+      ...args,
+    ],
+    { cwd: options.cwd ?? ROOT },
+  )
   let stdout = ''
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
@@ -247,7 +257,29 @@ describe('the CLI', () => {
     const cli = await runCli(['--nope'])
     const { code, stderr } = await cli.exit
     expect(code).toBe(1)
-    expect(stderr).toContain('usage: npm run emulator')
+    expect(stderr).toContain('usage: birthday-editor emulator')
+  })
+
+  it('--help names every option and exits 0', async () => {
+    const cli = await runCli(['--help'])
+    expect((await cli.exit).code).toBe(0)
+    for (const option of ['--port', '--host', '--data', '--key-file', '--key-host', '--help']) {
+      expect(cli.stdout).toContain(option)
+    }
+  })
+
+  it('takes EMULATOR_PORT and EMULATOR_HOST from .env in the working directory', async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), 'emulator-dotenv-'))
+    try {
+      await writeFile(path.join(cwd, '.env'), 'EMULATOR_PORT=0\nEMULATOR_HOST=127.0.0.1\n')
+      const cli = await runCli([], { cwd, port: [] })
+      // Port 0 from .env: any free port, not the default 4010.
+      expect(cli.env.CLERK_API_URL).toMatch(/^http:\/\/localhost:\d+\/api$/)
+      expect(cli.env.CLERK_API_URL).not.toContain(':4010/')
+      expect((await stop(cli)).code).toBe(0)
+    } finally {
+      await rm(cwd, { recursive: true, force: true })
+    }
   })
 })
 

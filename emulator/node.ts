@@ -1,8 +1,11 @@
 /**
  * The emulator's command line:
  *
- *   npm run emulator -- [--port 4010] [--host 127.0.0.1] [--data FILE] [--key-file FILE] [--key-host HOST]
+ *   birthday-editor emulator [--port 4010] [--host 127.0.0.1] [--data FILE] [--key-file FILE] [--key-host HOST]
+ *   (in a clone: npm run emulator -- …, which runs the same code through bin/birthday-editor.ts)
  *
+ * It reads `.env` in the working directory if there is one (variables already set win), for
+ * `EMULATOR_PORT` and `EMULATOR_HOST`, the defaults of `--port` and `--host`.
  * Runs in the foreground and prints the settings as `KEY=value` lines for a `.env` file on stdout, for
  * backend SDKs, Next.js and Vite (`env-lines.ts`; everything else goes to stderr). `--data` keeps users
  * and metadata across restarts; `--key-file` signs with a fixed PEM private key instead of one
@@ -10,6 +13,9 @@
  * dev-browser flow that `@clerk/backend`'s cookie mode expects. Ctrl-C or SIGTERM stops it cleanly.
  */
 
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { installedClerkJs, installedClerkUi } from './clerk-js-source.ts'
 import { envLines } from './env-lines.ts'
@@ -23,18 +29,35 @@ import { startEmulator } from './start.ts'
  */
 export const CLI_KEY_HOST = 'emulator.clerk.accounts.dev'
 
-const USAGE = `usage: npm run emulator -- [--port 4010] [--host 127.0.0.1] [--data FILE] [--key-file FILE] [--key-host HOST]
+const USAGE = `usage: birthday-editor emulator [options]   (in a clone: npm run emulator -- [options])
 
-  --port N         port to listen on (default 4010; 0 = any free port)
-  --host HOST      interface to listen on (default 127.0.0.1)
+Runs the offline Clerk emulator and prints its settings as KEY=value lines for a .env file.
+
+  --port N         port to listen on (default: EMULATOR_PORT, else 4010; 0 = any free port)
+  --host HOST      interface to listen on (default: EMULATOR_HOST, else 127.0.0.1)
   --data FILE      keep users and metadata in FILE across restarts (JSON, written atomically)
   --key-file FILE  sign tokens with this PEM RSA-2048 private key (default: a new key per start)
-  --key-host HOST  host named by the publishable key (default ${CLI_KEY_HOST})`
+  --key-host HOST  host named by the publishable key (default ${CLI_KEY_HOST})
+  -h, --help       print this help
+
+.env in the working directory is read if present (variables already set win).`
 
 class CliError extends Error {}
 
-async function main(): Promise<void> {
-  const args = parseCli(process.argv.slice(2))
+/** Reads `.env` of the working directory into `process.env` if it exists; set variables win. */
+function loadDotEnv(): void {
+  const file = resolve('.env')
+  if (!existsSync(file)) return
+  try {
+    process.loadEnvFile(file)
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`, { cause: error })
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  loadDotEnv()
+  const args = parseCli(argv)
   if (args === 'help') {
     process.stdout.write(`${USAGE}\n`)
     return
@@ -67,9 +90,16 @@ async function main(): Promise<void> {
   })
 
   const clerkUi = await installedClerkUi().catch(() => null)
+  const clerkJs = await installedClerkJs().catch(() => null)
+  if (!clerkJs) {
+    process.stderr.write(
+      'clerk emulator: @clerk/clerk-js is not installed next to the emulator, so it cannot serve ' +
+        'ClerkJS to browsers (its script URL answers 501 naming the package): npm install @clerk/clerk-js@6\n',
+    )
+  }
   process.stdout.write(
     envLines(emulator.config, {
-      clerkJs: (await installedClerkJs()).version.split('.')[0] ?? '6',
+      clerkJs: clerkJs?.version.split('.')[0] ?? '6',
       clerkUi: clerkUi?.version.split('.')[0] ?? null,
     }),
   )
@@ -118,22 +148,32 @@ function parseCli(argv: string[]): CliArgs | 'help' {
     throw new CliError(`${(error as Error).message}\n${USAGE}`, { cause: error })
   }
   if (values.help) return 'help'
-  const port = Number(values.port ?? '4010')
+  const port = Number(values.port ?? (process.env.EMULATOR_PORT?.trim() || '4010'))
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CliError(`--port must be an integer from 0 to 65535 (got ${values.port ?? ''})`)
+    throw new CliError(
+      `--port must be an integer from 0 to 65535 (got ${values.port ?? process.env.EMULATOR_PORT ?? ''})`,
+    )
   }
   return {
     port,
-    host: values.host ?? '127.0.0.1',
+    host: values.host ?? (process.env.EMULATOR_HOST?.trim() || '127.0.0.1'),
     data: values.data,
     keyFile: values['key-file'],
     keyHost: values['key-host'] ?? CLI_KEY_HOST,
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `clerk emulator: ${error instanceof CliError || error instanceof EmulatorFileError ? error.message : String((error as Error).stack ?? error)}\n`,
-  )
-  process.exit(1)
-})
+/** Runs the command line with `argv` (the arguments after the command): exit 1 on a problem. */
+export function emulatorMain(argv: string[]): void {
+  main(argv).catch((error: unknown) => {
+    process.stderr.write(
+      `clerk emulator: ${error instanceof CliError || error instanceof EmulatorFileError ? error.message : String((error as Error).stack ?? error)}\n`,
+    )
+    process.exit(1)
+  })
+}
+
+// Run directly (`tsx emulator/node.ts`), as the examples' scripts do.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  emulatorMain(process.argv.slice(2))
+}

@@ -8,7 +8,7 @@ import { rm, writeFile } from 'node:fs/promises'
 import { BUNDLE_FILE, writeBundle } from './bundle.ts'
 import { buildManifest } from './manifest.ts'
 
-for (const path of ['dist/src', 'dist/server', 'dist/emulator', BUNDLE_FILE]) {
+for (const path of ['dist/src', 'dist/server', 'dist/emulator', 'dist/bin', BUNDLE_FILE]) {
   await rm(path, { recursive: true, force: true })
 }
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
@@ -17,5 +17,5 @@ execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconf
 await writeBundle()
 await writeFile('custom-elements.json', `${JSON.stringify(await buildManifest(), null, 2)}\n`)
 console.log(
-  `package built: dist/src, dist/server, dist/emulator, ${BUNDLE_FILE}, custom-elements.json`,
+  `package built: dist/src, dist/server, dist/emulator, dist/bin, ${BUNDLE_FILE}, custom-elements.json`,
 )

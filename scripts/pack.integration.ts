@@ -3,7 +3,7 @@
  * tarball into a scratch project (dependencies from npm's cache or registry), and use every entry
  * point from there, in Node and with TypeScript. Run by `npm run test:package` after `npm run build`.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const repo = resolve('.')
 let scratch = ''
+/** A second project with only the element: no `@clerk/backend`. */
+let browserOnly = ''
+let tarballPath = ''
 
 function run(command: string, args: string[], cwd = scratch): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
@@ -52,6 +55,13 @@ beforeAll(async () => {
   run('npm', ['pack', '--silent', '--pack-destination', scratch], repo)
   const tarball = (await readdir(scratch)).find((name) => name.endsWith('.tgz'))
   if (!tarball) throw new Error('npm pack made no tarball')
+  tarballPath = join(scratch, tarball)
+  // `@clerk/backend` is an optional peer: a server project installs it, at the version tested here.
+  const backendVersion = (
+    JSON.parse(await readFile(join(repo, 'node_modules/@clerk/backend/package.json'), 'utf8')) as {
+      version: string
+    }
+  ).version
   await writeFile(
     join(scratch, 'package.json'),
     JSON.stringify({ name: 'scratch', private: true, type: 'module' }),
@@ -63,12 +73,41 @@ beforeAll(async () => {
     '--prefer-offline',
     '--loglevel=error',
     `./${tarball}`,
+    `@clerk/backend@${backendVersion}`,
   ])
 }, 180_000)
 
 afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true })
+  if (browserOnly) await rm(browserOnly, { recursive: true, force: true })
 })
+
+/** Starts the installed `birthday-editor` command; `lines()` is what it printed so far. */
+function command(args: string[], cwd: string) {
+  const child = spawn(join(scratch, 'node_modules/.bin/birthday-editor'), args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (data: Buffer) => (stdout += data.toString()))
+  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()))
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no ${pattern}:\n${stdout}${stderr}`)), 20_000)
+      const check = () => {
+        const match = pattern.exec(stdout)
+        if (!match) return
+        clearTimeout(timer)
+        done(match)
+      }
+      child.stdout.on('data', check)
+      void exited.then(() => setTimeout(() => fail(new Error(`exited:\n${stdout}${stderr}`)), 50))
+    })
+  return { child, exited, waitFor, output: () => ({ stdout, stderr }) }
+}
 
 describe('the packed package', () => {
   it('ships exactly the allowlisted files: built code, typings, manifest, READMEs', () => {
@@ -77,6 +116,7 @@ describe('the packed package', () => {
       ['the element, built', /^dist\/src\/[\w.-]+\.(js|d\.ts)$/],
       ['the handler, built', /^dist\/server\/[\w.-]+\.(js|d\.ts)$/],
       ['the emulator, built', /^dist\/emulator\/([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/],
+      ['the command', /^dist\/bin\/birthday-editor\.(js|d\.ts)$/],
       ['the single-file bundle', /^dist\/birthday-editor\.js$/],
       ['the framework typings', /^types\/(attributes|react|vue|svelte)\.d\.ts$/],
       ['the custom elements manifest', /^custom-elements\.json$/],
@@ -105,6 +145,7 @@ import { BirthdayEditorElement, checkBirthday } from 'birthday-editor'
 import { createBirthdayHandler } from 'birthday-editor/server'
 import { createEmulator } from 'birthday-editor/emulator'
 import { startEmulator } from 'birthday-editor/emulator/node'
+import { startServer } from 'birthday-editor/server/node'
 import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const manifest = require('birthday-editor/custom-elements.json')
@@ -132,6 +173,7 @@ console.log(JSON.stringify({
   foreign: foreign.status,
   jwks: (await jwks.json()).keys.length,
   tag: manifest.modules[0].declarations[0].tagName,
+  nodeServer: typeof startServer,
 }))
 `,
     )
@@ -143,6 +185,7 @@ console.log(JSON.stringify({
       foreign: 403,
       jwks: 1,
       tag: 'birthday-editor',
+      nodeServer: 'function',
     })
   }, 60_000)
 
@@ -181,6 +224,93 @@ process.exit(0)
       bundled: 'function',
       distinct: true,
     })
+  }, 60_000)
+
+  it('runs both commands from the installed package: --help, start, .env, answer, Ctrl-C', async () => {
+    const project = join(scratch, 'app')
+    await mkdir(project, { recursive: true })
+    for (const args of [['--help'], ['server', '--help'], ['emulator', '--help']]) {
+      const help = command(args, project)
+      expect(await help.exited, args.join(' ')).toBe(0)
+      expect(help.output().stdout).toMatch(/usage: birthday-editor/)
+    }
+    // The emulator prints its lines; they become the project's .env, which the server reads.
+    const emulator = command(['emulator', '--port', '0'], project)
+    await emulator.waitFor(/VITE_CLERK_TELEMETRY_DISABLED=.*\n/)
+    const lines = emulator.output().stdout
+    expect(emulator.output().stderr).toContain('@clerk/clerk-js is not installed')
+    await writeFile(join(project, '.env'), `${lines}ALLOWED_ORIGINS=http://localhost:3000\n`)
+    const server = command(['server', '--port', '0'], project)
+    const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*Ctrl-C/)
+    const apiUrl = /^CLERK_API_URL=(.*)$/m.exec(lines)?.[1]
+    expect(server.output().stdout).toContain(`an emulator's Backend API at ${apiUrl}`)
+    const answer = await fetch(`${url}/api/update-user-metadata`, {
+      headers: { Origin: 'http://localhost:3000' },
+    })
+    expect(answer.status).toBe(401)
+    // The emulator without @clerk/clerk-js answers ClerkJS's URL with an error naming the package.
+    const proxyUrl = /^CLERK_PROXY_URL=(.*)$/m.exec(lines)?.[1] ?? ''
+    const script = await fetch(`${proxyUrl}/npm/@clerk/clerk-js@6/dist/clerk.browser.js`)
+    expect(script.status).toBe(501)
+    expect(await script.text()).toContain('@clerk/clerk-js is not installed')
+    server.child.kill('SIGINT')
+    emulator.child.kill('SIGINT')
+    expect(await server.exited).toBe(0)
+    expect(await emulator.exited).toBe(0)
+  }, 90_000)
+
+  it('without @clerk/backend: the element installs and builds with Vite; ./server names it', async () => {
+    browserOnly = await mkdtemp(join(tmpdir(), 'birthday-editor-browser-'))
+    await writeFile(
+      join(browserOnly, 'package.json'),
+      JSON.stringify({ name: 'browser-only', private: true, type: 'module' }),
+    )
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarballPath],
+      browserOnly,
+    )
+    const installed = await readdir(join(browserOnly, 'node_modules/@clerk')).catch(() => [])
+    expect(installed).not.toContain('backend')
+    await writeFile(
+      join(browserOnly, 'index.html'),
+      '<script type="module" src="./main.js"></script><birthday-editor></birthday-editor>',
+    )
+    await writeFile(join(browserOnly, 'main.js'), "import 'birthday-editor/define'\n")
+    run(
+      process.execPath,
+      [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
+      browserOnly,
+    )
+    const assets = await readdir(join(browserOnly, 'dist/assets'))
+    const built = await readFile(
+      join(browserOnly, 'dist/assets', assets.find((f) => f.endsWith('.js')) ?? ''),
+      'utf8',
+    )
+    expect(built).toContain('birthday-editor')
+    await writeFile(join(browserOnly, 'server.mjs'), "await import('birthday-editor/server')\n")
+    let failure = ''
+    try {
+      run(process.execPath, ['server.mjs'], browserOnly)
+    } catch (error) {
+      failure = String((error as { stderr?: string }).stderr)
+    }
+    expect(failure).toContain(
+      'birthday-editor/server needs @clerk/backend, an optional peer dependency: npm install @clerk/backend@3',
+    )
+  }, 120_000)
+
+  it('runs the emulator README\'s "Embed it" snippet as written', async () => {
+    const readme = await readFile(join(repo, 'emulator/README.md'), 'utf8')
+    const snippet = /## Embed it\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
+    expect(snippet).toContain("from 'birthday-editor/emulator'")
+    await writeFile(
+      join(scratch, 'embed.mjs'),
+      `${snippet}\nconsole.log(JSON.stringify(Object.keys(emulator.config()).sort()))\n`,
+    )
+    expect(JSON.parse(run(process.execPath, ['embed.mjs']))).toEqual(
+      expect.arrayContaining(['apiUrl', 'jwtKey', 'proxyUrl', 'publishableKey', 'secretKey']),
+    )
   }, 60_000)
 
   it('type-checks a TypeScript consumer against the shipped .d.ts files', async () => {

@@ -16,8 +16,7 @@
  * non-2xx answer (`status`, `retryAfter`) and also, with no `status`, for a network failure or an
  * unreadable answer; anything else it throws is treated like a network failure too.
  */
-import { createClerkClient, type User } from '@clerk/backend'
-import { isClerkAPIResponseError } from '@clerk/backend/errors'
+import { createClerkClient, isClerkAPIResponseError, type User } from './clerk-sdk.ts'
 import { HttpError, unauthenticated } from './errors.ts'
 
 const DEFAULT_TIMEOUT_MS = 5_000

@@ -17,7 +17,7 @@
  * concurrent cold requests each fetch, a failing JWKS is tried 5 times (≈ 3 s) per request, and
  * expired keys are dropped before the refetch, so an outage fails every request at once.
  */
-import { verifyToken } from '@clerk/backend'
+import { verifyToken } from './clerk-sdk.ts'
 import type { BackendApi, Jwk } from './backend-api.ts'
 import { unauthenticated } from './errors.ts'
 

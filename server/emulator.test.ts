@@ -48,6 +48,7 @@ function handlerOptions(overrides: Partial<BirthdayHandlerOptions> = {}): Birthd
     jwtKey: emu.config.jwtKey,
     apiUrl: emu.config.apiUrl,
     allowedOrigins: [ORIGIN, ORIGIN_2],
+    path: PATH,
     rateLimit: { max: 10_000, windowMs: 10_000 },
     logger: (entry) => logs.push(entry),
     ...overrides,

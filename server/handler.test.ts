@@ -226,8 +226,8 @@ describe('CORS', () => {
 })
 
 describe('routing', () => {
-  it('404 for another path, 405 with Allow for another method', async () => {
-    const { handler } = setup()
+  it('404 for another path when `path` is set, 405 with Allow for another method', async () => {
+    const { handler } = setup({ path: '/api/update-user-metadata' })
     const notFound = await handler(new Request('http://handler.test/api/other'))
     expect(notFound.status).toBe(404)
     expect(await notFound.json()).toEqual({

@@ -3,6 +3,11 @@
  * that reads and writes `publicMetadata.birthday` of the signed-in Clerk user. It runs unchanged on
  * Node (see `node.ts`), in Next.js route handlers, Bun, Deno and Cloudflare Workers.
  *
+ * It may be created at module scope in any framework: an option left out is read from the
+ * environment at the first request (`env.ts`), and nothing is checked or fetched before then, so a
+ * build with no secret set still works; a missing secret then answers 500 `internal`, and the
+ * request's log line names the variable. It answers at any path unless `path` is set.
+ *
  * Every request goes through the same steps, in this order, and stops at the first failure:
  * origin (403) → path (404) → method (405) → session token (401) → per-user limit (429) →
  * Content-Type (415) → body size (413) and deadline (408) → JSON and schema (400) → the user's
@@ -18,7 +23,8 @@ import { createBirthdayBodyParser } from '../src/birthday.ts'
 import { createBackendApi, type BackendApi, type UserMetadata } from './backend-api.ts'
 import { readJsonBody, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_BODY_TIMEOUT_MS } from './body.ts'
 import { createAuthenticator, type Session } from './clerk.ts'
-import { createCors } from './cors.ts'
+import { createCors, type Cors } from './cors.ts'
+import { ENV, envSource, originList } from './env.ts'
 import {
   emptyResponse,
   errorToResponse,
@@ -56,17 +62,29 @@ export interface LogEntry {
 export type Logger = (entry: LogEntry) => void
 
 export interface BirthdayHandlerOptions {
-  /** Clerk secret key: authorizes the Backend API calls (and the JWKS without `jwtKey`). */
-  secretKey: string
-  /** Clerk publishable key; optional, checked against the secret key's instance type. */
+  /**
+   * Clerk secret key: authorizes the Backend API calls (and the JWKS without `jwtKey`). Default:
+   * `CLERK_SECRET_KEY`, read at the first request.
+   */
+  secretKey?: string
+  /**
+   * Clerk publishable key, checked against the secret key's instance type. Default:
+   * `CLERK_PUBLISHABLE_KEY` if set.
+   */
   publishableKey?: string
-  /** PEM public key: networkless token verification. Without it, the JWKS is fetched and cached. */
+  /**
+   * PEM public key: networkless token verification. Without it, the JWKS is fetched and cached.
+   * Default: `CLERK_JWT_KEY` if set.
+   */
   jwtKey?: string
-  /** Backend API base URL (default `https://api.clerk.com`). */
+  /** Backend API base URL. Default: `CLERK_API_URL`, else `https://api.clerk.com`. */
   apiUrl?: string
-  /** Exact origins allowed to call, e.g. `['https://app.example']`; also the `authorizedParties`. */
-  allowedOrigins: readonly string[]
-  /** Default {@link DEFAULT_PATH}. */
+  /**
+   * Exact origins allowed to call, e.g. `['https://app.example']`; also the `authorizedParties`.
+   * Default: `ALLOWED_ORIGINS`, else `CLERK_AUTHORIZED_PARTIES` (comma-separated).
+   */
+  allowedOrigins?: readonly string[]
+  /** The one path answered (the Node server sets {@link DEFAULT_PATH}); default: any path. */
   path?: string
   /** Where the per-user limiter keeps its counts; default in memory (per process or isolate). */
   limiterStore?: LimiterStore
@@ -90,13 +108,25 @@ export interface BirthdayHandlerOptions {
   writeWaitMs?: number
 }
 
-export type BirthdayHandler = (request: Request) => Promise<Response>
+/**
+ * The handler. `env`, when the runtime passes an object (a Worker's bindings, Hono's `c.env`), is
+ * where the settings left out of the options are read first, before `process.env`.
+ */
+export type BirthdayHandler = (request: Request, env?: unknown) => Promise<Response>
+
+/** What depends on the Clerk settings: built at the first request. */
+interface ClerkSide {
+  cors: Cors
+  backendApi: BackendApi
+  authenticate: ReturnType<typeof createAuthenticator>
+}
 
 interface Context {
   request: Request
   pathname: string
   /** `performance.now()` when the handler got the request. */
   started: number
+  clerk: ClerkSide
   /** Set once the caller is authenticated, for the log line. */
   userId?: string
 }
@@ -129,22 +159,26 @@ function checkKeys(secretKey: string, publishableKey: string | undefined): void 
   }
 }
 
+/** A setting that is missing or wrong: 500 `internal` to the caller, the reason in the log line. */
+function configError(problem: string): HttpError {
+  return new HttpError('internal', 'internal error', { reason: `config: ${problem}` })
+}
+
 /**
- * Creates the handler.
+ * Creates the handler. Options given here are checked now (a typo fails at once); options left
+ * out are read from the environment at the first request.
  *
  * @example
- * const handler = createBirthdayHandler({
- *   secretKey: process.env.CLERK_SECRET_KEY!,
- *   jwtKey: process.env.CLERK_JWT_KEY,
- *   allowedOrigins: ['https://app.example'],
- * })
+ * // CLERK_SECRET_KEY, CLERK_JWT_KEY, CLERK_API_URL, ALLOWED_ORIGINS from the environment:
+ * const handler = createBirthdayHandler()
  * // Next.js (app/api/update-user-metadata/route.ts):
  * export { handler as GET, handler as POST, handler as OPTIONS }
  * // Cloudflare Workers, Bun, Deno: export default { fetch: handler }
  */
-export function createBirthdayHandler(options: BirthdayHandlerOptions): BirthdayHandler {
-  checkKeys(options.secretKey, options.publishableKey)
-  const path = options.path ?? DEFAULT_PATH
+export function createBirthdayHandler(options: BirthdayHandlerOptions = {}): BirthdayHandler {
+  if (options.secretKey !== undefined) checkKeys(options.secretKey, options.publishableKey)
+  if (options.allowedOrigins !== undefined) createCors(options.allowedOrigins)
+  const path = options.path
   const clock = options.clock ?? { now: () => Date.now() }
   const logger = options.logger ?? defaultLogger
   const limiterStore = options.limiterStore ?? memoryLimiterStore()
@@ -153,25 +187,51 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS
   const writeOrder = options.writeOrderStore ?? memoryWriteOrderStore()
   const writeWaitMs = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS
-  const cors = createCors(options.allowedOrigins)
   // Built once; the latest allowed date still follows the clock (today at UTC+14).
   const parseBody = createBirthdayBodyParser({ now: () => clock.now() })
-  // The Backend API through `@clerk/backend`'s client (`createClerkClient`), one per handler.
-  const backendApi: BackendApi = createBackendApi({
-    secretKey: options.secretKey,
-    apiUrl: options.apiUrl,
-    timeoutMs: options.upstreamTimeoutMs,
-  })
-  const authenticate = createAuthenticator({
-    authorizedParties: options.allowedOrigins,
-    jwtKey: options.jwtKey,
-    backendApi,
-    now: () => clock.now(),
-  })
+  let clerk: ClerkSide | undefined
+
+  /**
+   * The Clerk side, from the options and, for what they leave out, the environment of the first
+   * request that finds everything set; until then each request answers 500 naming what is missing.
+   */
+  function clerkSide(bindings: unknown): ClerkSide {
+    if (clerk) return clerk
+    const env = envSource(bindings)
+    const secretKey = options.secretKey ?? env(ENV.secretKey)
+    if (!secretKey) throw configError(`${ENV.secretKey} is not set`)
+    const publishableKey = options.publishableKey ?? env(ENV.publishableKey)
+    const allowedOrigins =
+      options.allowedOrigins ?? originList(env(ENV.allowedOrigins) ?? env(ENV.authorizedParties))
+    if (allowedOrigins.length === 0) {
+      throw configError(`${ENV.allowedOrigins} (or ${ENV.authorizedParties}) is not set`)
+    }
+    let cors: Cors
+    try {
+      checkKeys(secretKey, publishableKey)
+      cors = createCors(allowedOrigins)
+    } catch (error) {
+      throw configError(error instanceof Error ? error.message : String(error))
+    }
+    // The Backend API through `@clerk/backend`'s client (`createClerkClient`), one per handler.
+    const backendApi: BackendApi = createBackendApi({
+      secretKey,
+      apiUrl: options.apiUrl ?? env(ENV.apiUrl),
+      timeoutMs: options.upstreamTimeoutMs,
+    })
+    const authenticate = createAuthenticator({
+      authorizedParties: allowedOrigins,
+      jwtKey: options.jwtKey ?? env(ENV.jwtKey),
+      backendApi,
+      now: () => clock.now(),
+    })
+    clerk = { cors, backendApi, authenticate }
+    return clerk
+  }
 
   /** Authenticates, then counts the request against the caller's limit. */
   async function authorize(context: Context): Promise<Session> {
-    const session = await authenticate(context.request)
+    const session = await context.clerk.authenticate(context.request)
     context.userId = session.userId
     const decision = await limiterStore.hit(`birthday:${session.userId}`, clock.now(), rateLimit)
     if (!decision.allowed) {
@@ -220,7 +280,7 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
       method: 'GET',
       async handle(context) {
         const { userId } = await authorize(context)
-        return jsonResponse(200, birthdayOf(await backendApi.users.getUser(userId)))
+        return jsonResponse(200, birthdayOf(await context.clerk.backendApi.users.getUser(userId)))
       },
     },
     {
@@ -234,7 +294,7 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
         const parsed = parseBody(body)
         if (!parsed.ok) throw new HttpError('invalid_body', parsed.message, { reason: 'schema' })
         const user = await writeInOrder(userId, (onAttempt) =>
-          backendApi.users.updateUserMetadata(
+          context.clerk.backendApi.users.updateUserMetadata(
             userId,
             { publicMetadata: { birthday: parsed.value.birthday } },
             onAttempt,
@@ -245,15 +305,15 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
     },
     {
       method: 'OPTIONS',
-      async handle({ request }) {
-        const headers = cors.preflightHeaders(request, CORS_METHODS)
+      async handle({ request, clerk }) {
+        const headers = clerk.cors.preflightHeaders(request, CORS_METHODS)
         return emptyResponse(204, { ...headers, Allow: ALLOWED_METHODS.join(', ') })
       },
     },
   ]
 
   async function route(context: Context): Promise<Response> {
-    if (context.pathname !== path) {
+    if (path !== undefined && context.pathname !== path) {
       throw new HttpError('not_found', 'no such endpoint', { reason: 'path' })
     }
     const match = routes.find((candidate) => candidate.method === context.request.method)
@@ -266,14 +326,17 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
     return match.handle(context)
   }
 
-  return async function handleBirthday(request) {
+  return async function handleBirthday(request, env) {
     const started = performance.now()
-    const context: Context = { request, pathname: new URL(request.url).pathname, started }
+    const pathname = new URL(request.url).pathname
+    let context: Context | undefined
     let corsHeaders: Record<string, string> = {}
     let response: Response
     let failure: HttpError | undefined
     try {
-      corsHeaders = cors.headersFor(request)
+      const side = clerkSide(env)
+      corsHeaders = side.cors.headersFor(request)
+      context = { request, pathname, started, clerk: side }
       response = await route(context)
     } catch (error) {
       ;({ response, error: failure } = errorToResponse(error))
@@ -284,11 +347,11 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions): Birthday
     log(() => ({
       at: new Date(clock.now()).toISOString(),
       method: request.method.slice(0, 16),
-      path: context.pathname.slice(0, 200),
+      path: pathname.slice(0, 200),
       status: response.status,
       ms: Math.round((performance.now() - started) * 100) / 100,
       ...(failure ? { code: failure.code, reason: failure.reason } : {}),
-      ...(context.userId ? { userId: context.userId } : {}),
+      ...(context?.userId ? { userId: context.userId } : {}),
     }))
     return response
   }

@@ -404,7 +404,7 @@ describe('npm run server (a separate process)', () => {
     const served = await serveBackendApi(bapi)
     bapiServer = served.server
     const apiUrl = served.apiUrl
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/node.ts'], {
+    child = spawn(process.execPath, ['--import', 'tsx', 'bin/birthday-editor.ts', 'server'], {
       env: {
         PATH: process.env.PATH,
         CLERK_SECRET_KEY: SECRET,

@@ -1,7 +1,7 @@
 /**
- * The only Node-specific file: serves the handler with `node:http` through `@hono/node-server`
- * (`npm run server`), reading its settings from the environment — the emulator's `KEY=value` lines
- * or real Clerk keys, plus `PORT`, `HOST` and `ALLOWED_ORIGINS` (comma-separated). It listens on
+ * The Node-specific serving: the handler on `node:http` through `@hono/node-server` (its command
+ * line, `npm run server`, is `cli.ts`), and its settings from the environment — the emulator's
+ * `KEY=value` lines or real Clerk keys, plus `PORT`, `HOST` and `ALLOWED_ORIGINS` (comma-separated). It listens on
  * 127.0.0.1 unless told otherwise.
  *
  * The adapter reads the socket only when the handler asks: a declared length over the limit is
@@ -17,14 +17,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
-import { pathToFileURL } from 'node:url'
 import { DEFAULT_BODY_LIMIT_BYTES } from './body.ts'
+import { ENV, originList, readVariable as envValue } from './env.ts'
 import { errorToResponse, HttpError } from './errors.ts'
-import {
-  createBirthdayHandler,
-  type BirthdayHandler,
-  type BirthdayHandlerOptions,
-} from './handler.ts'
+import { DEFAULT_PATH, type BirthdayHandler, type BirthdayHandlerOptions } from './handler.ts'
 
 export const DEFAULT_PORT = 8787
 export const DEFAULT_HOST = '127.0.0.1'
@@ -166,29 +162,20 @@ export async function startServer(options: {
   }
 }
 
-/** A `KEY=value` line may keep its quotes and `\n` escapes (the emulator prints the PEM that way). */
-function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const raw = env[name]?.trim()
-  if (!raw) return undefined
-  const unquoted = /^"(.*)"$/s.exec(raw)?.[1] ?? raw
-  return unquoted.replace(/\\n/g, '\n')
-}
-
 /** Handler options, port and host from environment variables; throws naming what is missing. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv): {
   options: BirthdayHandlerOptions
   port: number
   host: string
 } {
-  const secretKey = envValue(env, 'CLERK_SECRET_KEY')
+  const secretKey = envValue(env, ENV.secretKey)
   if (!secretKey) throw new Error('CLERK_SECRET_KEY is not set')
-  const allowedOrigins = (envValue(env, 'ALLOWED_ORIGINS') ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean)
+  const allowedOrigins = originList(
+    envValue(env, ENV.allowedOrigins) ?? envValue(env, ENV.authorizedParties),
+  )
   if (allowedOrigins.length === 0) {
     throw new Error(
-      'ALLOWED_ORIGINS is not set (comma-separated origins, e.g. http://localhost:5173)',
+      'ALLOWED_ORIGINS (or CLERK_AUTHORIZED_PARTIES) is not set (comma-separated origins, e.g. http://localhost:5173)',
     )
   }
   const port = Number(envValue(env, 'PORT') ?? DEFAULT_PORT)
@@ -196,42 +183,13 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): {
   return {
     options: {
       secretKey,
-      publishableKey: envValue(env, 'CLERK_PUBLISHABLE_KEY'),
-      jwtKey: envValue(env, 'CLERK_JWT_KEY'),
-      apiUrl: envValue(env, 'CLERK_API_URL'),
+      publishableKey: envValue(env, ENV.publishableKey),
+      jwtKey: envValue(env, ENV.jwtKey),
+      apiUrl: envValue(env, ENV.apiUrl),
       allowedOrigins,
+      path: DEFAULT_PATH,
     },
     port,
     host: envValue(env, 'HOST') ?? DEFAULT_HOST,
   }
-}
-
-async function main(): Promise<void> {
-  let settings: ReturnType<typeof settingsFromEnv>
-  let handler: BirthdayHandler
-  try {
-    settings = settingsFromEnv(process.env)
-    handler = createBirthdayHandler(settings.options)
-  } catch (error) {
-    console.error(`server: ${error instanceof Error ? error.message : String(error)}`)
-    process.exitCode = 1
-    return
-  }
-  const running = await startServer({ handler, port: settings.port, host: settings.host })
-  console.log(`server: listening on ${running.url}`)
-  const stop = () => {
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    )
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(`server: ${error instanceof Error ? error.message : String(error)}`)
-    process.exitCode = 1
-  })
 }
