@@ -3,7 +3,8 @@
  * `prepareEmailAddressVerification`, `attemptEmailAddressVerification`, and the `<SignUp/>` UI that
  * drives them), with Clerk's test mode: an address containing `+clerk_test` verifies with the code
  * `424242` and no other, and no code is "sent". Any other address gets a random six-digit code,
- * readable at `GET /__emulator/verification_codes` (nothing is emailed). When the address is verified
+ * readable at `GET /__emulator/verification_codes` (nothing is emailed). As on Clerk, the code goes
+ * out when the sign-up gets its address; prepare sends a new one. When the address is verified
  * the user and a session are created, as Clerk does when nothing else is missing.
  */
 
@@ -92,8 +93,18 @@ export async function prepareVerification(ctx: Ctx): Promise<Response> {
   if (signUp.emailAddress === null) {
     throw formError('form_param_missing', 'email_address', 'Enter an email address.')
   }
+  sendCode(ctx, signUp, signUp.emailAddress)
+  return answer(ctx, signUp)
+}
+
+/**
+ * A new email code for the address, replacing any earlier one. Clerk sends it as soon as a sign-up
+ * gets an address (create or update), and again at each prepare ("Resend"); `<SignUp/>` relies on
+ * the first: it skips the initial prepare when the email verification is already pending.
+ */
+function sendCode(ctx: Ctx, signUp: SignUpRecord, emailAddress: string): void {
   const now = ctx.state.now()
-  const testMode = signUp.emailAddress.toLowerCase().includes('+clerk_test')
+  const testMode = emailAddress.toLowerCase().includes('+clerk_test')
   const code = testMode ? TEST_MODE_CODE : randomCode()
   signUp.verification = {
     status: 'unverified',
@@ -104,10 +115,9 @@ export async function prepareVerification(ctx: Ctx): Promise<Response> {
   signUp.updatedAt = now
   if (!testMode) {
     const { sentCodes } = ctx.state.store
-    sentCodes.push({ at: now, emailAddress: signUp.emailAddress, code, signUpId: signUp.id })
+    sentCodes.push({ at: now, emailAddress, code, signUpId: signUp.id })
     if (sentCodes.length > MAX_SENT_CODES) sentCodes.splice(0, sentCodes.length - MAX_SENT_CODES)
   }
-  return answer(ctx, signUp)
 }
 
 export async function attemptVerification(ctx: Ctx): Promise<Response> {
@@ -159,6 +169,7 @@ export async function sentCodes(ctx: Ctx): Promise<Response> {
 }
 
 async function applyFields(ctx: Ctx, signUp: SignUpRecord, form: URLSearchParams): Promise<void> {
+  let pendingCode: string | null = null
   const email = form.get('email_address')
   if (email !== null) {
     const trimmed = email.trim()
@@ -172,8 +183,12 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, form: URLSearchParams
         'That email address is taken. Please try another.',
       )
     }
-    if (signUp.emailAddress?.toLowerCase() !== trimmed.toLowerCase()) signUp.verification = null
+    const changed = signUp.emailAddress?.toLowerCase() !== trimmed.toLowerCase()
     signUp.emailAddress = trimmed
+    if (changed) {
+      signUp.verification = null
+      pendingCode = trimmed
+    }
   }
   const password = form.get('password')
   if (password !== null) {
@@ -199,6 +214,8 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, form: URLSearchParams
   if (lastName !== null) signUp.lastName = lastName.trim() || null
   const unsafeMetadata = form.get('unsafe_metadata')
   if (unsafeMetadata !== null) signUp.unsafeMetadata = parseMetadata(unsafeMetadata)
+  // Only once every field is accepted: a refused request sends nothing.
+  if (pendingCode !== null) sendCode(ctx, signUp, pendingCode)
 }
 
 /** Creates the user and signs them in: the address is verified and the password is set. */

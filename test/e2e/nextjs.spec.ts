@@ -7,7 +7,7 @@
  * sign-out through `<UserButton/>`. Zero page errors, and no request leaves loopback.
  */
 
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Browser, type Page } from '@playwright/test'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -65,8 +65,8 @@ async function serverBirthday(page: Page): Promise<string | null> {
   return page.getByTestId('server-birthday').textContent()
 }
 
-test('the docs app runs on the emulator from its printed lines alone', async ({ browser }) => {
-  test.setTimeout(180_000)
+/** A fresh context and page that record page errors, 501s and requests leaving loopback (blocked). */
+async function watchedPage(browser: Browser) {
   const context = await browser.newContext()
   const page = await context.newPage()
   const pageErrors: string[] = []
@@ -88,6 +88,12 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     (url) => !['blob:', 'data:'].includes(url.protocol) && !LOOPBACK.has(url.hostname),
     (route) => route.abort('blockedbyclient'),
   )
+  return { context, page, pageErrors, offLoopback, notEmulated }
+}
+
+test('the docs app runs on the emulator from its printed lines alone', async ({ browser }) => {
+  test.setTimeout(180_000)
+  const { context, page, pageErrors, offLoopback, notEmulated } = await watchedPage(browser)
 
   await test.step('a fresh browser gets a dev browser through the handshake', async () => {
     await page.goto(`${app.url}/sign-in`)
@@ -194,6 +200,52 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
     await page.goto(`${app.url}/server-claims`)
     await expect(page.getByTestId('server-user')).toHaveText('signed out')
+  })
+
+  expect(notEmulated).toEqual([])
+  expect(pageErrors).toEqual([])
+  expect(offLoopback).toEqual([])
+  await context.close()
+})
+
+test('<SignUp/>: a new +clerk_test address and a password, a wrong code, then 424242', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000)
+  const { context, page, pageErrors, offLoopback, notEmulated } = await watchedPage(browser)
+  const email = `grace-${Date.now()}+clerk_test@example.test`
+
+  await test.step('email and password on /sign-up lead to the code form', async () => {
+    await emulator('DELETE', 'requests')
+    await page.goto(`${app.url}/sign-up`)
+    await page.getByLabel('Email address').fill(email)
+    await page.getByLabel('Password', { exact: true }).fill('hopper-1906-cobol')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await expect(page.getByText(email)).toBeVisible()
+  })
+
+  await test.step("a wrong code shows Clerk's error and signs nobody in", async () => {
+    await page.keyboard.type('111111')
+    await expect(page.getByTestId('form-feedback-error')).toHaveText('Incorrect code')
+    const attempts = (await emulatorLog()).filter(
+      (entry) => entry.route === 'POST /v1/client/sign_ups/:id/attempt_verification',
+    )
+    expect(attempts.map((entry) => entry.status)).toEqual([422])
+    expect(page.url()).toMatch(new RegExp(`^${app.url}/sign-up`))
+  })
+
+  await test.step('424242 verifies the address; the server sees the new user', async () => {
+    await page.getByRole('textbox', { name: 'Enter verification code' }).fill('424242')
+    await page.waitForURL(`${app.url}/server-claims`)
+    await expect(page.getByTestId('server-user')).toHaveText(/^user_/)
+    const browserUser = await page.evaluate(() => {
+      type User = { id: string; primaryEmailAddress?: { emailAddress: string } | null }
+      const user = (window as { Clerk?: { user?: User | null } }).Clerk?.user
+      return { id: user?.id, email: user?.primaryEmailAddress?.emailAddress }
+    })
+    expect(browserUser).toEqual({ id: await page.getByTestId('server-user').textContent(), email })
+    const routes = (await emulatorLog()).map((entry) => `${entry.route} ${entry.status}`)
+    console.log(`<SignUp/> at the emulator: ${JSON.stringify(routes)}`)
   })
 
   expect(notEmulated).toEqual([])

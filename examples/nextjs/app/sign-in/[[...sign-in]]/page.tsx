@@ -1,5 +1,5 @@
 import { SignIn } from '@clerk/nextjs'
 
 export default function SignInPage() {
-  return <SignIn path="/sign-in" fallbackRedirectUrl="/user-profile" />
+  return <SignIn path="/sign-in" signUpUrl="/sign-up" fallbackRedirectUrl="/user-profile" />
 }
