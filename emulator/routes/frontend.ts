@@ -185,6 +185,24 @@ async function completeWithPassword(
       'Password is incorrect. Try again, or use another method.',
     )
   }
+  const session = startSession(ctx, client, user, 'password')
+  signIn.status = 'complete'
+  signIn.createdSessionId = session.id
+  client.signInId = null
+  await ctx.state.persist()
+}
+
+/**
+ * A new active session of `user` on `client`, which becomes the client's last active one; how the
+ * user authenticated is kept on the client, and the user's last sign-in and activity move to now.
+ * The one place a session is started (sign-in and sign-up).
+ */
+export function startSession(
+  ctx: Ctx,
+  client: ClientRecord,
+  user: UserRecord,
+  strategy: string,
+): SessionRecord {
   const now = ctx.state.now()
   const session: SessionRecord = {
     id: randomId('sess'),
@@ -197,15 +215,12 @@ async function completeWithPassword(
     firstFactorVerifiedAt: now,
   }
   ctx.state.store.sessions.set(session.id, session)
-  signIn.status = 'complete'
-  signIn.createdSessionId = session.id
-  client.signInId = null
   client.lastActiveSessionId = session.id
-  client.lastAuthenticationStrategy = 'password'
+  client.lastAuthenticationStrategy = strategy
   client.updatedAt = now
   user.lastSignInAt = now
   user.lastActiveAt = now
-  await ctx.state.persist()
+  return session
 }
 
 export async function renderClient(ctx: Ctx, client: ClientRecord): Promise<unknown> {

@@ -13,8 +13,15 @@ import { PASSWORD_POLICY } from '../environment.ts'
 import { ClerkError, formError, json, notImplemented } from '../errors.ts'
 import { EMAIL_CODE_LIFETIME_MS, signUpJSON } from '../resources.ts'
 import type { Ctx } from '../state.ts'
-import { hashPassword, type SessionRecord, type SignUpRecord, type UserRecord } from '../store.ts'
-import { ensureClient, notFound, readForm, renderClient, requireClient } from './frontend.ts'
+import { hashPassword, type SignUpRecord, type UserRecord } from '../store.ts'
+import {
+  ensureClient,
+  notFound,
+  readForm,
+  renderClient,
+  requireClient,
+  startSession,
+} from './frontend.ts'
 
 /** Clerk's test-mode code for `+clerk_test` addresses. */
 export const TEST_MODE_CODE = '424242'
@@ -249,24 +256,11 @@ async function complete(ctx: Ctx, signUp: SignUpRecord): Promise<void> {
     lastActiveAt: now,
   }
   store.users.set(user.id, user)
-  const session: SessionRecord = {
-    id: randomId('sess'),
-    clientId: client.id,
-    userId: user.id,
-    status: 'active',
-    createdAt: now,
-    updatedAt: now,
-    lastActiveAt: now,
-    firstFactorVerifiedAt: now,
-  }
-  store.sessions.set(session.id, session)
+  const session = startSession(ctx, client, user, 'email_code')
   signUp.status = 'complete'
   signUp.createdUserId = user.id
   signUp.createdSessionId = session.id
   client.signUpId = null
-  client.lastActiveSessionId = session.id
-  client.lastAuthenticationStrategy = 'email_code'
-  client.updatedAt = now
   await ctx.state.persist()
 }
 
