@@ -739,7 +739,9 @@ describe('saving', () => {
 
   // Every status of the element's table and its declared fallbacks, and two it does not know; not
   // 401, 409 and 429, which are retried first (tests above and below).
-  const plain = [...Object.keys(ERROR_TABLE).map(Number), ...FALLBACK_STATUSES, 418, 599]
+  const plain = [
+    ...new Set([...Object.keys(ERROR_TABLE).map(Number), ...FALLBACK_STATUSES, 418, 599]),
+  ]
     .filter((status) => ![401, 409, 429].includes(status))
     .map((status) => {
       const code = ERROR_TABLE[status] ?? (status < 500 ? 'invalid' : 'server')

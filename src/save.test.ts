@@ -23,8 +23,7 @@ describe('the fixed error table', () => {
 
   // The declared fallbacks, and statuses no server documents (422 and 501 unless a row names them).
   const fallbacks = [
-    ...FALLBACK_STATUSES,
-    ...[418, 422, 501, 599].filter((s) => !(s in ERROR_TABLE)),
+    ...new Set([...FALLBACK_STATUSES, ...[418, 422, 501, 599].filter((s) => !(s in ERROR_TABLE))]),
   ]
   it.each(fallbacks)('%i → the fallback of its class (4xx `invalid`, 5xx `server`)', (status) => {
     expect(status in ERROR_TABLE).toBe(false)
