@@ -1,15 +1,12 @@
 /**
  * The element's public surface cannot drift: the header's `@attr` list, the README's attribute
  * table, `types/attributes.d.ts` and the property table in code (`PRIMITIVES`, typed by the class's
- * `declare` lines) name the same attributes with the same types; and every error the handler can
- * answer maps to an element error code that is documented (README, header, events type) and has a
- * user-facing message.
+ * `declare` lines) name the same attributes with the same types. (The error codes: see
+ * error-contract.test.ts.)
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { ERROR_STATUS } from '../server/errors.ts'
-import { defaultStrings, PRIMITIVES } from '../src/birthday-editor.ts'
-import { ERROR_TABLE, errorCodeFor } from '../src/save.ts'
+import { PRIMITIVES } from '../src/birthday-editor.ts'
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')
 const element = read('src/birthday-editor.ts')
@@ -81,39 +78,5 @@ describe('the attributes', () => {
   it('are all observed by the element', async () => {
     const { BirthdayEditorElement } = await import('../src/birthday-editor.ts')
     expect([...BirthdayEditorElement.observedAttributes].sort()).toEqual(Object.keys(code()).sort())
-  })
-})
-
-describe('the error codes', () => {
-  /**
-   * Every status the handler can answer (its ERROR_STATUS table), plus the statuses the element's own
-   * table adds ahead of the handler (the 408 and 409 of the shared contract with issue 14).
-   */
-  const statuses = [
-    ...new Set([...Object.values(ERROR_STATUS), ...Object.keys(ERROR_TABLE).map(Number)]),
-  ].sort()
-
-  const documented = {
-    readme: readme.slice(
-      readme.indexOf('| `birthday-editor-error`'),
-      readme.indexOf('### Styling'),
-    ),
-    header: /@fires \{BirthdayEditorErrorEvent\} birthday-editor-error - ([^\n]+)/.exec(
-      element,
-    )![1]!,
-    type: read('src/events.ts').slice(0, read('src/events.ts').indexOf('const init')),
-  }
-
-  it('include the contract’s 408 and 409', () => {
-    expect(statuses).toContain(408)
-    expect(statuses).toContain(409)
-  })
-
-  it.each(statuses)('%i maps to a documented element code with a message', (status) => {
-    const code = errorCodeFor(status)
-    expect(documented.readme).toContain(`\`${code}\``)
-    expect(documented.header).toContain(`\`${code}\``)
-    expect(documented.type).toContain(`'${code}'`)
-    expect(defaultStrings[code]).toEqual(expect.any(String))
   })
 })

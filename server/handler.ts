@@ -8,10 +8,15 @@
  * build with no secret set still works; a missing secret then answers 500 `internal`, and the
  * request's log line names the variable. It answers at any path unless `path` is set.
  *
- * Every request goes through the same steps, in this order, and stops at the first failure:
- * origin (403) → path (404) → method (405) → session token (401) → per-user limit (429) →
- * Content-Type (415) → body size (413) and deadline (408) → JSON and schema (400) → the user's
- * write slot (409) → Backend API (502/503/504, 429).
+ * Every request goes through the same steps, in this order, and stops at the first failure (each
+ * names its error code and status from `ERROR_STATUS`; scripts/error-contract.test.ts checks them):
+ * origin (`origin_not_allowed` 403) → path (`not_found` 404) → method (`method_not_allowed` 405) →
+ * session token (`unauthenticated` 401) → per-user limit (`rate_limited` 429) → Content-Type
+ * (`unsupported_media_type` 415) → body size (`payload_too_large` 413) and deadline
+ * (`request_timeout` 408) → JSON and schema (`invalid_body` 400) → the user's write slot
+ * (`save_in_progress` 409) → Backend API (`upstream_error` 502, `upstream_unavailable` 503,
+ * `upstream_timeout` 504, `rate_limited` 429). Anything unexpected, or a missing setting, is
+ * `internal` 500.
  * No user or metadata call reaches the Backend API before the limiter has counted the request (a
  * JWKS fetch, without `jwtKey`, can come before it; it is cached and throttled). Token verification
  * is `@clerk/backend`'s `verifyToken` and every Backend API call goes through its `createClerkClient`

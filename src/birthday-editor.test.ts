@@ -6,6 +6,8 @@ import { styles } from './birthday-editor.styles.ts'
 import './define.ts'
 import type { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent } from './events.ts'
 import { FakeClerk, fakeBackend, fakeJwt, respond } from './fake-clerk.test-helper.ts'
+import { ERROR_TABLE } from './save.ts'
+import { FALLBACK_STATUSES } from './save-fallbacks.ts'
 import { warned } from './warn.ts'
 
 // happy-dom has no ElementInternals: a stand-in records the custom states the element sets.
@@ -735,24 +737,21 @@ describe('saving', () => {
     expect(ui.events.at(-1)).toMatchObject({ code: 'unauthenticated' })
   })
 
-  it.each([
-    [400, 'invalid_body', 'invalid', 'The server refused this date.'],
-    [403, 'origin_not_allowed', 'config', 'Saving is not set up here.'],
-    [404, 'not_found', 'config', 'Saving is not set up here.'],
-    [405, 'method_not_allowed', 'config', 'Saving is not set up here.'],
-    [413, 'payload_too_large', 'invalid', 'The server refused this date.'],
-    [415, 'unsupported_media_type', 'config', 'Saving is not set up here.'],
-    [500, 'internal', 'server', 'Server error. Try again.'],
-    [502, 'upstream_error', 'server', 'Server error. Try again.'],
-    [503, 'upstream_unavailable', 'server', 'Server error. Try again.'],
-    [504, 'upstream_timeout', 'timeout', 'No answer from the server. Try again.'],
-    [418, 'teapot', 'invalid', 'The server refused this date.'],
-    [599, undefined, 'server', 'Server error. Try again.'],
-  ])(
-    'maps %i %s to %s, keeps the typed value and puts the display back',
-    async (status, serverCode, code, text) => {
+  // Every status of the element's table and its declared fallbacks, and two it does not know; not
+  // 401, 409 and 429, which are retried first (tests above and below).
+  const plain = [
+    ...new Set([...Object.keys(ERROR_TABLE).map(Number), ...FALLBACK_STATUSES, 418, 599]),
+  ]
+    .filter((status) => ![401, 409, 429].includes(status))
+    .map((status) => {
+      const code = ERROR_TABLE[status] ?? (status < 500 ? 'invalid' : 'server')
+      return [status, code, defaultStrings[code]] as const
+    })
+  it.each(plain)(
+    'maps %i to %s, keeps the typed value and puts the display back',
+    async (status, code, text) => {
       const ui = await mount()
-      ui.backend.replies.push(respond(status, { error: { code: serverCode, message: 'x' } }))
+      ui.backend.replies.push(respond(status, { error: { code: 'from_the_server', message: 'x' } }))
       await saveAs(ui, '1991-02-03')
       await vi.waitFor(() => expect(ui.el.status).toBe('error'))
       await settle()
@@ -766,6 +765,15 @@ describe('saving', () => {
       expect(ui.save.disabled).toBe(false)
     },
   )
+
+  it('words the failures a status can end in, in English by default', () => {
+    expect(defaultStrings).toMatchObject({
+      invalid: 'The server refused this date.',
+      config: 'Saving is not set up here.',
+      server: 'Server error. Try again.',
+      timeout: 'No answer from the server. Try again.',
+    })
+  })
 
   it('never shows server text, so markup in it cannot become DOM', async () => {
     const ui = await mount()

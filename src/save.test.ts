@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { errorCodeFor, readStoredBirthday, retryAfterSeconds, sendBirthday } from './save.ts'
+import {
+  ERROR_TABLE,
+  errorCodeFor,
+  readStoredBirthday,
+  retryAfterSeconds,
+  sendBirthday,
+} from './save.ts'
+import { FALLBACK_STATUSES } from './save-fallbacks.ts'
 import { fakeJwt } from './fake-clerk.test-helper.ts'
 
 const json = (status: number, body: unknown = {}, headers: Record<string, string> = {}) =>
@@ -10,26 +17,17 @@ afterEach(() => {
 })
 
 describe('the fixed error table', () => {
-  it.each([
-    // status, the server's documented code, our code
-    [400, 'invalid_body', 'invalid'],
-    [401, 'unauthenticated', 'unauthenticated'],
-    [403, 'origin_not_allowed', 'config'],
-    [404, 'not_found', 'config'],
-    [405, 'method_not_allowed', 'config'],
-    [413, 'payload_too_large', 'invalid'],
-    [415, 'unsupported_media_type', 'config'],
-    [429, 'rate_limited', 'rate-limited'],
-    [500, 'internal', 'server'],
-    [502, 'upstream_error', 'server'],
-    [503, 'upstream_unavailable', 'server'],
-    [504, 'upstream_timeout', 'timeout'],
-    [408, 'request_timeout', 'timeout'],
-    [409, 'save_in_progress', 'busy'],
-    [422, '(undocumented 4xx)', 'invalid'],
-    [501, '(undocumented 5xx)', 'server'],
-  ])('%i %s → %s', (status, _, code) => {
-    expect(errorCodeFor(status)).toBe(code)
+  it.each(Object.entries(ERROR_TABLE))('%s → %s (its row)', (status, code) => {
+    expect(errorCodeFor(Number(status))).toBe(code)
+  })
+
+  // The declared fallbacks, and statuses no server documents (422 and 501 unless a row names them).
+  const fallbacks = [
+    ...new Set([...FALLBACK_STATUSES, ...[418, 422, 501, 599].filter((s) => !(s in ERROR_TABLE))]),
+  ]
+  it.each(fallbacks)('%i → the fallback of its class (4xx `invalid`, 5xx `server`)', (status) => {
+    expect(status in ERROR_TABLE).toBe(false)
+    expect(errorCodeFor(status)).toBe(status < 500 ? 'invalid' : 'server')
   })
 })
 

@@ -26,11 +26,11 @@ export interface SaveFailure {
 }
 
 /**
- * The fixed error table: HTTP status → error code. Each status has one documented server error
- * code (`{ "error": { "code" } }`, in the comments), so the status selects the row. The rows that
- * equal the fallback, `invalid` for a 4xx and `server` for a 5xx, are left out to keep the element
- * small: 400 (invalid_body) and 413 (payload_too_large) → `invalid`; 500 (internal), 502
- * (upstream_error) and 503 (upstream_unavailable) → `server`.
+ * The fixed error table: HTTP status → error code. Each status has one server error code
+ * (`ERROR_STATUS` in server/errors.ts, named in the comments), so the status selects the row. A
+ * status whose code maps to the fallback (`invalid` for a 4xx, `server` for a 5xx) is left out, to
+ * keep the element small, and listed in `FALLBACK_STATUSES` (save-fallbacks.ts) instead:
+ * scripts/error-contract.test.ts fails when a server status is in neither.
  */
 export const ERROR_TABLE: Record<number, BirthdayEditorErrorCode> = {
   401: 'unauthenticated', // unauthenticated
