@@ -2,7 +2,7 @@
  * Change and save, with both refresh strategies: afterwards the next token from
  * `window.Clerk.session.getToken()` carries the new value, and the wire shows what one save costs.
  */
-import { startBuiltDemo, type BuiltDemo } from '../../demo/serve-built.ts'
+import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts'
 import {
   BUILT_DEMO,
   chooseStrategy,

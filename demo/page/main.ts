@@ -6,9 +6,9 @@
  * ClerkJS arrives by Clerk's own script tag (the server puts it in the page), so `window.Clerk` is the
  * instance; the editor finds it there by itself.
  */
-import '../src/define.ts'
-import type { BirthdayEditorElement } from '../src/birthday-editor.ts'
-import { decodeClaims } from '../src/token.ts'
+import '../../src/define.ts'
+import type { BirthdayEditorElement } from '../../src/birthday-editor.ts'
+import { decodeClaims } from '../../src/token.ts'
 import { byId, demoConfig, loadPageClerk, type DemoClerk } from './page.ts'
 
 const config = await demoConfig()

@@ -4,7 +4,7 @@
  * backend as `npm start` (emulator, handler, second handler origin). The end-to-end tests run against
  * this. Listens on loopback only.
  *
- * Run alone: `npx tsx demo/serve-built.ts` (honours `PORT`).
+ * Run alone: `npx tsx demo/server/serve-built.ts` (honours `PORT`).
  */
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'

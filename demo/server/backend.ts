@@ -5,7 +5,7 @@
  * "handler origin", another port) that serves only the handler, for the cross-origin page.
  *
  * Used by the Vite plugin (`npm start`, dev server) and by the static server of the built demo
- * (`demo/serve-built.ts`, end-to-end tests), so both run the same backend.
+ * (`demo/server/serve-built.ts`, end-to-end tests), so both run the same backend.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -14,11 +14,16 @@ import {
   createBirthdayHandler,
   DEFAULT_PATH,
   type BirthdayHandlerOptions,
-} from '../server/index.ts'
-import { createEmulator, DEMO_USER, type Emulator, type EmulatorOptions } from '../emulator/app.ts'
-import { toNodeListener } from '../emulator/node-adapter.ts'
-import { clerkScriptUrl } from '../src/clerk-port.ts'
-import { openEmulatorFiles } from '../emulator/files.ts'
+} from '../../server/index.ts'
+import {
+  createEmulator,
+  DEMO_USER,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../emulator/app.ts'
+import { toNodeListener } from '../../emulator/node-adapter.ts'
+import { clerkScriptUrl } from '../../src/clerk-port.ts'
+import { openEmulatorFiles } from '../../emulator/files.ts'
 import { chooseClerk, type ClerkKeys, type ClerkMode } from './clerk-mode.ts'
 import { frontendApiProxy } from './frontend-api-proxy.ts'
 
