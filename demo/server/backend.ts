@@ -26,24 +26,9 @@ import { clerkScriptUrl } from '../../src/clerk-port.ts'
 import { openEmulatorFiles } from '../../emulator/files.ts'
 import { chooseClerk, type ClerkKeys, type ClerkMode } from './clerk-mode.ts'
 import { frontendApiProxy } from './frontend-api-proxy.ts'
+import type { DemoConfig } from '../demo-config.ts'
 
 export const EMULATOR_PATH = '/__clerk'
-
-/** What the page needs to reach Clerk and the handler; served as `/demo-config.json`. */
-export interface DemoConfig {
-  mode: 'emulator' | 'clerk'
-  publishableKey: string
-  /** Set in emulator mode: ClerkJS's `proxyUrl`. */
-  proxyUrl?: string
-  /** Where the page loads ClerkJS's browser bundle from. */
-  clerkJsUrl: string
-  /** The handler on the same origin as the page. */
-  endpoint: string
-  /** The handler on the second origin, for the cross-origin page. */
-  crossOriginEndpoint: string
-  /** Prefilled credentials of the seeded user (emulator mode only). */
-  demoUser?: { email: string; password: string }
-}
 
 export interface DemoBackendOptions {
   /** The page's origin, e.g. `http://localhost:5173`. */
