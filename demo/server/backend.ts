@@ -1,34 +1,25 @@
 /**
  * Everything the demo page talks to, as one Node middleware: the Clerk emulator at `/__clerk`
- * behind the demo's Frontend API proxy (`frontend-api-proxy.ts`; unless real Clerk keys are configured), the reference handler at `/api/update-user-metadata`, and
- * `/demo-config.json`, which tells the page how to reach Clerk. It also opens a second origin (the
- * "handler origin", another port) that serves only the handler, for the cross-origin page.
+ * (unless real Clerk keys are configured), the reference handler at `/api/update-user-metadata`,
+ * and `/demo-config.json`, which tells the page how to reach Clerk. It also opens a second origin
+ * (the "handler origin", another port) that serves only the handler, for the cross-origin page.
  *
  * Used by the Vite plugin (`npm start`, dev server) and by the static server of the built demo
  * (`demo/server/serve-built.ts`, end-to-end tests), so both run the same backend.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { getRequestListener } from '@hono/node-server'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
   createBirthdayHandler,
   DEFAULT_PATH,
+  type BirthdayHandler,
   type BirthdayHandlerOptions,
 } from '../../server/index.ts'
-import {
-  createEmulator,
-  DEMO_USER,
-  type Emulator,
-  type EmulatorOptions,
-} from '../../emulator/app.ts'
-import { toNodeListener } from '../../emulator/node-adapter.ts'
-import { clerkScriptUrl } from '../../src/clerk-port.ts'
-import { openEmulatorFiles } from '../../emulator/files.ts'
-import { chooseClerk, type ClerkKeys, type ClerkMode } from './clerk-mode.ts'
-import { frontendApiProxy } from './frontend-api-proxy.ts'
+import { startServer, toNodeListener } from '../../server/node.ts'
+import type { Emulator, EmulatorOptions } from '../../emulator/app.ts'
 import type { DemoConfig } from '../demo-config.ts'
-
-export const EMULATOR_PATH = '/__clerk'
+import { chooseClerk, type ClerkKeys, type ClerkMode } from './clerk-mode.ts'
+import { buildClerkSide, EMULATOR_PATH, type ClerkSide } from './clerk-side.ts'
+import { pageConfig } from './page-config.ts'
 
 export interface DemoBackendOptions {
   /** The page's origin, e.g. `http://localhost:5173`. */
@@ -64,113 +55,81 @@ export interface DemoBackend {
   close(): Promise<void>
 }
 
+type Middleware = DemoBackend['middleware']
+
 export async function createDemoBackend(options: DemoBackendOptions): Promise<DemoBackend> {
-  const { origin } = options
-  const choice = chooseClerk(options.env)
-
-  // The handler origin is opened first: its URL is one of the handler's allowed origins.
-  const handlerServer = createServer()
-  await new Promise<void>((resolve) =>
-    handlerServer.listen(options.handlerPort, '127.0.0.1', resolve),
-  )
-  const handlerOrigin = `http://localhost:${(handlerServer.address() as AddressInfo).port}`
-
-  let emulator: Emulator | undefined
-  let clerk: ClerkKeys
-  let emulatorListener: ReturnType<typeof toNodeListener> | undefined
-  if (choice.mode === 'clerk') {
-    clerk = choice.keys
-  } else {
-    const files = options.dataDir ? await openEmulatorFiles(options.dataDir) : undefined
-    emulator = await createEmulator({
-      ...options.emulatorOptions,
-      basePath: EMULATOR_PATH,
-      publicOrigin: origin,
-      ...(files ? { privateKeyPem: files.privateKeyPem, onStateChange: files.save } : {}),
-      ...(files?.state ? { state: files.state } : {}),
-    })
-    // ClerkJS reaches it through the page's own origin, as through a Clerk proxy.
-    emulatorListener = toNodeListener(
-      options.proxyAddsPageOrigin === false ? emulator.fetch : frontendApiProxy(emulator.fetch),
-    )
-    const emulatorConfig = emulator.config(origin)
-    clerk = {
-      publishableKey: emulatorConfig.publishableKey,
-      secretKey: emulatorConfig.secretKey,
-      jwtKey: emulatorConfig.jwtKey,
-      // Over real HTTP, through the page's own server: the same path a deployed handler takes.
-      apiUrl: emulatorConfig.apiUrl,
-    }
+  const clerkMode = chooseClerk(options.env)
+  const clerk = await buildClerkSide(clerkMode, options)
+  const handler = demoHandler(clerk.keys, options)
+  // The config names the second origin's URL, so that origin opens first.
+  const second = await openHandlerOrigin(handler, options)
+  const config = pageConfig(clerk, { origin: options.origin, handlerOrigin: second.origin })
+  return {
+    config,
+    clerkMode,
+    ...(clerk.mode === 'emulator' ? { emulator: clerk.emulator } : {}),
+    handlerOrigin: second.origin,
+    middleware: demoMiddleware(config, clerk, handler, options),
+    close: second.close,
   }
+}
 
-  const handler = createBirthdayHandler({
-    ...clerk,
-    allowedOrigins: [origin, ...(options.extraOrigins ?? [])],
+/** The reference handler on the chosen Clerk's keys, for the page's origin (and any extra ones). */
+export function demoHandler(keys: ClerkKeys, options: DemoBackendOptions): BirthdayHandler {
+  return createBirthdayHandler({
+    ...keys,
+    allowedOrigins: [options.origin, ...(options.extraOrigins ?? [])],
     // The second port serves the handler alone: only at its path, as a deployed one.
     path: DEFAULT_PATH,
     logger: () => {},
     ...options.handlerOptions,
   })
-  const handlerListener = getRequestListener(handler)
-  handlerServer.on('request', handlerListener)
-
-  const config: DemoConfig = {
-    mode: emulator ? 'emulator' : 'clerk',
-    publishableKey: clerk.publishableKey,
-    ...(emulator ? { proxyUrl: `${origin}${EMULATOR_PATH}` } : {}),
-    clerkJsUrl: emulator
-      ? `${EMULATOR_PATH}/npm/@clerk/clerk-js@6/dist/clerk.browser.js`
-      : clerkScriptUrl(clerk.publishableKey),
-    endpoint: DEFAULT_PATH,
-    crossOriginEndpoint: `${handlerOrigin}${DEFAULT_PATH}`,
-    // The emulator's seeded user.
-    ...(emulator ? { demoUser: { email: DEMO_USER.email, password: DEMO_USER.password } } : {}),
-  }
-
-  return {
-    config,
-    clerkMode: choice,
-    emulator,
-    handlerOrigin,
-    middleware(req, res, next) {
-      const path = (req.url ?? '/').split('?')[0] ?? '/'
-      if (path === '/demo-config.json') {
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-        res.end(JSON.stringify(config))
-      } else if (
-        emulatorListener &&
-        (path === EMULATOR_PATH || path.startsWith(`${EMULATOR_PATH}/`))
-      ) {
-        void emulatorListener(req, res)
-      } else if (path === DEFAULT_PATH) {
-        void handlerListener(req, res)
-      } else {
-        next()
-      }
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        handlerServer.closeAllConnections()
-        handlerServer.close(() => resolve())
-      }),
-  }
 }
 
-/** Clerk's own script tag for the page, as Clerk's docs write it; replaces `<!--clerk-js-->`. */
-export function clerkScriptTag(config: DemoConfig): string {
-  const attribute = (name: string, value: string) =>
-    ` ${name}="${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`
-  return (
-    '<script' +
-    attribute('src', config.clerkJsUrl) +
-    attribute('crossorigin', 'anonymous') +
-    attribute('data-clerk-publishable-key', config.publishableKey) +
-    (config.proxyUrl ? attribute('data-clerk-proxy-url', config.proxyUrl) : '') +
-    '></script>'
-  )
+/**
+ * The second origin: the handler alone on another loopback port, served by the handler's own Node
+ * server (`server/node.ts`, as `npm run server` serves it: unread small bodies drained, timeouts).
+ */
+export async function openHandlerOrigin(
+  handler: BirthdayHandler,
+  options: Pick<DemoBackendOptions, 'handlerPort' | 'handlerOptions'>,
+): Promise<{ origin: string; close(): Promise<void> }> {
+  const running = await startServer({
+    handler,
+    port: options.handlerPort,
+    host: '127.0.0.1',
+    bodyLimitBytes: options.handlerOptions?.bodyLimitBytes,
+  })
+  return { origin: `http://localhost:${new URL(running.url).port}`, close: running.close }
 }
 
-/** The origin ClerkJS talks to when real Clerk keys are used (nothing extra in emulator mode). */
-export function clerkOrigin(config: DemoConfig): string | undefined {
-  return config.mode === 'clerk' ? new URL(config.clerkJsUrl).origin : undefined
+/** `/demo-config.json`, the emulator at `/__clerk` (emulator mode) and the handler at its path. */
+export function demoMiddleware(
+  config: DemoConfig,
+  clerk: ClerkSide,
+  handler: BirthdayHandler,
+  options: Pick<DemoBackendOptions, 'handlerOptions'> = {},
+): Middleware {
+  const emulatorListener = clerk.mode === 'emulator' ? clerk.listener : undefined
+  // The same Node adapter as the second origin and `npm run server`.
+  const handlerListener = toNodeListener(handler, {
+    bodyLimitBytes: options.handlerOptions?.bodyLimitBytes,
+  })
+  const body = JSON.stringify(config)
+  return (req, res, next) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    if (path === '/demo-config.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      res.end(body)
+    } else if (
+      emulatorListener &&
+      (path === EMULATOR_PATH || path.startsWith(`${EMULATOR_PATH}/`))
+    ) {
+      void emulatorListener(req, res)
+    } else if (path === DEFAULT_PATH) {
+      void handlerListener(req, res)
+    } else {
+      next()
+    }
+  }
 }

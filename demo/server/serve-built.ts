@@ -10,13 +10,8 @@ import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
-import {
-  clerkOrigin,
-  clerkScriptTag,
-  createDemoBackend,
-  type DemoBackend,
-  type DemoBackendOptions,
-} from './backend.ts'
+import { createDemoBackend, type DemoBackend, type DemoBackendOptions } from './backend.ts'
+import { clerkOrigin, clerkScriptTag } from './page-config.ts'
 import { contentSecurityPolicy } from './csp.ts'
 
 const TYPES: Record<string, string> = {
