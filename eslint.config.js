@@ -1,10 +1,12 @@
 // @ts-check
+import { builtinModules } from 'node:module'
 import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 /** Dependency direction: src imports neither server nor emulator; server only src/birthday.ts;
- * the emulator imitates a third party and imports nothing of ours. */
+ * the emulator imitates a third party and imports nothing of ours; the demo's page (browser) and
+ * its servers (Node) share only demo/demo-config.ts. */
 const restrict = (patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
 })
@@ -58,6 +60,30 @@ export default tseslint.config(
   {
     files: ['server/**/*.test.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['demo/page/**/*.ts'],
+    rules: restrict([
+      {
+        group: ['node:*', ...builtinModules],
+        message: 'demo/page/ runs in the browser: no Node built-ins',
+      },
+      {
+        group: ['**/server/**', '**/emulator/**'],
+        message:
+          'demo/page/ runs in the browser: it talks to demo/server/, the handler and the emulator over HTTP only (the shared shape is demo/demo-config.ts)',
+      },
+    ]),
+  },
+  {
+    files: ['demo/server/**/*.ts'],
+    rules: restrict([
+      {
+        group: ['**/page/**'],
+        message:
+          'demo/server/ serves demo/page/ and imports none of it (shared: demo/demo-config.ts)',
+      },
+    ]),
   },
   {
     files: ['emulator/**/*.ts'],

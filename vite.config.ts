@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { defineConfig, loadEnv } from 'vite'
-import { birthdayDemo } from './demo/vite-plugin.ts'
+import { birthdayDemo } from './demo/server/vite-plugin.ts'
 
 export default defineConfig(({ mode }) => {
   // Every variable, not only VITE_ ones: real Clerk keys in `.env` switch the emulator off.
@@ -18,7 +18,7 @@ export default defineConfig(({ mode }) => {
       rollupOptions: {
         input: {
           main: resolve('index.html'),
-          crossOrigin: resolve('demo/cross-origin.html'),
+          crossOrigin: resolve('demo/page/cross-origin.html'),
         },
       },
     },

@@ -12,7 +12,7 @@
  * Run alone with `npx tsx bench/element.ts`.
  */
 import { chromium, type Page } from '@playwright/test'
-import { startBuiltDemo } from '../demo/serve-built.ts'
+import { startBuiltDemo } from '../demo/server/serve-built.ts'
 import { chromiumLaunchOptions } from '../test/chromium.ts'
 import { median, printTable, type Row } from './table.ts'
 

@@ -26,7 +26,7 @@ test('the cross-origin page saves through the handler origin with a preflight', 
 }) => {
   const { handlerOrigin } = demo.backend
   await signIn(page)
-  await page.goto(`${origin}/demo/cross-origin.html`)
+  await page.goto(`${origin}/demo/page/cross-origin.html`)
   const editor = editorOf(page)
   await expect(page.locator('#endpoint')).toHaveText(`${handlerOrigin}/api/update-user-metadata`)
   await expect(editor.current).toHaveText('Saved: December 10, 1990')
@@ -84,7 +84,7 @@ test('the first save after the page loads costs one POST and one mint, no 401', 
   // demo's proxy gives that request the page origin, so the token's `azp` is the page origin, which
   // the handler origin accepts.
   await signIn(page)
-  await page.goto(`${origin}/demo/cross-origin.html`)
+  await page.goto(`${origin}/demo/page/cross-origin.html`)
   const editor = editorOf(page)
   await expect(editor.current).toHaveText('Saved: December 10, 1990')
   expect((await heldClaims(page))?.azp).toBe(origin)

@@ -1,6 +1,6 @@
 /**
  * The fixtures of the demo journeys (`test.extend`): one built demo per worker (`dist/demo`, served by
- * `demo/serve-built.ts` under the strict policy, with the emulator and the handler), and per test a
+ * `demo/server/serve-built.ts` under the strict policy, with the emulator and the handler), and per test a
  * reset emulator, a fresh signed-up user, helpers for faults and the request log, and a guard that
  * fails the test on any CSP or Trusted Types violation in its browser context.
  *
@@ -16,7 +16,7 @@ import {
   type Page,
   type Request,
 } from '@playwright/test'
-import { startBuiltDemo, type BuiltDemo } from '../../demo/serve-built.ts'
+import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts'
 import type { FaultSpec, RequestLogEntry as LoggedRequest, Settings } from '../../emulator/app.ts'
 import { DEFAULT_PATH as HANDLER_PATH } from '../../server/index.ts'
 

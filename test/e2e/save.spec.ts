@@ -1,8 +1,10 @@
 /**
  * Change and save, with both refresh strategies: afterwards the next token from
- * `window.Clerk.session.getToken()` carries the new value, and the wire shows what one save costs.
+ * `window.Clerk.session.getToken()` carries the new value, and the wire shows what one save costs
+ * (in the emulator's log, and as the demo's wire timeline, failed saves included).
  */
-import { startBuiltDemo, type BuiltDemo } from '../../demo/serve-built.ts'
+import type { Page } from '@playwright/test'
+import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts'
 import {
   BUILT_DEMO,
   chooseStrategy,
@@ -11,6 +13,7 @@ import {
   editorOf,
   emulatorClient,
   expect,
+  HANDLER_PATH,
   heldClaims,
   recordEditorEvents,
   signInThroughForm,
@@ -60,10 +63,105 @@ for (const strategy of ['token', 'user'] as const) {
 
     // ClerkJS's next token carries the new value (from its cache: the refresh already put it there).
     expect((await tokenClaims(page)).birthday).toBe('1991-01-02')
-    // The demo's inspector highlights the changed claim, and its timeline lists the POST.
+    // The demo's inspector highlights the changed claim, and its wire timeline shows one POST, then
+    // one mint (`token`) or one user reload (`user`), each bar starting after the one before ends.
     await expect(page.locator('#claims dd.changed')).toHaveText('"1991-01-02"')
-    await expect(page.locator('#wire li').first()).toContainText('/api/update-user-metadata 200')
+    const refresh = strategy === 'token' ? 'POST token mint' : 'GET user reload'
+    await expect(wireRows(page)).toHaveCount(2)
+    const rows = await wireTimeline(page)
+    expect(rows.map(({ label, outcome, failed }) => ({ label, outcome, failed }))).toEqual([
+      { label: 'POST save', outcome: '200', failed: false },
+      { label: refresh, outcome: '200', failed: false },
+    ])
+    expect(rows[0]?.text).toMatch(/^POST save 200 at 0 ms, \d+ ms$/)
+    expectInOrder(rows)
   })
+}
+
+test('the wire timeline shows a failed save: its POST with its status, then a retry', async ({
+  page,
+  origin,
+  signIn,
+  failNext,
+  clearFaults,
+  policyViolations,
+}) => {
+  await signIn(page)
+  const editor = editorOf(page)
+  const handler = await watchHandler(page)
+
+  // The Backend API is down: the handler answers an error status, and nothing follows the POST.
+  await failNext({ method: 'PATCH', path: '/api/v1/users/*/metadata', status: 503, times: 5 })
+  await editor.input.fill('1991-01-02')
+  await editor.save.click()
+  await expect(editor.message).toHaveText('Server error. Try again.')
+  const [status] = await handler.statuses()
+  expect(status).toBeGreaterThanOrEqual(500)
+  await expect(wireRows(page)).toHaveText([new RegExp(`^POST save ${status} at 0 ms, \\d+ ms$`)])
+  expect(await wireTimeline(page)).toMatchObject([
+    { label: 'POST save', outcome: String(status), failed: true },
+  ])
+
+  // The connection drops: a POST with no response at all is drawn too, in place of the last save.
+  await clearFaults()
+  await page.route(`${origin}${HANDLER_PATH}`, (route) => route.abort('connectionreset'), {
+    times: 1,
+  })
+  await editor.save.click()
+  await expect(editor.message).toHaveText('Could not reach the server. Try again.')
+  await expect(wireRows(page)).toHaveText([/^POST save no response at 0 ms, \d+ ms$/])
+  expect(await wireTimeline(page)).toMatchObject([
+    { label: 'POST save', outcome: 'no response', failed: true },
+  ])
+
+  // The retry saves: its POST and its mint, without the failed attempts.
+  await editor.save.click()
+  await expect(editor.message).toHaveText('Saved.')
+  await expect(wireRows(page)).toHaveCount(2)
+  const rows = await wireTimeline(page)
+  expect(rows).toMatchObject([
+    { label: 'POST save', outcome: '200', failed: false },
+    { label: 'POST token mint', outcome: '200', failed: false },
+  ])
+  expectInOrder(rows)
+  // Bars and ticks are placed through the CSSOM: the strict policy reports nothing.
+  expect(policyViolations).toEqual([])
+})
+
+/** The wire panel's rows, one per request. */
+const wireRows = (page: Page) => page.locator('#wire li.wire-row')
+
+/** Each row's text and parts, and where its bar sits on the axis (px from the axis's 0). */
+function wireTimeline(page: Page) {
+  return wireRows(page).evaluateAll((items) =>
+    items.map((item) => {
+      // The track's content box (inside its axis line) is the axis: 0 at its start.
+      const track = item.querySelector('.wire-track')
+      const start = track ? track.getBoundingClientRect().left + track.clientLeft : NaN
+      const bar = item.querySelector('.wire-bar')?.getBoundingClientRect()
+      return {
+        text: item.textContent,
+        label: item.querySelector('.wire-label')?.textContent,
+        outcome: item.querySelector('.wire-outcome')?.textContent,
+        failed: item.classList.contains('failed'),
+        left: bar ? bar.left - start : NaN,
+        right: bar ? bar.right - start : NaN,
+        track: track?.clientWidth ?? NaN,
+      }
+    }),
+  )
+}
+
+/** The bars share one axis: the first starts at its left edge, each next one after the one before
+ * it ended (the editor waits for the POST's answer before it refreshes), and all fit the track. */
+function expectInOrder(rows: Awaited<ReturnType<typeof wireTimeline>>): void {
+  expect(rows[0]?.left).toBeCloseTo(0, 0)
+  for (const [index, row] of rows.entries()) {
+    expect(row.track).toBeGreaterThan(0)
+    expect(row.right).toBeLessThanOrEqual(row.track + 3)
+    const before = rows[index - 1]
+    if (before) expect(row.left).toBeGreaterThanOrEqual(before.right - 1)
+  }
 }
 
 test('the saved birthday is there after a reload', async ({ page, signIn }) => {

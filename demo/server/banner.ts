@@ -24,7 +24,7 @@ export function startBanner(
     ['handler', `${page.origin}${config.endpoint} (same origin)`],
     [
       '',
-      `${config.crossOriginEndpoint} (cross-origin page: ${page.origin}/demo/cross-origin.html)`,
+      `${config.crossOriginEndpoint} (cross-origin page: ${page.origin}/demo/page/cross-origin.html)`,
     ],
   )
   if (clerkMode.mode === 'emulator') rows.push(['data', page.dataDir])

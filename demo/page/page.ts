@@ -1,5 +1,5 @@
 /** What the demo's pages share: their configuration, the page's Clerk, and a typed lookup. */
-import type { DemoConfig } from './backend.ts'
+import type { DemoConfig } from '../demo-config.ts'
 
 /** The slice of ClerkJS the demo pages use (the element needs even less: `src/clerk-port.ts`). */
 export interface DemoClerk {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEmulator } from '../emulator/app.ts'
+import { createEmulator } from '../../emulator/app.ts'
 import { chooseClerk } from './clerk-mode.ts'
 
 const REAL_PK = `pk_test_${btoa('clerk.example-app.dev$')}`

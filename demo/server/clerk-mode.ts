@@ -4,7 +4,7 @@
  * (for example the lines `npm run emulator` prints, saved to `.env`) belong to that other emulator
  * process; the demo keeps to its embedded one rather than mistaking them for a real instance.
  */
-import { isEmulatorKey } from '../emulator/app.ts'
+import { isEmulatorKey } from '../../emulator/app.ts'
 
 export interface ClerkKeys {
   publishableKey: string

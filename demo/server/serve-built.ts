@@ -4,19 +4,14 @@
  * backend as `npm start` (emulator, handler, second handler origin). The end-to-end tests run against
  * this. Listens on loopback only.
  *
- * Run alone: `npx tsx demo/serve-built.ts` (honours `PORT`).
+ * Run alone: `npx tsx demo/server/serve-built.ts` (honours `PORT`).
  */
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
-import {
-  clerkOrigin,
-  clerkScriptTag,
-  createDemoBackend,
-  type DemoBackend,
-  type DemoBackendOptions,
-} from './backend.ts'
+import { createDemoBackend, type DemoBackend, type DemoBackendOptions } from './backend.ts'
+import { clerkOrigin, clerkScriptTag } from './page-config.ts'
 import { contentSecurityPolicy } from './csp.ts'
 
 const TYPES: Record<string, string> = {

@@ -19,7 +19,7 @@ describe('the block npm start prints', () => {
       `  page     ${ORIGIN}/`,
       '  sign in  ada@example.test / lovelace-1815',
       `  handler  ${ORIGIN}/api/update-user-metadata (same origin)`,
-      `           ${backend.handlerOrigin}/api/update-user-metadata (cross-origin page: ${ORIGIN}/demo/cross-origin.html)`,
+      `           ${backend.handlerOrigin}/api/update-user-metadata (cross-origin page: ${ORIGIN}/demo/page/cross-origin.html)`,
       '  data     /tmp/data',
     ])
   })

@@ -6,11 +6,16 @@
  * ClerkJS arrives by Clerk's own script tag (the server puts it in the page), so `window.Clerk` is the
  * instance; the editor finds it there by itself.
  */
-import '../src/define.ts'
-import type { BirthdayEditorElement } from '../src/birthday-editor.ts'
-import { decodeClaims } from '../src/token.ts'
+import '../../src/define.ts'
+import type { BirthdayEditorElement } from '../../src/birthday-editor.ts'
+import { decodeClaims } from '../../src/token.ts'
 import { byId, demoConfig, loadPageClerk, type DemoClerk } from './page.ts'
+import { drawWire } from './wire-panel.ts'
+import { recordFetches } from './wire-recorder.ts'
+import { lastSave, layoutTimeline } from './wire-timeline.ts'
 
+// Before anything is fetched: the wire panel draws what this records.
+const wireRecorder = recordFetches()
 const config = await demoConfig()
 byId('mode').textContent = config.mode === 'emulator' ? 'offline emulator' : 'real Clerk'
 const editor = byId<BirthdayEditorElement>('editor')
@@ -96,29 +101,25 @@ setInterval(renderToken, 1000)
 clerk.addListener(renderToken)
 renderToken()
 
-// The wire: what was fetched from the save's POST to the handler until the editor reported the
-// outcome (Resource Timing sees ClerkJS's requests too; a CORS preflight is not listed).
-const wire = byId('wire')
-const seen: PerformanceResourceTiming[] = []
-new PerformanceObserver((list) => {
-  seen.push(...(list.getEntries() as PerformanceResourceTiming[]))
-  seen.splice(0, Math.max(0, seen.length - 50))
-}).observe({ type: 'resource' })
+// The wire: every request from the save's first POST to the handler until the editor reported the
+// outcome (ClerkJS's too), as bars on one time axis. A CORS preflight is not a fetch: not listed.
+let previousOutcome = 0
 const showWire = () => {
   const endpoint = new URL(editor.getAttribute('endpoint') ?? '', location.href).href
-  const first = seen.findLastIndex((entry) => entry.name === endpoint)
-  const entries = first < 0 ? [] : seen.slice(first)
-  const start = entries[0]?.startTime ?? 0
-  wire.replaceChildren(
-    ...entries.map((entry) => {
-      const item = document.createElement('li')
-      const url = new URL(entry.name)
-      const status = entry.responseStatus ? ` ${entry.responseStatus}` : ''
-      item.textContent = `+${Math.round(entry.startTime - start)} ms ${url.pathname}${status} (${Math.round(entry.duration)} ms)`
-      return item
-    }),
-  )
+  const now = performance.now()
+  const requests = lastSave(wireRecorder.requests, endpoint, previousOutcome)
+  drawWire(byId('wire'), byId('wire-axis'), layoutTimeline(requests, endpoint, now))
+  previousOutcome = now
 }
-// Resource entries land after the response body is read: wait a moment before drawing.
-editor.addEventListener('birthday-editor-saved', () => setTimeout(showWire, 100))
-editor.addEventListener('birthday-editor-error', () => setTimeout(showWire, 100))
+// One draw per outcome: `claim-stale` fires `birthday-editor-saved` and then `-error` at once.
+let drawing = false
+const scheduleWire = () => {
+  if (drawing) return
+  drawing = true
+  queueMicrotask(() => {
+    drawing = false
+    showWire()
+  })
+}
+editor.addEventListener('birthday-editor-saved', scheduleWire)
+editor.addEventListener('birthday-editor-error', scheduleWire)

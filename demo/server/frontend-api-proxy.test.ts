@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEmulator } from '../emulator/app.ts'
+import { createEmulator } from '../../emulator/app.ts'
 import { frontendApiProxy, withPageOrigin } from './frontend-api-proxy.ts'
 
 const PAGE = 'http://localhost:5173'

@@ -4,9 +4,11 @@
  * configuration, its policy, that nothing is served at `/__clerk`, and that the handler refuses an
  * unauthenticated save before any call to Clerk.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { connect, type AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { clerkOrigin, clerkScriptTag, createDemoBackend, type DemoBackend } from './backend.ts'
+import { createDemoBackend, type DemoBackend } from './backend.ts'
+import { clerkOrigin, clerkScriptTag } from './page-config.ts'
 import { contentSecurityPolicy } from './csp.ts'
 
 const ORIGIN = 'http://localhost:5173'
@@ -77,5 +79,70 @@ describe('the demo backend with real Clerk keys', () => {
     expect(backend.config.mode).toBe('emulator')
     expect(backend.config.proxyUrl).toBe(`${ORIGIN}/__clerk`)
     expect(backend.emulator).toBeDefined()
+  })
+})
+
+/**
+ * Sends `head` and `body` on one new connection and reads what comes back until the server closes
+ * it or `waitMs` passes: the answer, and whether the server closed the connection.
+ */
+function exchange(
+  url: string,
+  request: string,
+  waitMs = 3_000,
+): Promise<{ answer: string; closed: boolean }> {
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname === 'localhost' ? '127.0.0.1' : hostname)
+    let answer = ''
+    const finish = (closed: boolean) => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve({ answer, closed })
+    }
+    const timer = setTimeout(() => finish(false), waitMs)
+    socket.on('data', (data) => (answer += data.toString('latin1')))
+    socket.on('error', () => undefined)
+    socket.on('close', () => finish(true))
+    socket.on('connect', () => socket.write(request))
+  })
+}
+
+const refusedPost = (declared: number, sent: string) =>
+  [
+    'POST /api/update-user-metadata HTTP/1.1',
+    'Host: localhost',
+    'Content-Type: application/json',
+    `Content-Length: ${declared}`,
+    '',
+    sent,
+  ].join('\r\n')
+
+describe("the demo's handler, on both origins, is served as `npm run server` serves it", () => {
+  it('an early reject drains a small body that has arrived, and closes on an unfinished one', async () => {
+    backend = await createDemoBackend({ origin: ORIGIN, handlerPort: 0, env: {} })
+    const demo = backend
+    // The page's own origin: the middleware mounted on a plain Node server, as Vite mounts it.
+    const page = createServer((req, res) => demo.middleware(req, res, () => res.end()))
+    await new Promise<void>((done) => page.listen(0, '127.0.0.1', done))
+    try {
+      const pageOrigin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`
+      for (const origin of [backend.handlerOrigin, pageOrigin]) {
+        // No token: refused before the body is read. The whole small body is here: drained, and
+        // the connection stays open for the next request.
+        const kept = await exchange(origin, refusedPost(20, '{"birthday":"1999"} '), 600)
+        expect(kept.answer, origin).toMatch(/^HTTP\/1\.1 401 /)
+        expect(kept.answer.toLowerCase(), origin).not.toContain('connection: close')
+        expect(kept.closed, origin).toBe(false)
+        // Only part of the body has come: the answer says so and the connection closes.
+        const cut = await exchange(origin, refusedPost(25, '{"birth'))
+        expect(cut.answer, origin).toMatch(/^HTTP\/1\.1 401 /)
+        expect(cut.answer.toLowerCase(), origin).toContain('connection: close')
+        expect(cut.closed, origin).toBe(true)
+      }
+    } finally {
+      page.closeAllConnections()
+      await new Promise<void>((done) => page.close(() => done()))
+    }
   })
 })

@@ -4,7 +4,8 @@
  * response, so `npm start` runs under the same policy as the end-to-end tests.
  */
 import type { Plugin, PreviewServer, ViteDevServer } from 'vite'
-import { clerkOrigin, clerkScriptTag, createDemoBackend, type DemoBackend } from './backend.ts'
+import { createDemoBackend, type DemoBackend } from './backend.ts'
+import { clerkOrigin, clerkScriptTag } from './page-config.ts'
 import { startBanner } from './banner.ts'
 import { contentSecurityPolicy } from './csp.ts'
 
