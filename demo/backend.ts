@@ -16,9 +16,9 @@ import {
   type BirthdayHandlerOptions,
 } from '../server/index.ts'
 import { createEmulator, DEMO_USER, type Emulator, type EmulatorOptions } from '../emulator/app.ts'
-import { toNodeListener } from '../emulator/node-adapter.ts'
+import { toNodeListener } from '../emulator/node/adapter.ts'
 import { clerkScriptUrl } from '../src/clerk-port.ts'
-import { openEmulatorFiles } from '../emulator/files.ts'
+import { openEmulatorFiles } from '../emulator/node/files.ts'
 import { chooseClerk, type ClerkKeys, type ClerkMode } from './clerk-mode.ts'
 import { frontendApiProxy } from './frontend-api-proxy.ts'
 

@@ -2,8 +2,7 @@
  * An offline stand-in for the slice of Clerk's HTTP APIs that the unmodified `@clerk/clerk-js` 6 and
  * `@clerk/backend` 3 use: the Frontend API, the Backend API, the ClerkJS script files, and a control
  * surface for tests. It is a web-standard `(Request) => Promise<Response>` app with its routes as one
- * table; only `node-adapter.ts`, `start.ts`, `node.ts`, `node-entry.ts`, `files.ts` and
- * `clerk-js-source.ts` know about Node.
+ * table.
  *
  * It imports nothing of the project's: it imitates a third party.
  */
@@ -285,19 +284,11 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
       await options.onStateChange?.(store.snapshot())
     },
     clerkJs() {
-      // Loaded on first use so that the app has no static Node import; null outside Node or when
-      // `@clerk/clerk-js` is not installed (the script route then answers 501 naming it).
-      clerkJs ??= import('./clerk-js-source.ts').then(
-        (module) => module.installedClerkJs().catch(() => null),
-        () => null,
-      )
+      clerkJs ??= installedPackage('installedClerkJs')
       return clerkJs
     },
     clerkUi() {
-      clerkUi ??= import('./clerk-js-source.ts').then(
-        (module) => module.installedClerkUi().catch(() => null),
-        () => null,
-      )
+      clerkUi ??= installedPackage('installedClerkUi')
       return clerkUi
     },
     config(origin) {
@@ -314,6 +305,22 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
     },
   }
   return state
+}
+
+/**
+ * The default ClerkJS and `@clerk/ui` sources: the installed packages, read by the Node layer. The one
+ * import of `node/` from the runtime-neutral app, loaded on first use so that the app has no static
+ * Node import; null outside Node or when the package is not installed (the script route then answers
+ * 501 naming it).
+ */
+function installedPackage(
+  reader: 'installedClerkJs' | 'installedClerkUi',
+): Promise<ClerkJsSource | null> {
+  // eslint-disable-next-line no-restricted-syntax -- optional and lazy: see above
+  return import('./node/clerk-js-source.ts').then(
+    (module) => module[reader]().catch(() => null),
+    () => null,
+  )
 }
 
 async function seedUsers(seeds: SeedUser[], createdAt: number): Promise<UserRecord[]> {

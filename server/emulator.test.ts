@@ -4,10 +4,10 @@
  * request in the table must get its status and cause zero Backend API writes (emulator counters).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
+import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { latestToday } from '../src/birthday.ts'
 import { createBirthdayHandler, type BirthdayHandlerOptions, type LogEntry } from './handler.ts'
-import { startServer, type RunningServer } from './node.ts'
+import { startServer, type RunningServer } from './node/start.ts'
 import {
   backendCall,
   backendUser,

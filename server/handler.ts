@@ -1,7 +1,7 @@
 /**
  * The reference backend for `<birthday-editor>`: a framework-free `(Request) => Promise<Response>`
  * that reads and writes `publicMetadata.birthday` of the signed-in Clerk user. It runs unchanged on
- * Node (see `node.ts`), in Next.js route handlers, Bun, Deno and Cloudflare Workers.
+ * Node (see `node/`), in Next.js route handlers, Bun, Deno and Cloudflare Workers.
  *
  * It may be created at module scope in any framework: an option left out is read from the
  * environment at the first request (`env.ts`), and nothing is checked or fetched before then, so a

@@ -7,9 +7,9 @@
  * answered 200 for. A control run with a store that does not order writes shows the fault is real.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
+import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { createBirthdayHandler, type BirthdayHandlerOptions } from './handler.ts'
-import { startServer, type RunningServer } from './node.ts'
+import { startServer, type RunningServer } from './node/start.ts'
 import {
   backendUser,
   control,

@@ -17,10 +17,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
-import { DEFAULT_BODY_LIMIT_BYTES } from './body.ts'
-import { ENV, originList, readVariable as envValue } from './env.ts'
-import { errorToResponse, HttpError } from './errors.ts'
-import { DEFAULT_PATH, type BirthdayHandler, type BirthdayHandlerOptions } from './handler.ts'
+import { DEFAULT_BODY_LIMIT_BYTES } from '../body.ts'
+import { ENV, originList, readVariable as envValue } from '../env.ts'
+import { errorToResponse, HttpError } from '../errors.ts'
+import { DEFAULT_PATH, type BirthdayHandler, type BirthdayHandlerOptions } from '../handler.ts'
 
 export const DEFAULT_PORT = 8787
 export const DEFAULT_HOST = '127.0.0.1'

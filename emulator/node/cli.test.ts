@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openEmulatorFiles } from './files.ts'
 import { startEmulator, type StartedEmulator } from './start.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '..')
+const ROOT = path.resolve(import.meta.dirname, '../..')
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx')
 let dir: string
 
