@@ -3,4 +3,12 @@
  * adapt a handler to `node:http` (`toNodeListener`) and read the settings from the environment
  * (`settingsFromEnv`). The command line is `cli.ts`.
  */
-export * from './start.ts'
+export { toNodeListener } from './adapter.ts'
+export {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  settingsFromEnv,
+  startServer,
+  type RunningServer,
+  type StartOptions,
+} from './start.ts'

@@ -1,6 +1,6 @@
 /**
  * The Node server over real HTTP on loopback: bodies that are too large or cut off mid-way end their
- * own request and nothing else — in-process, and in a separately spawned `server/node/start.ts` whose
+ * own request and nothing else — in-process, and in a separately spawned `birthday-editor server` whose
  * survival is checked from outside.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -169,7 +169,7 @@ beforeAll(async () => {
   key = await generateSigningKey()
 })
 
-describe('server/node/start.ts in-process', () => {
+describe('startServer and its adapter, in-process', () => {
   let server: RunningServer
   let bapiServer: Server
   const logs: LogEntry[] = []

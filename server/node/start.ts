@@ -1,111 +1,19 @@
 /**
- * The Node-specific serving: the handler on `node:http` through `@hono/node-server` (its command
- * line, `npm run server`, is `cli.ts`), and its settings from the environment — the emulator's
- * `KEY=value` lines or real Clerk keys, plus `PORT`, `HOST` and `ALLOWED_ORIGINS` (comma-separated). It listens on
- * 127.0.0.1 unless told otherwise.
- *
- * The adapter reads the socket only when the handler asks: a declared length over the limit is
- * refused before anything is read, a declared length within it bounds what is read, and a body of
- * unknown length is a pull-based stream the handler cancels past the limit, so an oversized body
- * is never buffered. After the handler has answered:
- * a small body (at most the body limit) that it never read and that has already arrived is drained,
- * so the connection stays open for the next request; anything else unread (larger, unfinished, or
- * abandoned part-way by a 413 or 408) closes the connection. A client that drops the connection
- * mid-body only ends its own request. Headers that never finish are Node's job: `headersTimeout`
- * (10 s) ends such a connection; a body that stalls is the handler's `408` (`bodyTimeoutMs`).
+ * The handler on Node: `startServer` listens on `node:http` (127.0.0.1 unless told otherwise) with
+ * the adapter of `adapter.ts`, and `settingsFromEnv` reads its settings from the environment — the
+ * emulator's `KEY=value` lines or real Clerk keys, plus `PORT`, `HOST` and `ALLOWED_ORIGINS`
+ * (comma-separated). Its command line, `npm run server`, is `cli.ts`. Headers that never finish are
+ * Node's job: `headersTimeout` (10 s) ends such a connection; a body that stalls is the handler's
+ * `408` (`bodyTimeoutMs`).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
-import { DEFAULT_BODY_LIMIT_BYTES } from '../body.ts'
 import { ENV, originList, readVariable as envValue } from '../env.ts'
-import { errorToResponse, HttpError } from '../errors.ts'
 import { DEFAULT_PATH, type BirthdayHandler, type BirthdayHandlerOptions } from '../handler.ts'
+import { toNodeListener } from './adapter.ts'
 
 export const DEFAULT_PORT = 8787
 export const DEFAULT_HOST = '127.0.0.1'
-/** After answering a request whose body was not read to the end, how long the client gets to read
- * the answer before the socket is closed. */
-const UNREAD_BODY_GRACE_MS = 1_000
-/** How long an unread small body may take to arrive in full and be drained (it normally has). */
-const DRAIN_WAIT_MS = 100
-
-/** Reads and discards the rest of a body the handler never read: true if it ended within `limit`. */
-function drain(incoming: IncomingMessage, limit: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    let size = 0
-    const done = (ended: boolean) => {
-      clearTimeout(timer)
-      incoming.off('data', onData)
-      incoming.off('end', onEnd)
-      incoming.off('close', onClose)
-      if (!ended) incoming.pause()
-      resolve(ended)
-    }
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength
-      if (size > limit) done(false)
-    }
-    const onEnd = () => done(true)
-    const onClose = () => done(incoming.complete)
-    const timer = setTimeout(() => done(false), DRAIN_WAIT_MS)
-    incoming.on('data', onData)
-    incoming.once('end', onEnd)
-    incoming.once('close', onClose)
-    incoming.resume()
-  })
-}
-
-/**
- * Before the answer goes out: keeps the connection when the unread body was small and is drained,
- * else answers with `Connection: close` and closes the socket once the client had time to read.
- */
-async function settleBody(
-  incoming: IncomingMessage,
-  outgoing: ServerResponse,
-  limit: number,
-): Promise<void> {
-  if (incoming.complete || incoming.readableEnded) return
-  const declared = incoming.headers['content-length']
-  const small = declared === undefined || (/^\d+$/.test(declared) && Number(declared) <= limit)
-  // Untouched by the handler (an early reject): drain it if it is small and already here.
-  if (small && !incoming.readableDidRead && (await drain(incoming, limit))) return
-  if (outgoing.headersSent) return
-  outgoing.setHeader('Connection', 'close')
-  outgoing.once('finish', () => {
-    setTimeout(() => incoming.socket.destroy(), UNREAD_BODY_GRACE_MS).unref()
-  })
-}
-
-/**
- * Adapts a `(Request) => Promise<Response>` handler to a `node:http` request listener, through
- * `@hono/node-server` (which also makes the global `Request`/`Response` its lighter versions).
- */
-export function toNodeListener(
-  handler: BirthdayHandler,
-  options: { bodyLimitBytes?: number } = {},
-) {
-  const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
-  return getRequestListener(
-    async (request, env) => {
-      // Served by `node:http` (HTTP/1.1) only, never HTTP/2.
-      const { incoming, outgoing } = env as HttpBindings
-      const response = await handler(request)
-      await settleBody(incoming, outgoing, limit)
-      return response
-    },
-    {
-      // A request target or Host the adapter cannot make a URL of is the handler's 404; anything
-      // else (the handler never throws) its generic 500.
-      errorHandler: (error) =>
-        errorToResponse(
-          error instanceof RequestError
-            ? new HttpError('not_found', 'no such endpoint', { reason: 'target' })
-            : error,
-        ).response,
-    },
-  )
-}
 
 export interface RunningServer {
   url: string
@@ -113,14 +21,18 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/** Listens on `host:port` (port 0 picks a free one). */
-export async function startServer(options: {
+export interface StartOptions {
   handler: BirthdayHandler
+  /** Default 8787; 0 picks a free port. */
   port?: number
+  /** Default 127.0.0.1. */
   host?: string
   /** The handler's body limit, if not the default: unread bodies up to it are drained. */
   bodyLimitBytes?: number
-}): Promise<RunningServer> {
+}
+
+/** Listens on `host:port` (port 0 picks a free one). */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
   const server: Server = createServer(
     toNodeListener(options.handler, { bodyLimitBytes: options.bodyLimitBytes }),
   )
