@@ -7,9 +7,9 @@
  * It imports nothing of the project's: it imitates a third party.
  */
 
-import { applyCors, preflight } from './cors.ts'
+import { applyCors, preflightResponse } from './cors.ts'
 import { randomId } from './encoding.ts'
-import { ClerkError, errorResponse, json, notImplemented } from './errors.ts'
+import { ClerkError, errorResponse, jsonResponse, notImplemented } from './errors.ts'
 import { Faults, HANG_LIMIT_MS, sleep, type Fault } from './faults.ts'
 import {
   generateSecretKey,
@@ -29,7 +29,7 @@ import * as signUp from './routes/sign-up.ts'
 import { compilePattern, matchPattern, type CompiledPattern } from './router.ts'
 import type {
   ClerkJsSource,
-  Ctx,
+  Context,
   EmulatorConfig,
   EmulatorState,
   Handler,
@@ -385,9 +385,9 @@ async function dispatch(state: EmulatorState, request: Request): Promise<Respons
 
   let response: Response
   if (request.method === 'OPTIONS') {
-    response = preflight(request)
+    response = preflightResponse(request)
   } else {
-    const ctx: Ctx = {
+    const ctx: Context = {
       request,
       url,
       path: path ?? url.pathname,
@@ -416,7 +416,7 @@ async function dispatch(state: EmulatorState, request: Request): Promise<Respons
   return response
 }
 
-async function handle(ctx: Ctx, api: Api, matched: Route | null): Promise<Response> {
+async function handle(ctx: Context, api: Api, matched: Route | null): Promise<Response> {
   let response: Response
   try {
     const fault =
@@ -447,7 +447,7 @@ async function handle(ctx: Ctx, api: Api, matched: Route | null): Promise<Respon
   return response
 }
 
-function authorize(ctx: Ctx): void {
+function authorize(ctx: Context): void {
   const header = ctx.request.headers.get('Authorization') ?? ''
   const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
   if (!bearer) {
@@ -463,7 +463,7 @@ function authorize(ctx: Ctx): void {
   }
 }
 
-async function applyFault(fault: Fault, ctx: Ctx): Promise<Response | null> {
+async function applyFault(fault: Fault, ctx: Context): Promise<Response | null> {
   const { signal } = ctx.request
   if (fault.delayMs > 0 && !(await sleep(fault.delayMs, signal))) return gone()
   if (fault.drop) return new Response(null, { status: 502, headers: { [DROP_HEADER]: '1' } })
@@ -477,7 +477,7 @@ async function applyFault(fault: Fault, ctx: Ctx): Promise<Response | null> {
   }
   if (fault.status === null) return null
   if ([204, 205, 304].includes(fault.status)) return new Response(null, { status: fault.status })
-  if (fault.status < 400) return json({}, fault.status)
+  if (fault.status < 400) return jsonResponse({}, fault.status)
   return errorResponse(
     new ClerkError(
       fault.status,

@@ -25,13 +25,7 @@ import { readJsonBody, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_BODY_TIMEOUT_MS } from 
 import { createAuthenticator, type Session } from './clerk.ts'
 import { createCors, type Cors } from './cors.ts'
 import { ENV, envSource, originList } from './env.ts'
-import {
-  emptyResponse,
-  errorToResponse,
-  HttpError,
-  jsonResponse,
-  type ErrorCode,
-} from './errors.ts'
+import { emptyResponse, errorResponse, HttpError, jsonResponse, type ErrorCode } from './errors.ts'
 import {
   DEFAULT_RATE_LIMIT,
   memoryLimiterStore,
@@ -339,7 +333,7 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions = {}): Bir
       context = { request, pathname, started, clerk: side }
       response = await route(context)
     } catch (error) {
-      ;({ response, error: failure } = errorToResponse(error))
+      ;({ response, error: failure } = errorResponse(error))
     }
     for (const [name, value] of Object.entries(corsHeaders)) {
       if (!response.headers.has(name)) response.headers.set(name, value)

@@ -11,7 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
 import { DEFAULT_BODY_LIMIT_BYTES } from '../body.ts'
-import { errorToResponse, HttpError } from '../errors.ts'
+import { errorResponse, HttpError } from '../errors.ts'
 import type { BirthdayHandler } from '../handler.ts'
 
 /** After answering a request whose body was not read to the end, how long the client gets to read
@@ -88,7 +88,7 @@ export function toNodeListener(
       // A request target or Host the adapter cannot make a URL of is the handler's 404; anything
       // else (the handler never throws) its generic 500.
       errorHandler: (error) =>
-        errorToResponse(
+        errorResponse(
           error instanceof RequestError
             ? new HttpError('not_found', 'no such endpoint', { reason: 'target' })
             : error,

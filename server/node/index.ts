@@ -9,6 +9,6 @@ export {
   DEFAULT_PORT,
   settingsFromEnv,
   startServer,
-  type RunningServer,
+  type StartedServer,
   type StartOptions,
 } from './start.ts'

@@ -9,7 +9,7 @@ import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBirthdayHandler, type LogEntry } from '../handler.ts'
-import { settingsFromEnv, startServer, type RunningServer } from './start.ts'
+import { settingsFromEnv, startServer, type StartedServer } from './start.ts'
 import { createFakeBackendApi } from '../testing/fake-backend-api.ts'
 import {
   generateSigningKey,
@@ -170,7 +170,7 @@ beforeAll(async () => {
 })
 
 describe('startServer and its adapter, in-process', () => {
-  let server: RunningServer
+  let server: StartedServer
   let bapiServer: Server
   const logs: LogEntry[] = []
   const bapi = fakeBackendApi()

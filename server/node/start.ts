@@ -15,7 +15,7 @@ import { toNodeListener } from './adapter.ts'
 export const DEFAULT_PORT = 8787
 export const DEFAULT_HOST = '127.0.0.1'
 
-export interface RunningServer {
+export interface StartedServer {
   url: string
   server: Server
   close(): Promise<void>
@@ -32,7 +32,7 @@ export interface StartOptions {
 }
 
 /** Listens on `host:port` (port 0 picks a free one). */
-export async function startServer(options: StartOptions): Promise<RunningServer> {
+export async function startServer(options: StartOptions): Promise<StartedServer> {
   const server: Server = createServer(
     toNodeListener(options.handler, { bodyLimitBytes: options.bodyLimitBytes }),
   )
