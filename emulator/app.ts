@@ -117,79 +117,75 @@ export const DEFAULT_SESSION_TOKEN_TEMPLATE = { birthday: '{{user.public_metadat
 export const DROP_HEADER = 'x-emulator-drop'
 
 interface Route {
-  api: Api
   method: string
   pattern: string
   handle: Handler
   compiled: CompiledPattern
 }
 
-const route = (api: Api, method: string, pattern: string, handle: Handler): Route => ({
-  api,
+const route = (method: string, pattern: string, handle: Handler): Route => ({
   method,
   pattern,
   handle,
   compiled: compilePattern(pattern),
 })
 
-/** Every emulated endpoint, below `basePath`. First match wins. */
+/**
+ * Every emulated endpoint, below `basePath`. First match wins. Which API a path belongs to is its
+ * prefix (`classify`), since an unmatched path has one too.
+ */
 const ROUTES: readonly Route[] = [
   // Frontend API: clerk-js through `proxyUrl` (non-GET verbs arrive as POST + `_method`).
-  route('fapi', 'GET', '/v1/environment', frontend.environment),
-  route('fapi', 'PATCH', '/v1/environment', frontend.environment),
-  route('fapi', 'POST', '/v1/dev_browser', frontend.devBrowser),
-  route('fapi', 'GET', '/v1/client', frontend.getClient),
-  route('fapi', 'POST', '/v1/client/sign_ins', frontend.createSignIn),
-  route(
-    'fapi',
-    'POST',
-    '/v1/client/sign_ins/:id/attempt_first_factor',
-    frontend.attemptFirstFactor,
-  ),
-  route('fapi', 'POST', '/v1/client/sign_ups', signUp.create),
-  route('fapi', 'GET', '/v1/client/sign_ups/:id', signUp.get),
-  route('fapi', 'PATCH', '/v1/client/sign_ups/:id', signUp.update),
-  route('fapi', 'POST', '/v1/client/sign_ups/:id/prepare_verification', signUp.prepareVerification),
-  route('fapi', 'POST', '/v1/client/sign_ups/:id/attempt_verification', signUp.attemptVerification),
-  route('fapi', 'POST', '/v1/client/sessions/:id/touch', frontend.touchSession),
-  route('fapi', 'POST', '/v1/client/sessions/:id/tokens', frontend.createToken),
-  route('fapi', 'POST', '/v1/client/sessions/:id/tokens/:template', jwtTemplates.mint),
-  route('fapi', 'POST', '/v1/client/sessions/:id/remove', frontend.removeSession),
-  route('fapi', 'DELETE', '/v1/client/sessions', frontend.endAllSessions),
-  route('fapi', 'GET', '/v1/me', frontend.me),
-  route('fapi', 'GET', '/v1/client/handshake', handshake.clientHandshake),
+  route('GET', '/v1/environment', frontend.environment),
+  route('PATCH', '/v1/environment', frontend.environment),
+  route('POST', '/v1/dev_browser', frontend.devBrowser),
+  route('GET', '/v1/client', frontend.getClient),
+  route('POST', '/v1/client/sign_ins', frontend.createSignIn),
+  route('POST', '/v1/client/sign_ins/:id/attempt_first_factor', frontend.attemptFirstFactor),
+  route('POST', '/v1/client/sign_ups', signUp.create),
+  route('GET', '/v1/client/sign_ups/:id', signUp.get),
+  route('PATCH', '/v1/client/sign_ups/:id', signUp.update),
+  route('POST', '/v1/client/sign_ups/:id/prepare_verification', signUp.prepareVerification),
+  route('POST', '/v1/client/sign_ups/:id/attempt_verification', signUp.attemptVerification),
+  route('POST', '/v1/client/sessions/:id/touch', frontend.touchSession),
+  route('POST', '/v1/client/sessions/:id/tokens', frontend.createToken),
+  route('POST', '/v1/client/sessions/:id/tokens/:template', jwtTemplates.mint),
+  route('POST', '/v1/client/sessions/:id/remove', frontend.removeSession),
+  route('DELETE', '/v1/client/sessions', frontend.endAllSessions),
+  route('GET', '/v1/me', frontend.me),
+  route('GET', '/v1/client/handshake', handshake.clientHandshake),
 
   // Backend API: @clerk/backend through `apiUrl` (Bearer secret key).
-  route('bapi', 'GET', '/api/v1/jwks', backend.jwks),
-  route('bapi', 'POST', '/api/v1/users', backend.createUser),
-  route('bapi', 'GET', '/api/v1/users', backend.listUsers),
-  route('bapi', 'GET', '/api/v1/users/count', backend.countUsers),
-  route('bapi', 'GET', '/api/v1/users/:id', backend.getUser),
-  route('bapi', 'PATCH', '/api/v1/users/:id/metadata', backend.updateMetadata),
-  route('bapi', 'POST', '/api/v1/testing_tokens', backend.createTestingToken),
-  route('bapi', 'GET', '/api/v1/jwt_templates', jwtTemplates.list),
-  route('bapi', 'POST', '/api/v1/jwt_templates', jwtTemplates.create),
-  route('bapi', 'GET', '/api/v1/jwt_templates/:id', jwtTemplates.get),
-  route('bapi', 'PATCH', '/api/v1/jwt_templates/:id', jwtTemplates.update),
-  route('bapi', 'DELETE', '/api/v1/jwt_templates/:id', jwtTemplates.remove),
-  route('bapi', 'GET', '/api/v1/clients/handshake_payload', handshake.handshakePayload),
+  route('GET', '/api/v1/jwks', backend.jwks),
+  route('POST', '/api/v1/users', backend.createUser),
+  route('GET', '/api/v1/users', backend.listUsers),
+  route('GET', '/api/v1/users/count', backend.countUsers),
+  route('GET', '/api/v1/users/:id', backend.getUser),
+  route('PATCH', '/api/v1/users/:id/metadata', backend.updateMetadata),
+  route('POST', '/api/v1/testing_tokens', backend.createTestingToken),
+  route('GET', '/api/v1/jwt_templates', jwtTemplates.list),
+  route('POST', '/api/v1/jwt_templates', jwtTemplates.create),
+  route('GET', '/api/v1/jwt_templates/:id', jwtTemplates.get),
+  route('PATCH', '/api/v1/jwt_templates/:id', jwtTemplates.update),
+  route('DELETE', '/api/v1/jwt_templates/:id', jwtTemplates.remove),
+  route('GET', '/api/v1/clients/handshake_payload', handshake.handshakePayload),
 
   // ClerkJS files from the installed package.
-  route('script', 'GET', '/npm/@clerk/clerk-js@:version/dist/:file', script.clerkJsFile),
-  route('script', 'GET', '/npm/@clerk/ui@:version/dist/:file', script.clerkUiFile),
+  route('GET', '/npm/@clerk/clerk-js@:version/dist/:file', script.clerkJsFile),
+  route('GET', '/npm/@clerk/ui@:version/dist/:file', script.clerkUiFile),
 
   // Control surface for tests.
-  route('control', 'GET', '/__emulator/config', control.config),
-  route('control', 'POST', '/__emulator/reset', control.reset),
-  route('control', 'GET', '/__emulator/faults', control.listFaults),
-  route('control', 'POST', '/__emulator/faults', control.addFault),
-  route('control', 'DELETE', '/__emulator/faults', control.clearFaults),
-  route('control', 'GET', '/__emulator/requests', control.requests),
-  route('control', 'DELETE', '/__emulator/requests', control.clearRequests),
-  route('control', 'GET', '/__emulator/counters', control.counters),
-  route('control', 'GET', '/__emulator/settings', control.getSettings),
-  route('control', 'PATCH', '/__emulator/settings', control.patchSettings),
-  route('control', 'GET', '/__emulator/verification_codes', signUp.sentCodes),
+  route('GET', '/__emulator/config', control.config),
+  route('POST', '/__emulator/reset', control.reset),
+  route('GET', '/__emulator/faults', control.listFaults),
+  route('POST', '/__emulator/faults', control.addFault),
+  route('DELETE', '/__emulator/faults', control.clearFaults),
+  route('GET', '/__emulator/requests', control.requests),
+  route('DELETE', '/__emulator/requests', control.clearRequests),
+  route('GET', '/__emulator/counters', control.counters),
+  route('GET', '/__emulator/settings', control.getSettings),
+  route('PATCH', '/__emulator/settings', control.patchSettings),
+  route('GET', '/__emulator/verification_codes', signUp.sentCodes),
 ]
 
 /**
@@ -359,6 +355,7 @@ function normalizeBasePath(basePath: string): string {
   return trimmed
 }
 
+/** The API of a path below `basePath`, matched or not: it decides `_method`, auth, faults and the log. */
 function classify(path: string): Api {
   if (path === '/api' || path.startsWith('/api/')) return 'bapi'
   if (path.startsWith('/__emulator/')) return 'control'
