@@ -11,6 +11,45 @@ const restrict = (patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
 })
 
+const SERVER_IMPORTS = [
+  { group: ['**/emulator/**'], message: 'server/ must not import the emulator (tests may)' },
+  {
+    group: ['**/src/*', '!**/src/birthday.ts'],
+    message: 'server/ may import only src/birthday.ts',
+  },
+]
+
+const EMULATOR_IMPORTS_NOTHING_OF_OURS = {
+  group: ['**/src/**', '**/server/**', '**/demo/**', '**/test/**'],
+  message: 'the emulator imitates a third party: it imports nothing of ours',
+}
+
+/**
+ * Outside `<room>/node/`: no Node built-in and nothing from the Node layer. (`\x2F` is `/`: the
+ * selectors below cannot hold a slash inside a regular expression.)
+ */
+const runtimeNeutral = (room) => [
+  {
+    regex: '^node:',
+    message: `${room}/ outside ${room}/node/ is runtime-neutral: Node built-ins belong in ${room}/node/`,
+  },
+  {
+    regex: '(^|\\x2F)node\\x2F',
+    message: `${room}/ outside ${room}/node/ is runtime-neutral: it does not import ${room}/node/`,
+  },
+]
+
+/** `no-restricted-imports` sees static imports only: the same patterns for `import('…')`. */
+const noDynamicImport = (patterns) => ({
+  'no-restricted-syntax': [
+    'error',
+    ...patterns.map(({ regex, message }) => ({
+      selector: `ImportExpression > Literal.source[value=/${regex}/]`,
+      message,
+    })),
+  ],
+})
+
 export default tseslint.config(
   {
     ignores: [
@@ -49,13 +88,7 @@ export default tseslint.config(
   },
   {
     files: ['server/**/*.ts'],
-    rules: restrict([
-      { group: ['**/emulator/**'], message: 'server/ must not import the emulator (tests may)' },
-      {
-        group: ['**/src/*', '!**/src/birthday.ts'],
-        message: 'server/ may import only src/birthday.ts',
-      },
-    ]),
+    rules: restrict(SERVER_IMPORTS),
   },
   {
     files: ['server/**/*.test.ts'],
@@ -87,11 +120,25 @@ export default tseslint.config(
   },
   {
     files: ['emulator/**/*.ts'],
-    rules: restrict([
-      {
-        group: ['**/src/**', '**/server/**', '**/demo/**', '**/test/**'],
-        message: 'the emulator imitates a third party: it imports nothing of ours',
-      },
-    ]),
+    rules: restrict([EMULATOR_IMPORTS_NOTHING_OF_OURS]),
+  },
+  // Each room's Node layer is a folder (`server/node/`, `emulator/node/`); everything else in the room
+  // is runtime-neutral (Node, Bun, Deno, workerd, the browser), so it imports neither `node:*` nor
+  // that folder, statically or with `import()`. Tests run on Node and may use it.
+  {
+    files: ['server/**/*.ts'],
+    ignores: ['server/node/**', 'server/**/*.test.ts'],
+    rules: {
+      ...restrict([...SERVER_IMPORTS, ...runtimeNeutral('server')]),
+      ...noDynamicImport(runtimeNeutral('server')),
+    },
+  },
+  {
+    files: ['emulator/**/*.ts'],
+    ignores: ['emulator/node/**', 'emulator/**/*.test.ts'],
+    rules: {
+      ...restrict([EMULATOR_IMPORTS_NOTHING_OF_OURS, ...runtimeNeutral('emulator')]),
+      ...noDynamicImport(runtimeNeutral('emulator')),
+    },
   },
 )

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
+import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { TestBrowser } from '../emulator/test-browser.ts'
 import { median, printTable, type Row } from './table.ts'
 

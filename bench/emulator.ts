@@ -6,7 +6,7 @@
  * Run alone with `npx tsx bench/emulator.ts`.
  */
 import { chromium, type Page } from '@playwright/test'
-import { startEmulator } from '../emulator/start.ts'
+import { startEmulator } from '../emulator/node/start.ts'
 import { chromiumLaunchOptions } from '../test/chromium.ts'
 import { startPageServer } from '../test/e2e/support/page-server.ts'
 import { median, printTable, type Row } from './table.ts'

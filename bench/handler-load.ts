@@ -1,6 +1,6 @@
 /**
  * The handler under load, served over loopback HTTP: server CPU per valid save of the handler on
- * its Node adapter (`server/node.ts`, default logger included) against a bare `node:http` server
+ * its Node adapter (`server/node/start.ts`, default logger included) against a bare `node:http` server
  * that does the same sequence with `@clerk/backend` alone (read the body, `verifyToken` with the
  * same `jwtKey` and authorized party, parse, `users.updateUserMetadata`, answer JSON), in
  * alternating slices of one run, at concurrency 1 and 16; and the handler's saves per CPU-second
@@ -44,7 +44,7 @@ interface ServeSettings {
 
 async function serve(settings: ServeSettings): Promise<void> {
   const { createBirthdayHandler } = await import('../server/handler.ts')
-  const { startServer } = await import('../server/node.ts')
+  const { startServer } = await import('../server/node/start.ts')
   const { createClerkClient, verifyToken } = await import('@clerk/backend')
   const handler = createBirthdayHandler({
     secretKey: SECRET,

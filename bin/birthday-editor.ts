@@ -4,8 +4,8 @@
  * `birthday-editor emulator [options]` runs the offline Clerk emulator. `npm run server` and
  * `npm run emulator` in a clone run this same file. Each subcommand answers `--help`.
  */
-import { emulatorMain } from '../emulator/node.ts'
-import { serverMain } from '../server/cli.ts'
+import { emulatorMain } from '../emulator/node/cli.ts'
+import { serverMain } from '../server/node/cli.ts'
 
 const USAGE = `usage: birthday-editor <command> [options]
 

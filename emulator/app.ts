@@ -2,15 +2,14 @@
  * An offline stand-in for the slice of Clerk's HTTP APIs that the unmodified `@clerk/clerk-js` 6 and
  * `@clerk/backend` 3 use: the Frontend API, the Backend API, the ClerkJS script files, and a control
  * surface for tests. It is a web-standard `(Request) => Promise<Response>` app with its routes as one
- * table; only `node-adapter.ts`, `start.ts`, `node.ts`, `node-entry.ts`, `files.ts` and
- * `clerk-js-source.ts` know about Node.
+ * table.
  *
  * It imports nothing of the project's: it imitates a third party.
  */
 
-import { applyCors, preflight } from './cors.ts'
+import { applyCors, preflightResponse } from './cors.ts'
 import { randomId } from './encoding.ts'
-import { ClerkError, errorResponse, json, notImplemented } from './errors.ts'
+import { ClerkError, errorResponse, jsonResponse, notImplemented } from './errors.ts'
 import { Faults, HANG_LIMIT_MS, sleep, type Fault } from './faults.ts'
 import {
   generateSecretKey,
@@ -30,7 +29,7 @@ import * as signUp from './routes/sign-up.ts'
 import { compilePattern, matchPattern, type CompiledPattern } from './router.ts'
 import type {
   ClerkJsSource,
-  Ctx,
+  Context,
   EmulatorConfig,
   EmulatorState,
   Handler,
@@ -118,79 +117,75 @@ export const DEFAULT_SESSION_TOKEN_TEMPLATE = { birthday: '{{user.public_metadat
 export const DROP_HEADER = 'x-emulator-drop'
 
 interface Route {
-  api: Api
   method: string
   pattern: string
   handle: Handler
   compiled: CompiledPattern
 }
 
-const route = (api: Api, method: string, pattern: string, handle: Handler): Route => ({
-  api,
+const route = (method: string, pattern: string, handle: Handler): Route => ({
   method,
   pattern,
   handle,
   compiled: compilePattern(pattern),
 })
 
-/** Every emulated endpoint, below `basePath`. First match wins. */
+/**
+ * Every emulated endpoint, below `basePath`. First match wins. Which API a path belongs to is its
+ * prefix (`classify`), since an unmatched path has one too.
+ */
 const ROUTES: readonly Route[] = [
   // Frontend API: clerk-js through `proxyUrl` (non-GET verbs arrive as POST + `_method`).
-  route('fapi', 'GET', '/v1/environment', frontend.environment),
-  route('fapi', 'PATCH', '/v1/environment', frontend.environment),
-  route('fapi', 'POST', '/v1/dev_browser', frontend.devBrowser),
-  route('fapi', 'GET', '/v1/client', frontend.getClient),
-  route('fapi', 'POST', '/v1/client/sign_ins', frontend.createSignIn),
-  route(
-    'fapi',
-    'POST',
-    '/v1/client/sign_ins/:id/attempt_first_factor',
-    frontend.attemptFirstFactor,
-  ),
-  route('fapi', 'POST', '/v1/client/sign_ups', signUp.create),
-  route('fapi', 'GET', '/v1/client/sign_ups/:id', signUp.get),
-  route('fapi', 'PATCH', '/v1/client/sign_ups/:id', signUp.update),
-  route('fapi', 'POST', '/v1/client/sign_ups/:id/prepare_verification', signUp.prepareVerification),
-  route('fapi', 'POST', '/v1/client/sign_ups/:id/attempt_verification', signUp.attemptVerification),
-  route('fapi', 'POST', '/v1/client/sessions/:id/touch', frontend.touchSession),
-  route('fapi', 'POST', '/v1/client/sessions/:id/tokens', frontend.createToken),
-  route('fapi', 'POST', '/v1/client/sessions/:id/tokens/:template', jwtTemplates.mint),
-  route('fapi', 'POST', '/v1/client/sessions/:id/remove', frontend.removeSession),
-  route('fapi', 'DELETE', '/v1/client/sessions', frontend.endAllSessions),
-  route('fapi', 'GET', '/v1/me', frontend.me),
-  route('fapi', 'GET', '/v1/client/handshake', handshake.clientHandshake),
+  route('GET', '/v1/environment', frontend.environment),
+  route('PATCH', '/v1/environment', frontend.environment),
+  route('POST', '/v1/dev_browser', frontend.devBrowser),
+  route('GET', '/v1/client', frontend.getClient),
+  route('POST', '/v1/client/sign_ins', frontend.createSignIn),
+  route('POST', '/v1/client/sign_ins/:id/attempt_first_factor', frontend.attemptFirstFactor),
+  route('POST', '/v1/client/sign_ups', signUp.create),
+  route('GET', '/v1/client/sign_ups/:id', signUp.get),
+  route('PATCH', '/v1/client/sign_ups/:id', signUp.update),
+  route('POST', '/v1/client/sign_ups/:id/prepare_verification', signUp.prepareVerification),
+  route('POST', '/v1/client/sign_ups/:id/attempt_verification', signUp.attemptVerification),
+  route('POST', '/v1/client/sessions/:id/touch', frontend.touchSession),
+  route('POST', '/v1/client/sessions/:id/tokens', frontend.createToken),
+  route('POST', '/v1/client/sessions/:id/tokens/:template', jwtTemplates.mint),
+  route('POST', '/v1/client/sessions/:id/remove', frontend.removeSession),
+  route('DELETE', '/v1/client/sessions', frontend.endAllSessions),
+  route('GET', '/v1/me', frontend.me),
+  route('GET', '/v1/client/handshake', handshake.clientHandshake),
 
   // Backend API: @clerk/backend through `apiUrl` (Bearer secret key).
-  route('bapi', 'GET', '/api/v1/jwks', backend.jwks),
-  route('bapi', 'POST', '/api/v1/users', backend.createUser),
-  route('bapi', 'GET', '/api/v1/users', backend.listUsers),
-  route('bapi', 'GET', '/api/v1/users/count', backend.countUsers),
-  route('bapi', 'GET', '/api/v1/users/:id', backend.getUser),
-  route('bapi', 'PATCH', '/api/v1/users/:id/metadata', backend.updateMetadata),
-  route('bapi', 'POST', '/api/v1/testing_tokens', backend.createTestingToken),
-  route('bapi', 'GET', '/api/v1/jwt_templates', jwtTemplates.list),
-  route('bapi', 'POST', '/api/v1/jwt_templates', jwtTemplates.create),
-  route('bapi', 'GET', '/api/v1/jwt_templates/:id', jwtTemplates.get),
-  route('bapi', 'PATCH', '/api/v1/jwt_templates/:id', jwtTemplates.update),
-  route('bapi', 'DELETE', '/api/v1/jwt_templates/:id', jwtTemplates.remove),
-  route('bapi', 'GET', '/api/v1/clients/handshake_payload', handshake.handshakePayload),
+  route('GET', '/api/v1/jwks', backend.jwks),
+  route('POST', '/api/v1/users', backend.createUser),
+  route('GET', '/api/v1/users', backend.listUsers),
+  route('GET', '/api/v1/users/count', backend.countUsers),
+  route('GET', '/api/v1/users/:id', backend.getUser),
+  route('PATCH', '/api/v1/users/:id/metadata', backend.updateMetadata),
+  route('POST', '/api/v1/testing_tokens', backend.createTestingToken),
+  route('GET', '/api/v1/jwt_templates', jwtTemplates.list),
+  route('POST', '/api/v1/jwt_templates', jwtTemplates.create),
+  route('GET', '/api/v1/jwt_templates/:id', jwtTemplates.get),
+  route('PATCH', '/api/v1/jwt_templates/:id', jwtTemplates.update),
+  route('DELETE', '/api/v1/jwt_templates/:id', jwtTemplates.remove),
+  route('GET', '/api/v1/clients/handshake_payload', handshake.handshakePayload),
 
   // ClerkJS files from the installed package.
-  route('script', 'GET', '/npm/@clerk/clerk-js@:version/dist/:file', script.clerkJsFile),
-  route('script', 'GET', '/npm/@clerk/ui@:version/dist/:file', script.clerkUiFile),
+  route('GET', '/npm/@clerk/clerk-js@:version/dist/:file', script.clerkJsFile),
+  route('GET', '/npm/@clerk/ui@:version/dist/:file', script.clerkUiFile),
 
   // Control surface for tests.
-  route('control', 'GET', '/__emulator/config', control.config),
-  route('control', 'POST', '/__emulator/reset', control.reset),
-  route('control', 'GET', '/__emulator/faults', control.listFaults),
-  route('control', 'POST', '/__emulator/faults', control.addFault),
-  route('control', 'DELETE', '/__emulator/faults', control.clearFaults),
-  route('control', 'GET', '/__emulator/requests', control.requests),
-  route('control', 'DELETE', '/__emulator/requests', control.clearRequests),
-  route('control', 'GET', '/__emulator/counters', control.counters),
-  route('control', 'GET', '/__emulator/settings', control.getSettings),
-  route('control', 'PATCH', '/__emulator/settings', control.patchSettings),
-  route('control', 'GET', '/__emulator/verification_codes', signUp.sentCodes),
+  route('GET', '/__emulator/config', control.config),
+  route('POST', '/__emulator/reset', control.reset),
+  route('GET', '/__emulator/faults', control.listFaults),
+  route('POST', '/__emulator/faults', control.addFault),
+  route('DELETE', '/__emulator/faults', control.clearFaults),
+  route('GET', '/__emulator/requests', control.requests),
+  route('DELETE', '/__emulator/requests', control.clearRequests),
+  route('GET', '/__emulator/counters', control.counters),
+  route('GET', '/__emulator/settings', control.getSettings),
+  route('PATCH', '/__emulator/settings', control.patchSettings),
+  route('GET', '/__emulator/verification_codes', signUp.sentCodes),
 ]
 
 /**
@@ -285,19 +280,11 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
       await options.onStateChange?.(store.snapshot())
     },
     clerkJs() {
-      // Loaded on first use so that the app has no static Node import; null outside Node or when
-      // `@clerk/clerk-js` is not installed (the script route then answers 501 naming it).
-      clerkJs ??= import('./clerk-js-source.ts').then(
-        (module) => module.installedClerkJs().catch(() => null),
-        () => null,
-      )
+      clerkJs ??= installedPackage('installedClerkJs')
       return clerkJs
     },
     clerkUi() {
-      clerkUi ??= import('./clerk-js-source.ts').then(
-        (module) => module.installedClerkUi().catch(() => null),
-        () => null,
-      )
+      clerkUi ??= installedPackage('installedClerkUi')
       return clerkUi
     },
     config(origin) {
@@ -314,6 +301,22 @@ async function createState(options: EmulatorOptions): Promise<EmulatorState> {
     },
   }
   return state
+}
+
+/**
+ * The default ClerkJS and `@clerk/ui` sources: the installed packages, read by the Node layer. The one
+ * import of `node/` from the runtime-neutral app, loaded on first use so that the app has no static
+ * Node import; null outside Node or when the package is not installed (the script route then answers
+ * 501 naming it).
+ */
+function installedPackage(
+  reader: 'installedClerkJs' | 'installedClerkUi',
+): Promise<ClerkJsSource | null> {
+  // eslint-disable-next-line no-restricted-syntax -- optional and lazy: see above
+  return import('./node/clerk-js-source.ts').then(
+    (module) => module[reader]().catch(() => null),
+    () => null,
+  )
 }
 
 async function seedUsers(seeds: SeedUser[], createdAt: number): Promise<UserRecord[]> {
@@ -352,6 +355,7 @@ function normalizeBasePath(basePath: string): string {
   return trimmed
 }
 
+/** The API of a path below `basePath`, matched or not: it decides `_method`, auth, faults and the log. */
 function classify(path: string): Api {
   if (path === '/api' || path.startsWith('/api/')) return 'bapi'
   if (path.startsWith('/__emulator/')) return 'control'
@@ -378,9 +382,9 @@ async function dispatch(state: EmulatorState, request: Request): Promise<Respons
 
   let response: Response
   if (request.method === 'OPTIONS') {
-    response = preflight(request)
+    response = preflightResponse(request)
   } else {
-    const ctx: Ctx = {
+    const ctx: Context = {
       request,
       url,
       path: path ?? url.pathname,
@@ -409,7 +413,7 @@ async function dispatch(state: EmulatorState, request: Request): Promise<Respons
   return response
 }
 
-async function handle(ctx: Ctx, api: Api, matched: Route | null): Promise<Response> {
+async function handle(ctx: Context, api: Api, matched: Route | null): Promise<Response> {
   let response: Response
   try {
     const fault =
@@ -440,7 +444,7 @@ async function handle(ctx: Ctx, api: Api, matched: Route | null): Promise<Respon
   return response
 }
 
-function authorize(ctx: Ctx): void {
+function authorize(ctx: Context): void {
   const header = ctx.request.headers.get('Authorization') ?? ''
   const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
   if (!bearer) {
@@ -456,7 +460,7 @@ function authorize(ctx: Ctx): void {
   }
 }
 
-async function applyFault(fault: Fault, ctx: Ctx): Promise<Response | null> {
+async function applyFault(fault: Fault, ctx: Context): Promise<Response | null> {
   const { signal } = ctx.request
   if (fault.delayMs > 0 && !(await sleep(fault.delayMs, signal))) return gone()
   if (fault.drop) return new Response(null, { status: 502, headers: { [DROP_HEADER]: '1' } })
@@ -470,7 +474,7 @@ async function applyFault(fault: Fault, ctx: Ctx): Promise<Response | null> {
   }
   if (fault.status === null) return null
   if ([204, 205, 304].includes(fault.status)) return new Response(null, { status: fault.status })
-  if (fault.status < 400) return json({}, fault.status)
+  if (fault.status < 400) return jsonResponse({}, fault.status)
   return errorResponse(
     new ClerkError(
       fault.status,

@@ -6,7 +6,7 @@
 
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type StartedEmulator } from './start.ts'
+import { startEmulator, type StartedEmulator } from './node/start.ts'
 import { decodeJwt, TestBrowser } from './test-browser.ts'
 
 const PAGE = 'http://localhost:5173'

@@ -32,7 +32,7 @@ export function applyCors(headers: Headers, origin: string | null): void {
 }
 
 /** The answer to a preflight: 204, plus the allowances when the origin is allowed. */
-export function preflight(request: Request): Response {
+export function preflightResponse(request: Request): Response {
   const headers = new Headers()
   applyCors(headers, request.headers.get('Origin'))
   if (headers.has('Access-Control-Allow-Origin')) {

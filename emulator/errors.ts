@@ -44,7 +44,11 @@ export function notImplemented(what: string, meta: Record<string, unknown> = {})
  */
 const JSON_TYPE = 'application/json'
 
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+export function jsonResponse(
+  body: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store', ...headers },
@@ -65,7 +69,7 @@ function errorBody(
 
 export function errorResponse(error: ClerkError): Response {
   const body = errorBody(error.code, error.message, error.longMessage, error.meta)
-  return json(body, error.status, error.headers)
+  return jsonResponse(body, error.status, error.headers)
 }
 
 /** Clerk's 422 for one form field (`meta.param_name`). */

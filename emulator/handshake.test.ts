@@ -8,7 +8,7 @@
 import { createClerkClient } from '@clerk/backend'
 import { getCookieSuffix } from '@clerk/shared/keys'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type StartedEmulator } from './start.ts'
+import { startEmulator, type StartedEmulator } from './node/start.ts'
 import { decodeJwt, TestBrowser, type ClientJson, type ErrorJson } from './test-browser.ts'
 
 const APP = 'http://localhost:3000'

@@ -57,7 +57,7 @@ export interface EmulatorState {
   config(origin: string): EmulatorConfig
 }
 
-export interface Ctx {
+export interface Context {
   request: Request
   url: URL
   /** Path below `basePath`, always starting with `/`. */
@@ -71,4 +71,4 @@ export interface Ctx {
   responseHeaders: Headers
 }
 
-export type Handler = (ctx: Ctx) => Promise<Response>
+export type Handler = (ctx: Context) => Promise<Response>

@@ -4,10 +4,10 @@
  * request in the table must get its status and cause zero Backend API writes (emulator counters).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
+import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { latestToday } from '../src/birthday.ts'
 import { createBirthdayHandler, type BirthdayHandlerOptions, type LogEntry } from './handler.ts'
-import { startServer, type RunningServer } from './node.ts'
+import { startServer, type StartedServer } from './node/start.ts'
 import {
   backendCall,
   backendUser,
@@ -38,7 +38,7 @@ let otherEmu: StartedEmulator
 let emuKey: SigningKey
 let strangerKey: SigningKey
 let ada: EmulatorSession
-let servers: { jwtKey: RunningServer; jwks: RunningServer }
+let servers: { jwtKey: StartedServer; jwks: StartedServer }
 const logs: LogEntry[] = []
 
 function handlerOptions(overrides: Partial<BirthdayHandlerOptions> = {}): BirthdayHandlerOptions {
@@ -623,7 +623,7 @@ describe('against the emulator: saves', () => {
     await control(emu.config.proxyUrl, 'DELETE', 'faults')
   })
 
-  async function save(server: RunningServer, token: string, value: string | null) {
+  async function save(server: StartedServer, token: string, value: string | null) {
     return fetch(`${server.url}${PATH}`, {
       method: 'POST',
       headers: {
@@ -697,7 +697,7 @@ describe('against the emulator: saves', () => {
 })
 
 describe('against the emulator: upstream faults', () => {
-  let faulty: RunningServer
+  let faulty: StartedServer
 
   beforeAll(async () => {
     faulty = await startServer({
@@ -719,7 +719,7 @@ describe('against the emulator: upstream faults', () => {
     await control(emu.config.proxyUrl, 'POST', 'faults', spec)
   }
 
-  async function saveVia(server: RunningServer) {
+  async function saveVia(server: StartedServer) {
     return fetch(`${server.url}${PATH}`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${await ada.mint()}`, 'Content-Type': 'application/json' },

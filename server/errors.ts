@@ -80,7 +80,7 @@ export function emptyResponse(status: number, headers: HeadersInit = {}): Respon
  * The single error boundary. An {@link HttpError} becomes its status, code and message; anything
  * else is a bug and becomes a generic 500 whose details go to the log only.
  */
-export function errorToResponse(error: unknown): { response: Response; error: HttpError } {
+export function errorResponse(error: unknown): { response: Response; error: HttpError } {
   const known =
     error instanceof HttpError
       ? error

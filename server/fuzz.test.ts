@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
+import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { createBirthdayBodyParser } from '../src/birthday.ts'
 import { createBirthdayHandler, type BirthdayHandler } from './handler.ts'
 import { counters, signIn, type EmulatorSession } from './testing/emulator-client.ts'

@@ -1,7 +1,7 @@
 /**
  * The reference backend for `<birthday-editor>`: a framework-free `(Request) => Promise<Response>`
  * that reads and writes `publicMetadata.birthday` of the signed-in Clerk user. It runs unchanged on
- * Node (see `node.ts`), in Next.js route handlers, Bun, Deno and Cloudflare Workers.
+ * Node (see `node/`), in Next.js route handlers, Bun, Deno and Cloudflare Workers.
  *
  * It may be created at module scope in any framework: an option left out is read from the
  * environment at the first request (`env.ts`), and nothing is checked or fetched before then, so a
@@ -30,13 +30,7 @@ import { readJsonBody, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_BODY_TIMEOUT_MS } from 
 import { createAuthenticator, type Session } from './clerk.ts'
 import { createCors, type Cors } from './cors.ts'
 import { ENV, envSource, originList } from './env.ts'
-import {
-  emptyResponse,
-  errorToResponse,
-  HttpError,
-  jsonResponse,
-  type ErrorCode,
-} from './errors.ts'
+import { emptyResponse, errorResponse, HttpError, jsonResponse, type ErrorCode } from './errors.ts'
 import {
   DEFAULT_RATE_LIMIT,
   memoryLimiterStore,
@@ -344,7 +338,7 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions = {}): Bir
       context = { request, pathname, started, clerk: side }
       response = await route(context)
     } catch (error) {
-      ;({ response, error: failure } = errorToResponse(error))
+      ;({ response, error: failure } = errorResponse(error))
     }
     for (const [name, value] of Object.entries(corsHeaders)) {
       if (!response.headers.has(name)) response.headers.set(name, value)

@@ -1,6 +1,6 @@
 /**
  * Public exports of the reference backend. Runtime-neutral: nothing here imports Node; the Node
- * server lives in `node.ts`.
+ * server lives in `node/`.
  */
 export {
   createBirthdayHandler,

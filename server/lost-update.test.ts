@@ -7,9 +7,9 @@
  * answered 200 for. A control run with a store that does not order writes shows the fault is real.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
+import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { createBirthdayHandler, type BirthdayHandlerOptions } from './handler.ts'
-import { startServer, type RunningServer } from './node.ts'
+import { startServer, type StartedServer } from './node/start.ts'
 import {
   backendUser,
   control,
@@ -31,7 +31,7 @@ const USERS = 40
 const CONCURRENCY = 16
 
 let emu: StartedEmulator
-const servers: RunningServer[] = []
+const servers: StartedServer[] = []
 let sessions: EmulatorSession[] = []
 
 beforeAll(async () => {
@@ -63,7 +63,7 @@ beforeEach(async () => {
   await control(emu.config.proxyUrl, 'DELETE', 'faults')
 })
 
-async function serve(overrides: Partial<BirthdayHandlerOptions> = {}): Promise<RunningServer> {
+async function serve(overrides: Partial<BirthdayHandlerOptions> = {}): Promise<StartedServer> {
   const server = await startServer({
     handler: createBirthdayHandler({
       secretKey: emu.config.secretKey,
@@ -86,7 +86,7 @@ async function fault(spec: Record<string, unknown>) {
 }
 
 async function save(
-  server: RunningServer,
+  server: StartedServer,
   session: EmulatorSession,
   birthday: string,
   token?: string,
@@ -107,7 +107,7 @@ async function save(
   }
 }
 
-async function read(server: RunningServer, session: EmulatorSession): Promise<unknown> {
+async function read(server: StartedServer, session: EmulatorSession): Promise<unknown> {
   const response = await fetch(`${server.url}${PATH}`, {
     headers: { Authorization: `Bearer ${await session.mint()}`, Origin: ORIGIN },
   })
@@ -132,7 +132,7 @@ const unordered: WriteOrderStore = {
  * at most 16 requests in flight in all; the first 12 writes land late. Returns, per user, the last
  * value answered 200 and the value stored once every late write has landed.
  */
-async function saveUnderLoad(server: RunningServer) {
+async function saveUnderLoad(server: StartedServer) {
   const tokens = await Promise.all(sessions.map((session) => session.mint()))
   await fault({ delayMs: LOAD_LATE_MS, times: 12 })
   let free = CONCURRENCY

@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
+import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { signIn, type EmulatorSession } from './testing/emulator-client.ts'
 
 const ORIGIN = 'http://app.test'

@@ -9,7 +9,7 @@
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
+import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import {
   backendCall,
   control,

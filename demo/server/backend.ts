@@ -14,7 +14,7 @@ import {
   type BirthdayHandler,
   type BirthdayHandlerOptions,
 } from '../../server/index.ts'
-import { startServer, toNodeListener } from '../../server/node.ts'
+import { startServer, toNodeListener } from '../../server/node/index.ts'
 import type { Emulator, EmulatorOptions } from '../../emulator/app.ts'
 import type { DemoConfig } from '../demo-config.ts'
 import { chooseClerk, type ClerkKeys, type ClerkMode } from './clerk-mode.ts'
@@ -88,7 +88,7 @@ export function demoHandler(keys: ClerkKeys, options: DemoBackendOptions): Birth
 
 /**
  * The second origin: the handler alone on another loopback port, served by the handler's own Node
- * server (`server/node.ts`, as `npm run server` serves it: unread small bodies drained, timeouts).
+ * server (`server/node/`, as `npm run server` serves it: unread small bodies drained, timeouts).
  */
 export async function openHandlerOrigin(
   handler: BirthdayHandler,

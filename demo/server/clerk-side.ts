@@ -5,8 +5,8 @@
  * proxy (`frontend-api-proxy.ts`), and its keys are the ones it issued.
  */
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../emulator/app.ts'
-import { openEmulatorFiles } from '../../emulator/files.ts'
-import { toNodeListener } from '../../emulator/node-adapter.ts'
+import { openEmulatorFiles } from '../../emulator/node/files.ts'
+import { toNodeListener } from '../../emulator/node/adapter.ts'
 import type { ClerkKeys, ClerkMode } from './clerk-mode.ts'
 import { frontendApiProxy } from './frontend-api-proxy.ts'
 

@@ -6,16 +6,16 @@
 
 import * as z from 'zod/mini'
 import { randomId, jsonByteLength } from '../encoding.ts'
-import { ClerkError, formError, json, notImplemented, parseJson } from '../errors.ts'
+import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '../errors.ts'
 import { METADATA_LIMIT_BYTES, mergeMetadata, type Metadata } from '../metadata.ts'
 import { bapiUserJSON } from '../resources.ts'
-import type { Ctx, EmulatorState } from '../state.ts'
+import type { Context, EmulatorState } from '../state.ts'
 import { hashPassword, type UserRecord } from '../store.ts'
 import { jwks as jwksOf } from '../tokens.ts'
 import { parseWith } from '../validation.ts'
 
-export async function jwks(ctx: Ctx): Promise<Response> {
-  return json(jwksOf(ctx.state.key))
+export async function jwks(ctx: Context): Promise<Response> {
+  return jsonResponse(jwksOf(ctx.state.key))
 }
 
 /** Testing tokens live an hour, as Clerk's do. */
@@ -26,9 +26,9 @@ const TESTING_TOKEN_LIFETIME_S = 3600
  * `clerkSetup()` calls). The emulator has no bot protection, so the Frontend API neither needs nor
  * checks the `__clerk_testing_token` parameter; the token has Clerk's shape.
  */
-export async function createTestingToken(ctx: Ctx): Promise<Response> {
+export async function createTestingToken(ctx: Context): Promise<Response> {
   const expiresAt = Math.floor(ctx.state.now() / 1000) + TESTING_TOKEN_LIFETIME_S
-  return json({
+  return jsonResponse({
     object: 'testing_token',
     token: `${expiresAt}-${randomId('tt').slice(3)}`,
     expires_at: expiresAt,
@@ -53,7 +53,7 @@ const createUserSchema = z.object({
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
 
-export async function createUser(ctx: Ctx): Promise<Response> {
+export async function createUser(ctx: Context): Promise<Response> {
   const body = parseJson(await ctx.request.text(), invalidBody)
   rejectUnsupported('createUser parameter', body, Object.keys(createUserSchema.shape))
   const parsed = parseWith(createUserSchema, body)
@@ -111,15 +111,15 @@ export async function createUser(ctx: Ctx): Promise<Response> {
   }
   store.users.set(user.id, user)
   await ctx.state.persist()
-  return json(bapiUserJSON(user))
+  return jsonResponse(bapiUserJSON(user))
 }
 
-export async function getUser(ctx: Ctx): Promise<Response> {
-  return json(bapiUserJSON(requireUser(ctx)))
+export async function getUser(ctx: Context): Promise<Response> {
+  return jsonResponse(bapiUserJSON(requireUser(ctx)))
 }
 
 /** `GET /v1/users`: a bare array, as `getUserList` expects (it asks `/users/count` separately). */
-export async function listUsers(ctx: Ctx): Promise<Response> {
+export async function listUsers(ctx: Context): Promise<Response> {
   const query = ctx.url.searchParams
   rejectUnsupported('user list parameter', Object.fromEntries(query), [
     'email_address',
@@ -138,13 +138,13 @@ export async function listUsers(ctx: Ctx): Promise<Response> {
   const users = filterUsers(ctx)
     .sort((a, b) => (a[field] - b[field]) * direction)
     .slice(offset, offset + limit)
-  return json(users.map(bapiUserJSON))
+  return jsonResponse(users.map(bapiUserJSON))
 }
 
-export async function countUsers(ctx: Ctx): Promise<Response> {
+export async function countUsers(ctx: Context): Promise<Response> {
   const query = ctx.url.searchParams
   rejectUnsupported('user count parameter', Object.fromEntries(query), ['email_address', 'user_id'])
-  return json({ object: 'total_count', total_count: filterUsers(ctx).length })
+  return jsonResponse({ object: 'total_count', total_count: filterUsers(ctx).length })
 }
 
 const metadataPatchSchema = z.strictObject({
@@ -157,7 +157,7 @@ const metadataPatchSchema = z.strictObject({
  * `PATCH /v1/users/:id/metadata`: deep merge, `null` deletes, 8 KB per metadata object, and a per-user
  * write limit (the emulator's choice, `metadataWriteLimit`) answered with 429 and `Retry-After`.
  */
-export async function updateMetadata(ctx: Ctx): Promise<Response> {
+export async function updateMetadata(ctx: Context): Promise<Response> {
   const user = requireUser(ctx)
   countMetadataWrite(ctx.state, user.id)
   const parsed = parseWith(metadataPatchSchema, parseJson(await ctx.request.text(), invalidBody))
@@ -174,7 +174,7 @@ export async function updateMetadata(ctx: Ctx): Promise<Response> {
   Object.assign(user, { publicMetadata, privateMetadata, unsafeMetadata })
   user.updatedAt = ctx.state.now()
   await ctx.state.persist()
-  return json(bapiUserJSON(user))
+  return jsonResponse(bapiUserJSON(user))
 }
 
 function countMetadataWrite(state: EmulatorState, userId: string): void {
@@ -209,7 +209,7 @@ function withinLimit(name: string, value: Metadata): Metadata {
   return value
 }
 
-function filterUsers(ctx: Ctx): UserRecord[] {
+function filterUsers(ctx: Context): UserRecord[] {
   const query = ctx.url.searchParams
   const emails = query.getAll('email_address').map((email) => email.trim().toLowerCase())
   const ids = query.getAll('user_id')
@@ -220,7 +220,7 @@ function filterUsers(ctx: Ctx): UserRecord[] {
   )
 }
 
-function requireUser(ctx: Ctx): UserRecord {
+function requireUser(ctx: Context): UserRecord {
   const user = ctx.state.store.users.get(ctx.params.id ?? '')
   if (!user) {
     throw new ClerkError(404, 'resource_not_found', 'not found', {

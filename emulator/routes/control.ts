@@ -5,55 +5,55 @@
  */
 
 import * as z from 'zod/mini'
-import { ClerkError, json, parseJson } from '../errors.ts'
+import { ClerkError, jsonResponse, parseJson } from '../errors.ts'
 import { faultSchema } from '../faults.ts'
-import type { Ctx } from '../state.ts'
+import type { Context } from '../state.ts'
 import { isPlainObject, reservedClaimsIn } from '../template.ts'
 import { parseWith } from '../validation.ts'
 
-export async function config(ctx: Ctx): Promise<Response> {
-  return json(ctx.state.config(ctx.url.origin))
+export async function config(ctx: Context): Promise<Response> {
+  return jsonResponse(ctx.state.config(ctx.url.origin))
 }
 
-export async function reset(ctx: Ctx): Promise<Response> {
+export async function reset(ctx: Context): Promise<Response> {
   const { state } = ctx
   state.store.reset()
   state.faults.clear()
   state.log.clear()
   state.settings = structuredClone(state.initialSettings)
   await state.persist()
-  return json({ ok: true })
+  return jsonResponse({ ok: true })
 }
 
-export async function addFault(ctx: Ctx): Promise<Response> {
+export async function addFault(ctx: Context): Promise<Response> {
   const parsed = parseWith(faultSchema, parseJson(await ctx.request.text(), invalid))
   if (!parsed.ok) throw invalid(parsed.message)
-  return json(ctx.state.faults.add(parsed.value), 201)
+  return jsonResponse(ctx.state.faults.add(parsed.value), 201)
 }
 
-export async function listFaults(ctx: Ctx): Promise<Response> {
-  return json({ faults: ctx.state.faults.list() })
+export async function listFaults(ctx: Context): Promise<Response> {
+  return jsonResponse({ faults: ctx.state.faults.list() })
 }
 
-export async function clearFaults(ctx: Ctx): Promise<Response> {
-  return json({ cleared: ctx.state.faults.clear() })
+export async function clearFaults(ctx: Context): Promise<Response> {
+  return jsonResponse({ cleared: ctx.state.faults.clear() })
 }
 
-export async function requests(ctx: Ctx): Promise<Response> {
-  return json({ requests: ctx.state.log.entries() })
+export async function requests(ctx: Context): Promise<Response> {
+  return jsonResponse({ requests: ctx.state.log.entries() })
 }
 
-export async function clearRequests(ctx: Ctx): Promise<Response> {
+export async function clearRequests(ctx: Context): Promise<Response> {
   ctx.state.log.clear()
-  return json({ ok: true })
+  return jsonResponse({ ok: true })
 }
 
-export async function counters(ctx: Ctx): Promise<Response> {
-  return json(ctx.state.log.counters())
+export async function counters(ctx: Context): Promise<Response> {
+  return jsonResponse(ctx.state.log.counters())
 }
 
-export async function getSettings(ctx: Ctx): Promise<Response> {
-  return json(ctx.state.settings)
+export async function getSettings(ctx: Context): Promise<Response> {
+  return jsonResponse(ctx.state.settings)
 }
 
 export const settingsSchema = z.strictObject({
@@ -62,7 +62,7 @@ export const settingsSchema = z.strictObject({
   clockOffsetMs: z.optional(z.int()),
 })
 
-export async function patchSettings(ctx: Ctx): Promise<Response> {
+export async function patchSettings(ctx: Context): Promise<Response> {
   const parsed = parseWith(settingsSchema, parseJson(await ctx.request.text(), invalid))
   if (!parsed.ok) throw invalid(parsed.message)
   const { sessionTokenTemplate, tokenLifetimeSeconds, clockOffsetMs } = parsed.value
@@ -75,7 +75,7 @@ export async function patchSettings(ctx: Ctx): Promise<Response> {
     tokenLifetimeSeconds: tokenLifetimeSeconds ?? ctx.state.settings.tokenLifetimeSeconds,
     clockOffsetMs: clockOffsetMs ?? ctx.state.settings.clockOffsetMs,
   }
-  return json(ctx.state.settings)
+  return jsonResponse(ctx.state.settings)
 }
 
 /** Why a session-token template is unacceptable (as Clerk's dashboard would refuse it), or null. */

@@ -5,7 +5,7 @@
  * piggyback the client, whose active sessions carry the user and a freshly minted `last_active_token`.
  */
 
-import { ClerkError, formError, json, notImplemented, parseJson } from '../errors.ts'
+import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '../errors.ts'
 import { randomId } from '../encoding.ts'
 import {
   clientJSON,
@@ -15,7 +15,7 @@ import {
   signInJSON,
   signUpJSON,
 } from '../resources.ts'
-import type { Ctx } from '../state.ts'
+import type { Context } from '../state.ts'
 import {
   verifyPassword,
   type ClientRecord,
@@ -25,22 +25,22 @@ import {
 } from '../store.ts'
 import { mintSessionToken } from '../tokens.ts'
 
-export async function environment(ctx: Ctx): Promise<Response> {
-  return json(environmentJSON(ctx.state.instanceType, ctx.origin ?? ctx.url.origin))
+export async function environment(ctx: Context): Promise<Response> {
+  return jsonResponse(environmentJSON(ctx.state.instanceType, ctx.origin ?? ctx.url.origin))
 }
 
-export async function devBrowser(ctx: Ctx): Promise<Response> {
+export async function devBrowser(ctx: Context): Promise<Response> {
   const id = randomId('dvb')
   ctx.state.store.devBrowsers.add(id)
-  return json({ object: 'dev_browser', id })
+  return jsonResponse({ object: 'dev_browser', id })
 }
 
-export async function getClient(ctx: Ctx): Promise<Response> {
+export async function getClient(ctx: Context): Promise<Response> {
   const { client } = findClient(ctx)
-  return json({ response: client ? await renderClient(ctx, client) : null, client: null })
+  return jsonResponse({ response: client ? await renderClient(ctx, client) : null, client: null })
 }
 
-export async function createSignIn(ctx: Ctx): Promise<Response> {
+export async function createSignIn(ctx: Context): Promise<Response> {
   const form = await readForm(ctx.request)
   const strategy = form.get('strategy')
   if (strategy && strategy !== 'password') throw notImplemented(`sign-in strategy "${strategy}"`)
@@ -76,10 +76,13 @@ export async function createSignIn(ctx: Ctx): Promise<Response> {
   client.updatedAt = now
   const password = form.get('password')
   if (password !== null) await completeWithPassword(ctx, client, signIn, user, password)
-  return json({ response: signInJSON(signIn, user), client: await renderClient(ctx, client) })
+  return jsonResponse({
+    response: signInJSON(signIn, user),
+    client: await renderClient(ctx, client),
+  })
 }
 
-export async function attemptFirstFactor(ctx: Ctx): Promise<Response> {
+export async function attemptFirstFactor(ctx: Context): Promise<Response> {
   const client = requireClient(ctx)
   const signIn = ctx.state.store.signIns.get(ctx.params.id ?? '')
   const user = signIn && ctx.state.store.users.get(signIn.userId)
@@ -93,10 +96,13 @@ export async function attemptFirstFactor(ctx: Ctx): Promise<Response> {
   const password = form.get('password')
   if (password === null) throw formError('form_param_missing', 'password', 'Enter your password.')
   await completeWithPassword(ctx, client, signIn, user, password)
-  return json({ response: signInJSON(signIn, user), client: await renderClient(ctx, client) })
+  return jsonResponse({
+    response: signInJSON(signIn, user),
+    client: await renderClient(ctx, client),
+  })
 }
 
-export async function touchSession(ctx: Ctx): Promise<Response> {
+export async function touchSession(ctx: Context): Promise<Response> {
   const form = await readForm(ctx.request)
   if (form.get('active_organization_id')) throw notImplemented('organizations')
   const client = requireClient(ctx)
@@ -109,14 +115,14 @@ export async function touchSession(ctx: Ctx): Promise<Response> {
   client.lastActiveSessionId = session.id
   client.updatedAt = now
   if (switched) await ctx.state.persist()
-  return json({
+  return jsonResponse({
     response: sessionJSON(session, user, await mint(ctx, session, user), now),
     client: await renderClient(ctx, client),
   })
 }
 
 /** `POST /v1/client/sessions/:id/tokens[?debug=skip_cache]`: the bare token object, no envelope. */
-export async function createToken(ctx: Ctx): Promise<Response> {
+export async function createToken(ctx: Context): Promise<Response> {
   const form = await readForm(ctx.request)
   if (form.get('organization_id')) throw notImplemented('organizations')
   const { client } = findClient(ctx)
@@ -124,11 +130,11 @@ export async function createToken(ctx: Ctx): Promise<Response> {
   const session = active.find((candidate) => candidate.id === ctx.params.id)
   const user = session && ctx.state.store.users.get(session.userId)
   if (!session || !user) throw signedOut()
-  return json({ object: 'token', jwt: await mint(ctx, session, user) })
+  return jsonResponse({ object: 'token', jwt: await mint(ctx, session, user) })
 }
 
 /** `DELETE /v1/client/sessions`: `clerk.signOut()` ends every session of this client. */
-export async function endAllSessions(ctx: Ctx): Promise<Response> {
+export async function endAllSessions(ctx: Context): Promise<Response> {
   const client = ensureClient(ctx)
   const now = ctx.state.now()
   for (const session of ctx.state.store.activeSessions(client)) {
@@ -139,11 +145,11 @@ export async function endAllSessions(ctx: Ctx): Promise<Response> {
   client.updatedAt = now
   await ctx.state.persist()
   const rendered = await renderClient(ctx, client)
-  return json({ response: rendered, client: rendered })
+  return jsonResponse({ response: rendered, client: rendered })
 }
 
 /** `POST /v1/client/sessions/:id/remove`: `clerk.signOut({ sessionId })`. */
-export async function removeSession(ctx: Ctx): Promise<Response> {
+export async function removeSession(ctx: Context): Promise<Response> {
   const client = requireClient(ctx)
   const { session, user } = clientSession(ctx, client, ctx.params.id)
   const now = ctx.state.now()
@@ -152,14 +158,14 @@ export async function removeSession(ctx: Ctx): Promise<Response> {
   if (client.lastActiveSessionId === session.id) client.lastActiveSessionId = null
   client.updatedAt = now
   await ctx.state.persist()
-  return json({
+  return jsonResponse({
     response: sessionJSON(session, user, null, now),
     client: await renderClient(ctx, client),
   })
 }
 
 /** `GET /v1/me` (`user.reload()`): the user, and the client with a fresh token for its session. */
-export async function me(ctx: Ctx): Promise<Response> {
+export async function me(ctx: Context): Promise<Response> {
   const { client } = findClient(ctx)
   if (!client) throw signedOut()
   const active = ctx.state.store.activeSessions(client)
@@ -167,11 +173,11 @@ export async function me(ctx: Ctx): Promise<Response> {
   const session = active.find((candidate) => candidate.id === wanted) ?? active[0]
   const user = session && ctx.state.store.users.get(session.userId)
   if (!user) throw signedOut()
-  return json({ response: fapiUserJSON(user), client: await renderClient(ctx, client) })
+  return jsonResponse({ response: fapiUserJSON(user), client: await renderClient(ctx, client) })
 }
 
 async function completeWithPassword(
-  ctx: Ctx,
+  ctx: Context,
   client: ClientRecord,
   signIn: SignInRecord,
   user: UserRecord,
@@ -198,7 +204,7 @@ async function completeWithPassword(
  * The one place a session is started (sign-in and sign-up).
  */
 export function startSession(
-  ctx: Ctx,
+  ctx: Context,
   client: ClientRecord,
   user: UserRecord,
   strategy: string,
@@ -223,7 +229,7 @@ export function startSession(
   return session
 }
 
-export async function renderClient(ctx: Ctx, client: ClientRecord): Promise<unknown> {
+export async function renderClient(ctx: Context, client: ClientRecord): Promise<unknown> {
   const { store } = ctx.state
   const now = ctx.state.now()
   const sessions = await Promise.all(
@@ -244,7 +250,7 @@ export async function renderClient(ctx: Ctx, client: ClientRecord): Promise<unkn
   )
 }
 
-export function mint(ctx: Ctx, session: SessionRecord, user: UserRecord): Promise<string> {
+export function mint(ctx: Context, session: SessionRecord, user: UserRecord): Promise<string> {
   const { state } = ctx
   return mintSessionToken({
     key: state.key,
@@ -263,7 +269,7 @@ export function mint(ctx: Ctx, session: SessionRecord, user: UserRecord): Promis
  * `__clerk_db_jwt`; an unknown one (after a reset or restart) gets the 401 that makes clerk-js create a
  * new dev browser. Otherwise the client cookie decides.
  */
-export function findClient(ctx: Ctx): {
+export function findClient(ctx: Context): {
   client: ClientRecord | undefined
   devBrowserId: string | null
 } {
@@ -281,7 +287,7 @@ export function findClient(ctx: Ctx): {
   return { client: token ? store.clientByToken(token) : undefined, devBrowserId: null }
 }
 
-export function ensureClient(ctx: Ctx): ClientRecord {
+export function ensureClient(ctx: Context): ClientRecord {
   const { client, devBrowserId } = findClient(ctx)
   if (client) return client
   const created = ctx.state.store.createClient(ctx.state.now(), devBrowserId)
@@ -295,14 +301,14 @@ export function ensureClient(ctx: Ctx): ClientRecord {
   return created
 }
 
-export function requireClient(ctx: Ctx): ClientRecord {
+export function requireClient(ctx: Context): ClientRecord {
   const { client } = findClient(ctx)
   if (!client) throw notFound('Client')
   return client
 }
 
 function clientSession(
-  ctx: Ctx,
+  ctx: Context,
   client: ClientRecord,
   sessionId: string | undefined,
 ): { session: SessionRecord; user: UserRecord } {

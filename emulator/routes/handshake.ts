@@ -12,9 +12,9 @@
 
 import { isAllowedOrigin } from '../cors.ts'
 import { randomBase62, randomId } from '../encoding.ts'
-import { ClerkError, formError, json } from '../errors.ts'
+import { ClerkError, formError, jsonResponse } from '../errors.ts'
 import { cookieSuffix, handshakeDirectives } from '../handshake-directives.ts'
-import type { Ctx } from '../state.ts'
+import type { Context } from '../state.ts'
 import type { ClientRecord } from '../store.ts'
 import { mintSessionToken, signJwt } from '../tokens.ts'
 
@@ -22,7 +22,7 @@ import { mintSessionToken, signJwt } from '../tokens.ts'
 export const NONCE_LIFETIME_MS = 60_000
 
 /** `GET /v1/client/handshake` (a top-level navigation, so the browser's emulator cookies come along). */
-export async function clientHandshake(ctx: Ctx): Promise<Response> {
+export async function clientHandshake(ctx: Context): Promise<Response> {
   const query = ctx.url.searchParams
   const redirectUrl = redirectTarget(query.get('redirect_url'))
   const format = query.get('format') ?? 'token'
@@ -89,7 +89,7 @@ export async function clientHandshake(ctx: Ctx): Promise<Response> {
 }
 
 /** `GET /v1/clients/handshake_payload?nonce=…` (Backend API): the directives, once per nonce. */
-export async function handshakePayload(ctx: Ctx): Promise<Response> {
+export async function handshakePayload(ctx: Context): Promise<Response> {
   const nonce = ctx.url.searchParams.get('nonce')
   if (!nonce) throw formError('form_param_missing', 'nonce', 'Enter the handshake nonce.')
   const { handshakeNonces } = ctx.state.store
@@ -100,7 +100,7 @@ export async function handshakePayload(ctx: Ctx): Promise<Response> {
       longMessage: 'This handshake nonce is unknown, was already used, or has expired.',
     })
   }
-  return json({ directives: entry.directives })
+  return jsonResponse({ directives: entry.directives })
 }
 
 /**
@@ -126,7 +126,7 @@ function redirectTarget(raw: string | null): URL {
 }
 
 /** The client of the emulator's own HttpOnly cookie (the flow without a dev browser). */
-function cookieClient(ctx: Ctx): ClientRecord | undefined {
+function cookieClient(ctx: Context): ClientRecord | undefined {
   const wanted = `${ctx.state.clientCookie}=`
   for (const part of (ctx.request.headers.get('Cookie') ?? '').split(';')) {
     const trimmed = part.trim()

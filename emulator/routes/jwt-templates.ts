@@ -7,9 +7,9 @@
 
 import * as z from 'zod/mini'
 import { randomId } from '../encoding.ts'
-import { ClerkError, formError, json, notImplemented, parseJson } from '../errors.ts'
+import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '../errors.ts'
 import { deletedObjectJSON, jwtTemplateJSON } from '../resources.ts'
-import type { Ctx } from '../state.ts'
+import type { Context } from '../state.ts'
 import type { JwtTemplateRecord } from '../store.ts'
 import { mintTemplateToken } from '../tokens.ts'
 import { parseWith } from '../validation.ts'
@@ -42,7 +42,7 @@ const templateBodySchema = z.object({
 
 type TemplateBody = z.infer<typeof templateBodySchema>
 
-async function readTemplateBody(ctx: Ctx): Promise<TemplateBody> {
+async function readTemplateBody(ctx: Context): Promise<TemplateBody> {
   const parsed = parseWith(templateBodySchema, parseJson(await ctx.request.text(), invalidBody))
   if (!parsed.ok) throw invalidBody(parsed.message)
   const body = parsed.value
@@ -61,7 +61,7 @@ async function readTemplateBody(ctx: Ctx): Promise<TemplateBody> {
   return body
 }
 
-function assertNameFree(ctx: Ctx, name: string, exceptId: string | null): void {
+function assertNameFree(ctx: Context, name: string, exceptId: string | null): void {
   for (const template of ctx.state.store.jwtTemplates.values()) {
     if (template.name === name && template.id !== exceptId) {
       throw formError(
@@ -73,7 +73,7 @@ function assertNameFree(ctx: Ctx, name: string, exceptId: string | null): void {
   }
 }
 
-function requireTemplate(ctx: Ctx): JwtTemplateRecord {
+function requireTemplate(ctx: Context): JwtTemplateRecord {
   const template = ctx.state.store.jwtTemplates.get(ctx.params.id ?? '')
   if (!template) {
     throw new ClerkError(404, 'resource_not_found', 'not found', {
@@ -84,7 +84,7 @@ function requireTemplate(ctx: Ctx): JwtTemplateRecord {
 }
 
 /** `GET /jwt_templates`: the bare array the spec documents, oldest first; `limit`/`offset`. */
-export async function list(ctx: Ctx): Promise<Response> {
+export async function list(ctx: Context): Promise<Response> {
   const query = ctx.url.searchParams
   const limit = Number(query.get('limit') ?? 10)
   const offset = Number(query.get('offset') ?? 0)
@@ -97,14 +97,14 @@ export async function list(ctx: Ctx): Promise<Response> {
   const templates = [...ctx.state.store.jwtTemplates.values()].sort(
     (a, b) => a.createdAt - b.createdAt,
   )
-  return json(templates.slice(offset, offset + limit).map(jwtTemplateJSON))
+  return jsonResponse(templates.slice(offset, offset + limit).map(jwtTemplateJSON))
 }
 
-export async function get(ctx: Ctx): Promise<Response> {
-  return json(jwtTemplateJSON(requireTemplate(ctx)))
+export async function get(ctx: Context): Promise<Response> {
+  return jsonResponse(jwtTemplateJSON(requireTemplate(ctx)))
 }
 
-export async function create(ctx: Ctx): Promise<Response> {
+export async function create(ctx: Context): Promise<Response> {
   const body = await readTemplateBody(ctx)
   assertNameFree(ctx, body.name, null)
   const now = ctx.state.now()
@@ -119,11 +119,11 @@ export async function create(ctx: Ctx): Promise<Response> {
   }
   ctx.state.store.jwtTemplates.set(template.id, template)
   await ctx.state.persist()
-  return json(jwtTemplateJSON(template))
+  return jsonResponse(jwtTemplateJSON(template))
 }
 
 /** `PATCH /jwt_templates/:id`: a full replacement (name and claims are required, as in the spec). */
-export async function update(ctx: Ctx): Promise<Response> {
+export async function update(ctx: Context): Promise<Response> {
   const template = requireTemplate(ctx)
   const body = await readTemplateBody(ctx)
   assertNameFree(ctx, body.name, template.id)
@@ -135,18 +135,18 @@ export async function update(ctx: Ctx): Promise<Response> {
     updatedAt: ctx.state.now(),
   })
   await ctx.state.persist()
-  return json(jwtTemplateJSON(template))
+  return jsonResponse(jwtTemplateJSON(template))
 }
 
-export async function remove(ctx: Ctx): Promise<Response> {
+export async function remove(ctx: Context): Promise<Response> {
   const template = requireTemplate(ctx)
   ctx.state.store.jwtTemplates.delete(template.id)
   await ctx.state.persist()
-  return json(deletedObjectJSON('jwt_template', template.id))
+  return jsonResponse(deletedObjectJSON('jwt_template', template.id))
 }
 
 /** `POST /v1/client/sessions/:id/tokens/:template` (`getToken({ template })`). */
-export async function mint(ctx: Ctx): Promise<Response> {
+export async function mint(ctx: Context): Promise<Response> {
   const form = await readForm(ctx.request)
   if (form.get('organization_id')) throw notImplemented('organizations')
   const { client } = findClient(ctx)
@@ -171,7 +171,7 @@ export async function mint(ctx: Ctx): Promise<Response> {
     nowMs: ctx.state.now(),
     template,
   })
-  return json({ object: 'token', jwt })
+  return jsonResponse({ object: 'token', jwt })
 }
 
 function invalidBody(message: string): ClerkError {

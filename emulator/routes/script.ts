@@ -8,15 +8,16 @@
  */
 
 import { ClerkError, notImplemented } from '../errors.ts'
-import type { ClerkJsSource, Ctx } from '../state.ts'
+import type { ClerkJsSource, Context } from '../state.ts'
 
-export const clerkJsFile = (ctx: Ctx) =>
+export const clerkJsFile = (ctx: Context) =>
   packageFile(ctx, '@clerk/clerk-js', () => ctx.state.clerkJs())
 
-export const clerkUiFile = (ctx: Ctx) => packageFile(ctx, '@clerk/ui', () => ctx.state.clerkUi())
+export const clerkUiFile = (ctx: Context) =>
+  packageFile(ctx, '@clerk/ui', () => ctx.state.clerkUi())
 
 async function packageFile(
-  ctx: Ctx,
+  ctx: Context,
   name: string,
   load: () => Promise<ClerkJsSource | null>,
 ): Promise<Response> {

@@ -10,9 +10,9 @@
 
 import { randomId } from '../encoding.ts'
 import { PASSWORD_POLICY } from '../environment.ts'
-import { ClerkError, formError, json, notImplemented } from '../errors.ts'
+import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
 import { EMAIL_CODE_LIFETIME_MS, signUpJSON } from '../resources.ts'
-import type { Ctx } from '../state.ts'
+import type { Context } from '../state.ts'
 import { hashPassword, type SignUpRecord, type UserRecord } from '../store.ts'
 import {
   ensureClient,
@@ -42,7 +42,7 @@ const UNSUPPORTED = [
   'transfer',
 ]
 
-export async function create(ctx: Ctx): Promise<Response> {
+export async function create(ctx: Context): Promise<Response> {
   const form = await readForm(ctx.request)
   checkUnsupported(form)
   const client = ensureClient(ctx)
@@ -76,12 +76,12 @@ export async function create(ctx: Ctx): Promise<Response> {
   return answer(ctx, signUp)
 }
 
-export async function get(ctx: Ctx): Promise<Response> {
+export async function get(ctx: Context): Promise<Response> {
   return answer(ctx, requireSignUp(ctx))
 }
 
 /** `PATCH /v1/client/sign_ups/:id` (`signUp.update`): the same fields as create. */
-export async function update(ctx: Ctx): Promise<Response> {
+export async function update(ctx: Context): Promise<Response> {
   const signUp = requireSignUp(ctx)
   assertOpen(signUp)
   const form = await readForm(ctx.request)
@@ -91,7 +91,7 @@ export async function update(ctx: Ctx): Promise<Response> {
   return answer(ctx, signUp)
 }
 
-export async function prepareVerification(ctx: Ctx): Promise<Response> {
+export async function prepareVerification(ctx: Context): Promise<Response> {
   const signUp = requireSignUp(ctx)
   assertOpen(signUp)
   const form = await readForm(ctx.request)
@@ -109,7 +109,7 @@ export async function prepareVerification(ctx: Ctx): Promise<Response> {
  * gets an address (create or update), and again at each prepare ("Resend"); `<SignUp/>` relies on
  * the first: it skips the initial prepare when the email verification is already pending.
  */
-function sendCode(ctx: Ctx, signUp: SignUpRecord, emailAddress: string): void {
+function sendCode(ctx: Context, signUp: SignUpRecord, emailAddress: string): void {
   const now = ctx.state.now()
   const testMode = emailAddress.toLowerCase().includes('+clerk_test')
   const code = testMode ? TEST_MODE_CODE : randomCode()
@@ -127,7 +127,7 @@ function sendCode(ctx: Ctx, signUp: SignUpRecord, emailAddress: string): void {
   }
 }
 
-export async function attemptVerification(ctx: Ctx): Promise<Response> {
+export async function attemptVerification(ctx: Context): Promise<Response> {
   const signUp = requireSignUp(ctx)
   assertOpen(signUp)
   const form = await readForm(ctx.request)
@@ -162,7 +162,7 @@ export async function attemptVerification(ctx: Ctx): Promise<Response> {
 }
 
 /** `GET /__emulator/verification_codes`: the codes "sent" to non-test addresses, newest last. */
-export async function sentCodes(ctx: Ctx): Promise<Response> {
+export async function sentCodes(ctx: Context): Promise<Response> {
   const wanted = ctx.url.searchParams.get('email_address')?.toLowerCase()
   const codes = ctx.state.store.sentCodes
     .filter((sent) => !wanted || sent.emailAddress.toLowerCase() === wanted)
@@ -172,10 +172,14 @@ export async function sentCodes(ctx: Ctx): Promise<Response> {
       code: sent.code,
       sign_up_id: sent.signUpId,
     }))
-  return json({ codes })
+  return jsonResponse({ codes })
 }
 
-async function applyFields(ctx: Ctx, signUp: SignUpRecord, form: URLSearchParams): Promise<void> {
+async function applyFields(
+  ctx: Context,
+  signUp: SignUpRecord,
+  form: URLSearchParams,
+): Promise<void> {
   let pendingCode: string | null = null
   const email = form.get('email_address')
   if (email !== null) {
@@ -226,7 +230,7 @@ async function applyFields(ctx: Ctx, signUp: SignUpRecord, form: URLSearchParams
 }
 
 /** Creates the user and signs them in: the address is verified and the password is set. */
-async function complete(ctx: Ctx, signUp: SignUpRecord): Promise<void> {
+async function complete(ctx: Context, signUp: SignUpRecord): Promise<void> {
   const { store } = ctx.state
   const client = store.clients.get(signUp.clientId)
   if (!client) throw notFound('Client')
@@ -264,14 +268,14 @@ async function complete(ctx: Ctx, signUp: SignUpRecord): Promise<void> {
   await ctx.state.persist()
 }
 
-async function answer(ctx: Ctx, signUp: SignUpRecord): Promise<Response> {
+async function answer(ctx: Context, signUp: SignUpRecord): Promise<Response> {
   // The sign-up's own client: on create, the cookie that names it is only being set.
   const client = ctx.state.store.clients.get(signUp.clientId)
   if (!client) throw notFound('Client')
-  return json({ response: signUpJSON(signUp), client: await renderClient(ctx, client) })
+  return jsonResponse({ response: signUpJSON(signUp), client: await renderClient(ctx, client) })
 }
 
-function requireSignUp(ctx: Ctx): SignUpRecord {
+function requireSignUp(ctx: Context): SignUpRecord {
   const client = requireClient(ctx)
   const signUp = ctx.state.store.signUps.get(ctx.params.id ?? '')
   if (!signUp || signUp.clientId !== client.id) throw notFound('Sign up')

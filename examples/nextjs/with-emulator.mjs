@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const port = process.env.EMULATOR_PORT ?? '4010'
 // `npm run emulator` of the repository, without npm in between (so signals reach it).
 const tsx = join(root, 'node_modules', '.bin', 'tsx')
-const emulator = spawn(tsx, ['emulator/node.ts', '--port', port], {
+const emulator = spawn(tsx, ['emulator/node/cli.ts', '--port', port], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
 })

@@ -8,7 +8,7 @@
  */
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { expect, test, type Page } from '@playwright/test'
-import { startEmulator, type StartedEmulator } from '../../emulator/start.ts'
+import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { ResponseRecorder } from '../conformance/capture.ts'
 import { checkResponse, loadClerkSpecs, SPEC_VERSION } from '../conformance/clerk-specs.ts'
 import { startPageServer, type PageServer } from './support/page-server.ts'

@@ -5,8 +5,8 @@
  */
 import { createClerkClient } from '@clerk/backend'
 import { expect, test, type Page } from '@playwright/test'
-import { startEmulator } from '../../emulator/start.ts'
-import { toNodeListener } from '../../emulator/node-adapter.ts'
+import { startEmulator } from '../../emulator/node/start.ts'
+import { toNodeListener } from '../../emulator/node/adapter.ts'
 import { createEmulator } from '../../emulator/app.ts'
 import { startPageServer, type PageServer } from './support/page-server.ts'
 

@@ -6,8 +6,8 @@
  */
 import { createClerkClient } from '@clerk/backend'
 import { expect, test, type BrowserContext } from '@playwright/test'
-import { toNodeListener } from '../../emulator/node-adapter.ts'
-import { startEmulator, type StartedEmulator } from '../../emulator/start.ts'
+import { toNodeListener } from '../../emulator/node/adapter.ts'
+import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { createBirthdayHandler } from '../../server/index.ts'
 import { startPageServer, type PageServer } from './support/page-server.ts'
 

@@ -111,7 +111,7 @@ function baseEnv(): NodeJS.ProcessEnv {
 function startEmulatorCli() {
   return startUntil(
     path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-    ['emulator/node.ts', '--port', '0'],
+    ['emulator/node/cli.ts', '--port', '0'],
     ROOT,
     baseEnv(),
     (stdout) => /^VITE_CLERK_TELEMETRY_DISABLED=.*$/m.test(stdout),

@@ -11,7 +11,7 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { parseSnapshot, type EmulatorSnapshot } from './store.ts'
+import { parseSnapshot, type EmulatorSnapshot } from '../store.ts'
 
 /** A problem with one of the emulator's files, worded for the person who has to fix it. */
 export class EmulatorFileError extends Error {

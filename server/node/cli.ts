@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { DEFAULT_PATH, createBirthdayHandler } from './handler.ts'
-import { DEFAULT_HOST, DEFAULT_PORT, settingsFromEnv, startServer } from './node.ts'
+import { DEFAULT_PATH, createBirthdayHandler } from '../handler.ts'
+import { DEFAULT_HOST, DEFAULT_PORT, settingsFromEnv, startServer } from './start.ts'
 
 export const SERVER_USAGE = `usage: birthday-editor server [options]   (in a clone: npm run server -- [options])
 

@@ -4,5 +4,5 @@
  * users in a folder (`openEmulatorFiles`).
  */
 export { startEmulator, type StartOptions, type StartedEmulator } from './start.ts'
-export { toNodeListener, type FetchFunction } from './node-adapter.ts'
+export { toNodeListener, type FetchFunction } from './adapter.ts'
 export { openEmulatorFiles, EmulatorFileError, type EmulatorFiles } from './files.ts'

@@ -1,10 +1,8 @@
 /**
- * The Node side: the adapter over real sockets (dropped connections, hangs ended by the caller), and the
- * CLI as a child process (`birthday-editor emulator`, through `tsx bin/birthday-editor.ts` as
+ * The CLI as a child process (`birthday-editor emulator`, through `tsx bin/birthday-editor.ts` as
  * `npm run emulator` runs it): its KEY=value output, `.env` and `--help`, `--key-file`, persistence with
  * `--data` across restarts, a corrupt data file, and a clean stop on SIGTERM and SIGINT.
  */
-
 import { createClerkClient } from '@clerk/backend'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
@@ -12,10 +10,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openEmulatorFiles } from './files.ts'
-import { startEmulator, type StartedEmulator } from './start.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '..')
+const ROOT = path.resolve(import.meta.dirname, '../..')
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx')
 let dir: string
 
@@ -25,65 +21,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
-})
-
-describe('node adapter over real sockets', () => {
-  let emu: StartedEmulator
-
-  beforeAll(async () => {
-    emu = await startEmulator()
-  })
-
-  afterAll(() => emu.close())
-
-  async function fault(body: unknown) {
-    const response = await fetch(`${emu.url}/__emulator/faults`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-    })
-    expect(response.status).toBe(201)
-  }
-
-  it('listens on loopback and advertises localhost', () => {
-    expect(emu.url).toMatch(/^http:\/\/localhost:\d+$/)
-    expect(emu.config.proxyUrl).toBe(emu.url)
-  })
-
-  it('destroys the socket for a dropped connection: fetch rejects', async () => {
-    await fault({ path: '/v1/client', drop: true })
-    await expect(fetch(`${emu.url}/v1/client`)).rejects.toThrow(/fetch failed/)
-    expect((await fetch(`${emu.url}/v1/client`)).status).toBe(200)
-  })
-
-  it('ends a hang when the caller aborts, and logs 499', async () => {
-    await fault({ path: '/v1/environment', hang: true })
-    await expect(
-      fetch(`${emu.url}/v1/environment`, { signal: AbortSignal.timeout(150) }),
-    ).rejects.toThrow(/aborted/i)
-    await expect
-      .poll(async () => {
-        const log = (await (await fetch(`${emu.url}/__emulator/requests`)).json()) as {
-          requests: { path: string; status: number }[]
-        }
-        return log.requests.find((entry) => entry.path === '/v1/environment')?.status
-      })
-      .toBe(499)
-  })
-
-  it('delays a response by the injected time', async () => {
-    await fault({ path: '/v1/environment', delayMs: 150 })
-    const started = performance.now()
-    expect((await fetch(`${emu.url}/v1/environment`)).status).toBe(200)
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140)
-  })
-
-  it('answers 413 to bodies over 1 MB', async () => {
-    const response = await fetch(`${emu.url}/v1/client/sign_ins`, {
-      method: 'POST',
-      body: 'x'.repeat(1024 * 1024 + 1),
-    })
-    expect(response.status).toBe(413)
-  })
 })
 
 interface Cli {
@@ -280,20 +217,5 @@ describe('the CLI', () => {
     } finally {
       await rm(cwd, { recursive: true, force: true })
     }
-  })
-})
-
-describe('openEmulatorFiles', () => {
-  it('creates a key and keeps users in a folder, and refuses a corrupt users file', async () => {
-    const folder = path.join(dir, 'files')
-    const first = await openEmulatorFiles(folder)
-    expect(first.state).toBeUndefined()
-    expect(first.privateKeyPem).toContain('BEGIN PRIVATE KEY')
-    await first.save({ version: 1, users: [] })
-    const second = await openEmulatorFiles(folder)
-    expect(second.privateKeyPem).toBe(first.privateKeyPem)
-    expect(second.state).toEqual({ version: 1, users: [] })
-    await writeFile(path.join(folder, 'users.json'), '{"version":2}')
-    await expect(openEmulatorFiles(folder)).rejects.toThrow(/is corrupt/)
   })
 })

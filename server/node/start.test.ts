@@ -1,6 +1,6 @@
 /**
  * The Node server over real HTTP on loopback: bodies that are too large or cut off mid-way end their
- * own request and nothing else — in-process, and in a separately spawned `server/node.ts` whose
+ * own request and nothing else — in-process, and in a separately spawned `birthday-editor server` whose
  * survival is checked from outside.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -8,15 +8,15 @@ import { createServer, type Server } from 'node:http'
 import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBirthdayHandler, type LogEntry } from './handler.ts'
-import { settingsFromEnv, startServer, type RunningServer } from './node.ts'
-import { createFakeBackendApi } from './testing/fake-backend-api.ts'
+import { createBirthdayHandler, type LogEntry } from '../handler.ts'
+import { settingsFromEnv, startServer, type StartedServer } from './start.ts'
+import { createFakeBackendApi } from '../testing/fake-backend-api.ts'
 import {
   generateSigningKey,
   sessionClaims,
   signSessionToken,
   type SigningKey,
-} from './testing/tokens.ts'
+} from '../testing/tokens.ts'
 
 const SECRET = 'sk_test_node'
 const ORIGIN = 'http://app.test'
@@ -169,8 +169,8 @@ beforeAll(async () => {
   key = await generateSigningKey()
 })
 
-describe('server/node.ts in-process', () => {
-  let server: RunningServer
+describe('startServer and its adapter, in-process', () => {
+  let server: StartedServer
   let bapiServer: Server
   const logs: LogEntry[] = []
   const bapi = fakeBackendApi()

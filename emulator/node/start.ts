@@ -9,8 +9,8 @@
 
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createEmulator, type Emulator, type EmulatorConfig, type EmulatorOptions } from './app.ts'
-import { toNodeListener, type FetchFunction } from './node-adapter.ts'
+import { createEmulator, type Emulator, type EmulatorConfig, type EmulatorOptions } from '../app.ts'
+import { toNodeListener, type FetchFunction } from './adapter.ts'
 
 export interface StartOptions extends EmulatorOptions {
   /** Default 0: a free port. */

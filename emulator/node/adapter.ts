@@ -6,7 +6,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { DROP_HEADER } from './app.ts'
+import { DROP_HEADER } from '../app.ts'
 
 export type FetchFunction = (request: Request) => Promise<Response>
 

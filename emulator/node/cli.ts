@@ -18,7 +18,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { installedClerkJs, installedClerkUi } from './clerk-js-source.ts'
-import { envLines } from './env-lines.ts'
+import { envLines } from '../env-lines.ts'
 import { EmulatorFileError, readPrivateKeyFile, SnapshotFile } from './files.ts'
 import { startEmulator } from './start.ts'
 
@@ -173,7 +173,7 @@ export function emulatorMain(argv: string[]): void {
   })
 }
 
-// Run directly (`tsx emulator/node.ts`), as the examples' scripts do.
+// Run directly (`tsx emulator/node/cli.ts`), as the examples' scripts do.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   emulatorMain(process.argv.slice(2))
 }
