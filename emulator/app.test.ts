@@ -19,7 +19,7 @@ import {
   type ClientJson,
   type ErrorJson,
   type UserJson,
-} from './test-browser.ts'
+} from './testing/browser.ts'
 
 const ORIGIN = 'http://localhost:4010'
 const PAGE = 'http://localhost:5173'

@@ -7,7 +7,7 @@
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from './start.ts'
-import { decodeJwt, TestBrowser } from './test-browser.ts'
+import { decodeJwt, TestBrowser } from './testing/browser.ts'
 
 const PAGE = 'http://localhost:5173'
 let emu: StartedEmulator

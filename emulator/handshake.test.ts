@@ -9,7 +9,7 @@ import { createClerkClient } from '@clerk/backend'
 import { getCookieSuffix } from '@clerk/shared/keys'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from './start.ts'
-import { decodeJwt, TestBrowser, type ClientJson, type ErrorJson } from './test-browser.ts'
+import { decodeJwt, TestBrowser, type ClientJson, type ErrorJson } from './testing/browser.ts'
 
 const APP = 'http://localhost:3000'
 let emu: StartedEmulator

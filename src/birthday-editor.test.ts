@@ -5,7 +5,7 @@ import { BirthdayEditorElement, defaultStrings } from './birthday-editor.ts'
 import { styles } from './birthday-editor.styles.ts'
 import './define.ts'
 import type { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent } from './events.ts'
-import { FakeClerk, fakeBackend, fakeJwt, respond } from './fake-clerk.test-helper.ts'
+import { FakeClerk, fakeBackend, fakeJwt, respond } from './testing/fake-clerk.ts'
 import { warned } from './warn.ts'
 
 // happy-dom has no ElementInternals: a stand-in records the custom states the element sets.

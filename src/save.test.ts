@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { errorCodeFor, readStoredBirthday, retryAfterSeconds, sendBirthday } from './save.ts'
-import { fakeJwt } from './fake-clerk.test-helper.ts'
+import { fakeJwt } from './testing/fake-clerk.ts'
 
 const json = (status: number, body: unknown = {}, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers })
