@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../emulator/start.ts'
+import { decodeJwt } from '../emulator/testing/jwt.ts'
 import { latestToday } from '../src/birthday.ts'
 import { createBirthdayHandler, type BirthdayHandlerOptions, type LogEntry } from './handler.ts'
 import { startServer, type RunningServer } from './node.ts'
@@ -17,7 +18,6 @@ import {
   type EmulatorSession,
 } from './testing/emulator-client.ts'
 import {
-  decodePayload,
   encodeUnsigned,
   generateSigningKey,
   sessionClaims,
@@ -175,7 +175,7 @@ const AUTH_ROWS: Row[] = [
     via: 'jwks',
     auth: async () => {
       const real = await ada.mint()
-      const claims = decodePayload(real)
+      const claims = decodeJwt(real).payload
       return `Bearer ${encodeUnsigned({ alg: 'none', typ: 'JWT' }, claims)}.${real.split('.')[2]}`
     },
   },
@@ -346,7 +346,7 @@ const AUTH_ROWS: Row[] = [
     status: 401,
     auth: async () => {
       const real = await ada.mint()
-      return `Bearer ${tamperPayload(real, { ...decodePayload(real), sub: 'user_someone_else' })}`
+      return `Bearer ${tamperPayload(real, { ...decodeJwt(real).payload, sub: 'user_someone_else' })}`
     },
   },
   {
@@ -354,7 +354,7 @@ const AUTH_ROWS: Row[] = [
     status: 401,
     auth: async () => {
       const real = await ada.mint()
-      const claims = decodePayload(real)
+      const claims = decodeJwt(real).payload
       return `Bearer ${tamperPayload(real, { ...claims, exp: Number(claims.exp) + 3600 })}`
     },
   },
@@ -645,7 +645,7 @@ describe('against the emulator: saves', () => {
         headers: { Authorization: `Bearer ${await ada.mint()}` },
       })
       expect(await read.json()).toEqual({ birthday: '1991-02-03' })
-      expect(decodePayload(await ada.mint()).birthday).toBe('1991-02-03')
+      expect(decodeJwt(await ada.mint()).payload.birthday).toBe('1991-02-03')
     }
     await save(servers.jwtKey, await ada.mint(), '1990-12-10')
   })
