@@ -6,20 +6,33 @@ import tseslint from 'typescript-eslint'
 
 /** Dependency direction: src imports neither server nor emulator; server only src/birthday.ts;
  * the emulator imitates a third party and imports nothing of ours; the demo's page (browser) and
- * its servers (Node) share only demo/demo-config.ts. */
+ * its servers (Node) share only demo/demo-config.ts. Test code follows its room's rule, except that
+ * server tests may use the emulator; product code imports no test code. */
 const restrict = (patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
 })
 
+/** Test code: test files, and each room's support folder (test/README.md). */
+const TEST_CODE = ['**/*.test.ts', '**/testing/**']
+
+const NO_TEST_CODE = {
+  group: ['**/testing/**', '**/test/**', '**/*.test.ts'],
+  message: 'product code must not import test code (testing/, test/, *.test.ts)',
+}
+const SRC_RULE = {
+  group: ['**/server/**', '**/emulator/**'],
+  message: 'src/ must not import server/ or emulator/',
+}
+const SERVER_SRC_RULE = {
+  group: ['**/src/*', '!**/src/birthday.ts'],
+  message: 'server/ may import only src/birthday.ts',
+}
 const SERVER_IMPORTS = [
   { group: ['**/emulator/**'], message: 'server/ must not import the emulator (tests may)' },
-  {
-    group: ['**/src/*', '!**/src/birthday.ts'],
-    message: 'server/ may import only src/birthday.ts',
-  },
+  SERVER_SRC_RULE,
+  NO_TEST_CODE,
 ]
-
-const EMULATOR_IMPORTS_NOTHING_OF_OURS = {
+const EMULATOR_RULE = {
   group: ['**/src/**', '**/server/**', '**/demo/**', '**/test/**'],
   message: 'the emulator imitates a third party: it imports nothing of ours',
 }
@@ -79,20 +92,21 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    rules: restrict([
-      {
-        group: ['**/server/**', '**/emulator/**'],
-        message: 'src/ must not import server/ or emulator/',
-      },
-    ]),
+    ignores: TEST_CODE,
+    rules: restrict([SRC_RULE, NO_TEST_CODE]),
+  },
+  {
+    files: TEST_CODE.map((glob) => `src/${glob}`),
+    rules: restrict([SRC_RULE]),
   },
   {
     files: ['server/**/*.ts'],
+    ignores: TEST_CODE,
     rules: restrict(SERVER_IMPORTS),
   },
   {
-    files: ['server/**/*.test.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    files: TEST_CODE.map((glob) => `server/${glob}`),
+    rules: restrict([SERVER_SRC_RULE]),
   },
   {
     files: ['demo/page/**/*.ts'],
@@ -120,14 +134,19 @@ export default tseslint.config(
   },
   {
     files: ['emulator/**/*.ts'],
-    rules: restrict([EMULATOR_IMPORTS_NOTHING_OF_OURS]),
+    ignores: TEST_CODE,
+    rules: restrict([EMULATOR_RULE, NO_TEST_CODE]),
+  },
+  {
+    files: TEST_CODE.map((glob) => `emulator/${glob}`),
+    rules: restrict([EMULATOR_RULE]),
   },
   // Each room's Node layer is a folder (`server/node/`, `emulator/node/`); everything else in the room
   // is runtime-neutral (Node, Bun, Deno, workerd, the browser), so it imports neither `node:*` nor
-  // that folder, statically or with `import()`. Tests run on Node and may use it.
+  // that folder, statically or with `import()`. Test code runs on Node and may use it.
   {
     files: ['server/**/*.ts'],
-    ignores: ['server/node/**', 'server/**/*.test.ts'],
+    ignores: ['server/node/**', ...TEST_CODE],
     rules: {
       ...restrict([...SERVER_IMPORTS, ...runtimeNeutral('server')]),
       ...noDynamicImport(runtimeNeutral('server')),
@@ -135,9 +154,9 @@ export default tseslint.config(
   },
   {
     files: ['emulator/**/*.ts'],
-    ignores: ['emulator/node/**', 'emulator/**/*.test.ts'],
+    ignores: ['emulator/node/**', ...TEST_CODE],
     rules: {
-      ...restrict([EMULATOR_IMPORTS_NOTHING_OF_OURS, ...runtimeNeutral('emulator')]),
+      ...restrict([EMULATOR_RULE, NO_TEST_CODE, ...runtimeNeutral('emulator')]),
       ...noDynamicImport(runtimeNeutral('emulator')),
     },
   },

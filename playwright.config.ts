@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test'
-import { chromiumLaunchOptions } from './test/chromium.ts'
+import { chromiumLaunchOptions } from './test/support/chromium.ts'
 
 export default defineConfig({
   testDir: 'test/e2e',

@@ -13,7 +13,7 @@
  */
 import { chromium, type Page } from '@playwright/test'
 import { startBuiltDemo } from '../demo/server/serve-built.ts'
-import { chromiumLaunchOptions } from '../test/chromium.ts'
+import { chromiumLaunchOptions } from '../test/support/chromium.ts'
 import { median, printTable, type Row } from './table.ts'
 
 const SAVES = 20

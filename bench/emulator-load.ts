@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
-import { TestBrowser } from '../emulator/test-browser.ts'
+import { TestBrowser } from '../emulator/testing/browser.ts'
 import { median, printTable, type Row } from './table.ts'
 
 const COLD_STARTS = 3

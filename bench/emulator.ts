@@ -7,8 +7,8 @@
  */
 import { chromium, type Page } from '@playwright/test'
 import { startEmulator } from '../emulator/node/start.ts'
-import { chromiumLaunchOptions } from '../test/chromium.ts'
-import { startPageServer } from '../test/e2e/support/page-server.ts'
+import { chromiumLaunchOptions } from '../test/support/chromium.ts'
+import { startPageServer } from '../test/support/page-server.ts'
 import { median, printTable, type Row } from './table.ts'
 
 const RUNS = 20

@@ -13,13 +13,8 @@ import {
 } from './app.ts'
 import { generateSigningKey } from './keys.ts'
 import type { ClerkJsSource } from './state.ts'
-import {
-  decodeJwt,
-  TestBrowser,
-  type ClientJson,
-  type ErrorJson,
-  type UserJson,
-} from './test-browser.ts'
+import { TestBrowser, type ClientJson, type ErrorJson, type UserJson } from './testing/browser.ts'
+import { decodeJwt } from './testing/jwt.ts'
 
 const ORIGIN = 'http://localhost:4010'
 const PAGE = 'http://localhost:5173'

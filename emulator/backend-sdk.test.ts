@@ -7,7 +7,8 @@
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from './node/start.ts'
-import { decodeJwt, TestBrowser } from './test-browser.ts'
+import { TestBrowser } from './testing/browser.ts'
+import { decodeJwt } from './testing/jwt.ts'
 
 const PAGE = 'http://localhost:5173'
 let emu: StartedEmulator

@@ -9,7 +9,8 @@ import { createClerkClient } from '@clerk/backend'
 import { getCookieSuffix } from '@clerk/shared/keys'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from './node/start.ts'
-import { decodeJwt, TestBrowser, type ClientJson, type ErrorJson } from './test-browser.ts'
+import { TestBrowser, type ClientJson, type ErrorJson } from './testing/browser.ts'
+import { decodeJwt } from './testing/jwt.ts'
 
 const APP = 'http://localhost:3000'
 let emu: StartedEmulator

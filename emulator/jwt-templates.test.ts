@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createEmulator } from './app.ts'
 import { generateSigningKey } from './keys.ts'
-import { decodeJwt, TestBrowser, type ErrorJson } from './test-browser.ts'
+import { TestBrowser, type ErrorJson } from './testing/browser.ts'
+import { decodeJwt } from './testing/jwt.ts'
 
 const ORIGIN = 'http://localhost:4010'
 const PAGE = 'http://localhost:5173'

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createEmulator } from './app.ts'
-import { TestBrowser } from './test-browser.ts'
+import { TestBrowser } from './testing/browser.ts'
 
 const ORIGIN = 'http://localhost:4010'
 

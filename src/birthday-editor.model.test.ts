@@ -12,7 +12,7 @@ import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BirthdayEditorElement } from './birthday-editor.ts'
 import './define.ts'
-import { FakeClerk, respond } from './fake-clerk.test-helper.ts'
+import { FakeClerk, respond } from './testing/fake-clerk.ts'
 import { warned } from './warn.ts'
 
 const DATES = ['1990-12-10', '1991-02-03', '1975-03-04', '2000-02-29'] as const

@@ -5,7 +5,7 @@ import { BirthdayEditorElement, defaultStrings } from './birthday-editor.ts'
 import { styles } from './birthday-editor.styles.ts'
 import './define.ts'
 import type { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent } from './events.ts'
-import { FakeClerk, fakeBackend, fakeJwt, respond } from './fake-clerk.test-helper.ts'
+import { FakeClerk, fakeBackend, fakeJwt, respond } from './testing/fake-clerk.ts'
 import { ERROR_TABLE } from './save.ts'
 import { FALLBACK_STATUSES } from './save-fallbacks.ts'
 import { warned } from './warn.ts'
@@ -728,6 +728,29 @@ describe('saving', () => {
     })
   })
 
+  it('gives the fresh token after a late 401 its own 5 s, not what the POST left', async () => {
+    const ui = await mount()
+    vi.useFakeTimers()
+    let posts = 0
+    const backend = ui.backend.fetch.getMockImplementation()!
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (...args: Parameters<typeof backend>) => {
+        posts++
+        if (posts > 1) return backend(...args)
+        await new Promise((resolve) => setTimeout(resolve, 5200))
+        return respond(401)
+      }),
+    )
+    type(ui.input, '1991-02-03')
+    ui.form.requestSubmit()
+    await vi.advanceTimersByTimeAsync(5300)
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(posts).toBe(2)
+    expect(ui.el.status).toBe('saved')
+    expect(ui.events.filter((event) => event.type === 'birthday-editor-error')).toEqual([])
+  })
+
   it('asks to sign in again when Clerk has no token', async () => {
     const ui = await mount()
     ui.session.getToken.mockResolvedValue(null)
@@ -808,6 +831,18 @@ describe('saving', () => {
     expect(ui.el.status).toBe('saved')
   })
 
+  it('reports busy when an earlier write still has not settled after its Retry-After', async () => {
+    const ui = await mount({ timeout: '1000' })
+    ui.backend.replies.push(respond(409, {}, { 'retry-after': '2' }))
+    ui.el.value = '1991-02-03'
+    const result = await ui.el.save()
+    expect(result).toMatchObject({
+      code: 'busy',
+      message: 'Still saving your previous change. Try again in a moment.',
+    })
+    expect(ui.el.value).toBe('1991-02-03')
+  })
+
   it('reports a network failure and retries when back online', async () => {
     const ui = await mount()
     ui.backend.replies.push(new TypeError('Failed to fetch'))
@@ -872,6 +907,26 @@ describe('saving', () => {
     expect(ui.el.status).toBe('error')
     expect(ui.events.at(-1)).toMatchObject({ code: 'network' })
     expect(ui.backend.fetch).not.toHaveBeenCalled()
+  })
+
+  it('gives the Clerk calls before the POST one 5 s budget between them', async () => {
+    const ui = await mount()
+    // The held token has no `azp`, so the save asks for a fresh one too: 3 s + 3 s of Clerk.
+    const slow = (jwt: string) =>
+      new Promise<string>((resolve) => setTimeout(() => resolve(jwt), 3000))
+    ui.session.getToken.mockImplementation((options) =>
+      slow(ui.clerk.mint(options?.skipCache ? {} : { azp: undefined })),
+    )
+    vi.useFakeTimers()
+    type(ui.input, '1991-02-03')
+    ui.form.requestSubmit()
+    await vi.advanceTimersByTimeAsync(4999)
+    expect(ui.el.status).toBe('saving')
+    expect(ui.session.getToken).toHaveBeenCalledTimes(2)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(ui.el.status).toBe('error')
+    expect(ui.backend.fetch).not.toHaveBeenCalled()
+    expect(ui.input.value).toBe('1991-02-03')
   })
 })
 
@@ -942,67 +997,6 @@ describe('after a 2xx: refresh and verify', () => {
     expect(ui.events.at(-1)).toMatchObject({ verified: false, iat: null })
   })
 
-  it('gives the Clerk calls before the POST one 5 s budget between them', async () => {
-    const ui = await mount()
-    // The held token has no `azp`, so the save asks for a fresh one too: 3 s + 3 s of Clerk.
-    const slow = (jwt: string) =>
-      new Promise<string>((resolve) => setTimeout(() => resolve(jwt), 3000))
-    ui.session.getToken.mockImplementation((options) =>
-      slow(ui.clerk.mint(options?.skipCache ? {} : { azp: undefined })),
-    )
-    vi.useFakeTimers()
-    type(ui.input, '1991-02-03')
-    ui.form.requestSubmit()
-    await vi.advanceTimersByTimeAsync(4999)
-    expect(ui.el.status).toBe('saving')
-    expect(ui.session.getToken).toHaveBeenCalledTimes(2)
-    await vi.advanceTimersByTimeAsync(1)
-    expect(ui.el.status).toBe('error')
-    expect(ui.backend.fetch).not.toHaveBeenCalled()
-    expect(ui.input.value).toBe('1991-02-03')
-  })
-
-  it('is not left saving when it is moved in the document mid-save', async () => {
-    const ui = await mount()
-    ui.backend.replies.push('hang')
-    await saveAs(ui, '1991-01-02')
-    await settle()
-    expect(ui.el.status).toBe('saving')
-    const elsewhere = document.createElement('div')
-    document.body.append(elsewhere)
-    elsewhere.append(ui.el) // a move: disconnect, then connect
-    await settle()
-    expect(ui.el.status).toBe('idle')
-    // The abandoned save is not shown as saved, and the editor saves again.
-    expect(ui.current.textContent).toBe('Saved: December 10, 1990')
-    await saveAs(ui, '1992-03-04')
-    await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
-    expect(ui.current.textContent).toBe('Saved: March 4, 1992')
-  })
-
-  it('gives the fresh token after a late 401 its own 5 s, not what the POST left', async () => {
-    const ui = await mount()
-    vi.useFakeTimers()
-    let posts = 0
-    const backend = ui.backend.fetch.getMockImplementation()!
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (...args: Parameters<typeof backend>) => {
-        posts++
-        if (posts > 1) return backend(...args)
-        await new Promise((resolve) => setTimeout(resolve, 5200))
-        return respond(401)
-      }),
-    )
-    type(ui.input, '1991-02-03')
-    ui.form.requestSubmit()
-    await vi.advanceTimersByTimeAsync(5300)
-    await vi.advanceTimersByTimeAsync(2000)
-    expect(posts).toBe(2)
-    expect(ui.el.status).toBe('saved')
-    expect(ui.events.filter((event) => event.type === 'birthday-editor-error')).toEqual([])
-  })
-
   it('tells other editors of the origin, which show it and refresh their token', async () => {
     const ui = await mount()
     // Another tab: its own Clerk, same user, a token that still has the old claim.
@@ -1050,6 +1044,24 @@ describe('lifecycle', () => {
     ui.el.remove()
     await vi.advanceTimersByTimeAsync(10_000)
     expect(ui.events).toHaveLength(count)
+  })
+
+  it('is not left saving when it is moved in the document mid-save', async () => {
+    const ui = await mount()
+    ui.backend.replies.push('hang')
+    await saveAs(ui, '1991-01-02')
+    await settle()
+    expect(ui.el.status).toBe('saving')
+    const elsewhere = document.createElement('div')
+    document.body.append(elsewhere)
+    elsewhere.append(ui.el) // a move: disconnect, then connect
+    await settle()
+    expect(ui.el.status).toBe('idle')
+    // The abandoned save is not shown as saved, and the editor saves again.
+    expect(ui.current.textContent).toBe('Saved: December 10, 1990')
+    await saveAs(ui, '1992-03-04')
+    await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
+    expect(ui.current.textContent).toBe('Saved: March 4, 1992')
   })
 
   it('drops a save in flight when the user signs out', async () => {
@@ -1234,17 +1246,5 @@ describe('consistent screens', () => {
     expect(ui.el.value).toBe('')
     expect(ui.save.disabled).toBe(true)
     expect(ui.remove.disabled).toBe(true)
-  })
-
-  it('reports busy when an earlier write still has not settled after its Retry-After', async () => {
-    const ui = await mount({ timeout: '1000' })
-    ui.backend.replies.push(respond(409, {}, { 'retry-after': '2' }))
-    ui.el.value = '1991-02-03'
-    const result = await ui.el.save()
-    expect(result).toMatchObject({
-      code: 'busy',
-      message: 'Still saving your previous change. Try again in a moment.',
-    })
-    expect(ui.el.value).toBe('1991-02-03')
   })
 })

@@ -3,7 +3,7 @@ import type { Clerk } from '@clerk/clerk-js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type * as ClerkPortModule from './clerk-port.ts'
 import type { ClerkPort } from './clerk-port.ts'
-import { FakeClerk } from './fake-clerk.test-helper.ts'
+import { FakeClerk } from './testing/fake-clerk.ts'
 
 // A real Clerk instance satisfies the port (checked by `tsc`; the import is type-only).
 const realClerkFits: Clerk extends ClerkPort ? true : false = true

@@ -9,7 +9,7 @@ import type { BirthdayEditorElement } from './birthday-editor.ts'
 import { MAX_CHECK_INTERVAL } from './clerk-watch.ts'
 import './define.ts'
 import type { BirthdayEditorErrorEvent } from './events.ts'
-import { FakeClerk, fakeBackend } from './fake-clerk.test-helper.ts'
+import { FakeClerk, fakeBackend } from './testing/fake-clerk.ts'
 import { warned } from './warn.ts'
 
 const USER_MESSAGE = 'Sign-in is not available right now. Reload the page to try again.'

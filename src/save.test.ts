@@ -7,7 +7,7 @@ import {
   sendBirthday,
 } from './save.ts'
 import { FALLBACK_STATUSES } from './save-fallbacks.ts'
-import { fakeJwt } from './fake-clerk.test-helper.ts'
+import { fakeJwt } from './testing/fake-clerk.ts'
 
 const json = (status: number, body: unknown = {}, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers })
@@ -164,6 +164,13 @@ describe('sendBirthday', () => {
     expect(await send('1990-12-10', 20)).toEqual({ code: 'timeout' })
   })
 
+  it('maps 408 request_timeout to `timeout`, without a retry', async () => {
+    const fetch = vi.fn(async () => json(408))
+    vi.stubGlobal('fetch', fetch)
+    expect(await send('1990-12-10', 1000)).toEqual({ code: 'timeout' })
+    expect(fetch).toHaveBeenCalledTimes(1)
+  })
+
   it('stops when its signal aborts, without rejecting', async () => {
     let seen: AbortSignal | undefined
     vi.stubGlobal(
@@ -226,13 +233,6 @@ describe('sendBirthday: 409 save_in_progress', () => {
     // At 0, 2 and 4 s; a fourth try would wait until 6 s, past the 5 s budget.
     expect(fetch).toHaveBeenCalledTimes(3)
     vi.useRealTimers()
-  })
-
-  it('maps 408 request_timeout to `timeout`, without a retry', async () => {
-    const fetch = vi.fn(async () => json(408))
-    vi.stubGlobal('fetch', fetch)
-    expect(await send(1000)).toEqual({ code: 'timeout' })
-    expect(fetch).toHaveBeenCalledTimes(1)
   })
 })
 

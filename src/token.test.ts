@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fakeJwt } from './fake-clerk.test-helper.ts'
+import { fakeJwt } from './testing/fake-clerk.ts'
 import { claimAt, decodeClaims } from './token.ts'
 
 describe('decodeClaims', () => {

@@ -4,7 +4,7 @@
  */
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { editorOf, expect, test, tokenClaims } from './fixtures.ts'
+import { editorOf, expect, test, tokenClaims } from '../support/demo-fixtures.ts'
 
 interface Focused {
   tag: string

@@ -18,8 +18,8 @@ import {
   recordEditorEvents,
   test,
   tokenClaims,
-} from './fixtures.ts'
-import { bundle, openJourney, type Journey } from './support/journey-page.ts'
+} from '../support/demo-fixtures.ts'
+import { bundle, openJourney, type Journey } from '../support/journey-page.ts'
 
 const SHOWN = 'Saved: December 10, 1990'
 const CLERK_MESSAGE = 'Sign-in is not available right now. Reload the page to try again.'

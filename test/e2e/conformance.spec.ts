@@ -3,15 +3,15 @@
  * real ClerkJS (in Chromium) and the real `@clerk/backend` (in Node) get from the emulator in the flows
  * the emulator supports is captured on the wire and validated against the spec's schema for its path,
  * method and status. An undocumented status is a failure; `$ref`s are resolved and `nullable` is
- * honoured (test/conformance/openapi.ts). Exceptions, where an SDK reads what a spec forbids, are
- * listed with the SDK line that reads them in test/conformance/clerk-specs.ts.
+ * honoured (test/support/conformance/openapi.ts). Exceptions, where an SDK reads what a spec forbids, are
+ * listed with the SDK line that reads them in test/support/conformance/clerk-specs.ts.
  */
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { expect, test, type Page } from '@playwright/test'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
-import { ResponseRecorder } from '../conformance/capture.ts'
-import { checkResponse, loadClerkSpecs, SPEC_VERSION } from '../conformance/clerk-specs.ts'
-import { startPageServer, type PageServer } from './support/page-server.ts'
+import { ResponseRecorder } from '../support/conformance/capture.ts'
+import { checkResponse, loadClerkSpecs, SPEC_VERSION } from '../support/conformance/clerk-specs.ts'
+import { startPageServer, type PageServer } from '../support/page-server.ts'
 
 const EMAIL = 'ada@example.test'
 const PASSWORD = 'lovelace-1815'

@@ -14,7 +14,7 @@ import {
   test,
   tokenClaims,
   watchHandler,
-} from './fixtures.ts'
+} from '../support/demo-fixtures.ts'
 
 test('the cross-origin page saves through the handler origin with a preflight', async ({
   page,

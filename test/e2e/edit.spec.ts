@@ -10,7 +10,7 @@ import {
   test,
   tokenClaims,
   watchHandler,
-} from './fixtures.ts'
+} from '../support/demo-fixtures.ts'
 
 test('Remove deletes the birthday, and the next token has none', async ({ page, signIn }) => {
   await signIn(page)

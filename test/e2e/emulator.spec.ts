@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { startEmulator } from '../../emulator/node/start.ts'
 import { toNodeListener } from '../../emulator/node/adapter.ts'
 import { createEmulator } from '../../emulator/app.ts'
-import { startPageServer, type PageServer } from './support/page-server.ts'
+import { startPageServer, type PageServer } from '../support/page-server.ts'
 
 type Started = Awaited<ReturnType<typeof startEmulator>>
 

@@ -16,7 +16,7 @@ import {
   tokenClaims,
   watchHandler,
   type Editor,
-} from './fixtures.ts'
+} from '../support/demo-fixtures.ts'
 
 const TYPED = '1991-01-02'
 

@@ -6,7 +6,7 @@
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { expect, test } from '@playwright/test'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
-import { startPageServer, type PageServer } from './support/page-server.ts'
+import { startPageServer, type PageServer } from '../support/page-server.ts'
 
 let emulator: StartedEmulator
 let pages: PageServer

@@ -1,7 +1,7 @@
 /**
- * The live lane: the journeys of `lane/journeys.ts` against real Clerk, through `@clerk/testing`
- * (a testing token against bot protection, sign-in with the test user's password). It runs only
- * when the environment holds real keys and a test user:
+ * The live lane: the journeys of `test/support/lane/journeys.ts` against real Clerk, through
+ * `@clerk/testing` (a testing token against bot protection, sign-in with the test user's password).
+ * It runs only when the environment holds real keys and a test user:
  *
  *   CLERK_PUBLISHABLE_KEY, CLERK_SECRET_KEY (a development instance), optionally CLERK_JWT_KEY and
  *   CLERK_API_URL, E2E_CLERK_USER_USERNAME (email or username) and E2E_CLERK_USER_PASSWORD (a
@@ -12,8 +12,8 @@
  * of keys. The test user's birthday is put back at the end. `lane-rehearsal.spec.ts` runs the same
  * journeys against the emulator on every run.
  */
-import { defineJourneys } from './lane/journeys.ts'
-import { laneTest, missingLiveVariables, realClerkTarget } from './lane/target.ts'
+import { defineJourneys } from '../support/lane/journeys.ts'
+import { laneTest, missingLiveVariables, realClerkTarget } from '../support/lane/target.ts'
 
 const missing = missingLiveVariables()
 const test = laneTest(() => realClerkTarget())

@@ -9,7 +9,7 @@ import { expect, test, type BrowserContext } from '@playwright/test'
 import { toNodeListener } from '../../emulator/node/adapter.ts'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { createBirthdayHandler } from '../../server/index.ts'
-import { startPageServer, type PageServer } from './support/page-server.ts'
+import { startPageServer, type PageServer } from '../support/page-server.ts'
 
 const CLIENTS = 8
 const users = Array.from({ length: CLIENTS }, (_, i) => ({

@@ -8,7 +8,7 @@
 import { expect, test } from '@playwright/test'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { ensureInstalled, ROOT, runScript } from './support/example-apps.ts'
+import { ensureInstalled, ROOT, runScript } from '../support/example-apps.ts'
 
 const NEXT_15 = path.join(ROOT, 'examples', 'nextjs-15')
 const NEXT_16 = path.join(ROOT, 'examples', 'nextjs')

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseEnv } from 'node:util'
 import type { RequestLogEntry } from '../../emulator/app.ts'
-import { freePort, ROOT, startNextExample, type RunningExample } from './support/example-apps.ts'
+import { freePort, ROOT, startNextExample, type RunningExample } from '../support/example-apps.ts'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 

@@ -19,8 +19,8 @@ import {
   uniqueEmail,
   type PolicyViolations,
   type TestUser,
-} from './fixtures.ts'
-import { startDevServer } from './support/dev-server.ts'
+} from '../support/demo-fixtures.ts'
+import { startDevServer } from '../support/dev-server.ts'
 
 /** The directives the issue names, in the header of every page. */
 function expectStrictPolicy(header: string | undefined, handlerOrigin: string): void {

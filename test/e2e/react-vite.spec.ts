@@ -6,7 +6,7 @@
  */
 
 import { expect, test } from '@playwright/test'
-import { freePort, startViteExample, type RunningExample } from './support/example-apps.ts'
+import { freePort, startViteExample, type RunningExample } from '../support/example-apps.ts'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 let app: RunningExample

@@ -2,7 +2,14 @@
  * Sign in and read: the editor shows the birthday from the session token's claim, and reading it
  * costs nothing beyond the requests ClerkJS itself makes to sign in.
  */
-import { editorOf, expect, heldClaims, HANDLER_PATH, INITIAL_BIRTHDAY, test } from './fixtures.ts'
+import {
+  editorOf,
+  expect,
+  heldClaims,
+  HANDLER_PATH,
+  INITIAL_BIRTHDAY,
+  test,
+} from '../support/demo-fixtures.ts'
 
 test('signed out, the editor asks to sign in and shows no form', async ({ page, origin }) => {
   // The editor attaches to `window.Clerk` before `load()` has finished; with nobody signed in,

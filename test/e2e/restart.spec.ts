@@ -15,8 +15,8 @@ import {
   test,
   tokenClaims,
   uniqueEmail,
-} from './fixtures.ts'
-import { freePort, startDevServer, type DevServer } from './support/dev-server.ts'
+} from '../support/demo-fixtures.ts'
+import { freePort, startDevServer, type DevServer } from '../support/dev-server.ts'
 
 test('after npm start restarts, the browser is still signed in and the birthday is kept', async ({
   page,

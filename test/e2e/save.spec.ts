@@ -22,7 +22,7 @@ import {
   uniqueEmail,
   watchHandler,
   type LoggedRequest,
-} from './fixtures.ts'
+} from '../support/demo-fixtures.ts'
 
 for (const strategy of ['token', 'user'] as const) {
   test(`a save with the ${strategy} strategy reaches the next session token`, async ({

@@ -15,7 +15,7 @@ import {
   test,
   tokenClaims,
   watchHandler,
-} from './fixtures.ts'
+} from '../support/demo-fixtures.ts'
 
 test('an expired session token is retried once with a fresh one, and the user sees nothing of it', async ({
   page,

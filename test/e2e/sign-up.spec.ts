@@ -7,7 +7,7 @@
 import { createClerkClient } from '@clerk/backend'
 import { expect, test, type Page } from '@playwright/test'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
-import { startPageServer, type PageServer } from './support/page-server.ts'
+import { startPageServer, type PageServer } from '../support/page-server.ts'
 
 const PASSWORD = 'a-good-password-1'
 let emulator: StartedEmulator

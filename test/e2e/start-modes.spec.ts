@@ -7,8 +7,15 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEmulator } from '../../emulator/app.ts'
-import { createUser, editorOf, expect, signInThroughForm, test, uniqueEmail } from './fixtures.ts'
-import { startDevServer, type DevServer } from './support/dev-server.ts'
+import {
+  createUser,
+  editorOf,
+  expect,
+  signInThroughForm,
+  test,
+  uniqueEmail,
+} from '../support/demo-fixtures.ts'
+import { startDevServer, type DevServer } from '../support/dev-server.ts'
 
 test("npm start with another emulator's printed lines stays on its embedded emulator", async ({
   page,

@@ -5,7 +5,7 @@
  * route.
  */
 import type { Page } from '@playwright/test'
-import { editorOf, expect, HANDLER_PATH, test } from './fixtures.ts'
+import { editorOf, expect, HANDLER_PATH, test } from '../support/demo-fixtures.ts'
 
 const HOOKS_CSS = `
 html birthday-editor::part(save-button) { border-radius: 7px; }

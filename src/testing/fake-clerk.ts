@@ -3,7 +3,7 @@
  * and a fake backend for `fetch`. Used by the unit tests only; never exported from `index.ts`.
  */
 import { vi } from 'vitest'
-import type { ClerkPort, ClerkSession, ClerkUser } from './clerk-port.ts'
+import type { ClerkPort, ClerkSession, ClerkUser } from '../clerk-port.ts'
 
 const base64url = (value: unknown) =>
   btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')

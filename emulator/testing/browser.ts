@@ -1,8 +1,8 @@
 /**
- * Test helper (used only by the emulator's tests): a "browser" that talks to the Frontend API the way
- * clerk-js does on the wire: an `Origin` header, the client cookie kept between requests, form bodies,
- * every non-GET sent as POST with `_method`, and clerk-js's version query parameters. It runs over real
- * HTTP (global fetch) or in-process (an emulator's `fetch`).
+ * Test support (the emulator's tests and its load bench): a "browser" that talks to the Frontend API
+ * the way clerk-js does on the wire: an `Origin` header, the client cookie kept between requests,
+ * form bodies, every non-GET sent as POST with `_method`, and clerk-js's version query parameters.
+ * It runs over real HTTP (global fetch) or in-process (an emulator's `fetch`).
  */
 
 export type FetchLike = (request: Request) => Promise<Response>
@@ -126,15 +126,4 @@ export class TestBrowser {
     }
     return result.body.jwt
   }
-}
-
-/** Decodes a JWT without verifying it (what clerk-js does). */
-export function decodeJwt(jwt: string): {
-  header: Record<string, unknown>
-  payload: Record<string, unknown>
-} {
-  const [header = '', payload = ''] = jwt.split('.')
-  const decode = (part: string) =>
-    JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>
-  return { header: decode(header), payload: decode(payload) }
 }

@@ -3,9 +3,9 @@
  * (each runs in its own Vitest project with `TZ` set; see vitest.config.ts).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { latestToday, localToday } from './birthday.ts'
-import './define.ts'
-import { FakeClerk, fakeBackend } from './fake-clerk.test-helper.ts'
+import { latestToday, localToday } from '../birthday.ts'
+import '../define.ts'
+import { FakeClerk, fakeBackend } from './fake-clerk.ts'
 
 /** 2024-01-01T11:00Z: still 2023-12-31 at UTC−12, already 2024-01-02 at UTC+14. */
 const INSTANT = Date.UTC(2024, 0, 1, 11, 0)

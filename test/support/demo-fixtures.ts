@@ -18,6 +18,7 @@ import {
 } from '@playwright/test'
 import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts'
 import type { FaultSpec, RequestLogEntry as LoggedRequest, Settings } from '../../emulator/app.ts'
+import { decodeJwt } from '../../emulator/testing/jwt.ts'
 import { DEFAULT_PATH as HANDLER_PATH } from '../../server/index.ts'
 
 export { expect }
@@ -294,30 +295,24 @@ export async function tokenClaims(
   page: Page,
   options: { skipCache?: boolean } = {},
 ): Promise<Record<string, unknown>> {
-  return page.evaluate(async (options) => {
+  const jwt = await page.evaluate(async (options) => {
     const clerk = Reflect.get(window, 'Clerk') as {
       session: { getToken(o: { skipCache?: boolean }): Promise<string | null> } | null
     }
-    const jwt = (await clerk.session?.getToken(options)) ?? ''
-    const payload = jwt.split('.')[1] ?? ''
-    return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
-      string,
-      unknown
-    >
+    return (await clerk.session?.getToken(options)) ?? ''
   }, options)
+  return decodeJwt(jwt).payload
 }
 
 /** The claims of the token ClerkJS holds now, without a request. */
 export async function heldClaims(page: Page): Promise<Record<string, unknown> | null> {
-  return page.evaluate(() => {
+  const jwt = await page.evaluate(() => {
     const clerk = Reflect.get(window, 'Clerk') as {
       session?: { lastActiveToken?: { getRawString(): string } | null } | null
     }
-    const payload = clerk.session?.lastActiveToken?.getRawString().split('.')[1]
-    return payload
-      ? (JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>)
-      : null
+    return clerk.session?.lastActiveToken?.getRawString() || null
   })
+  return jwt ? decodeJwt(jwt).payload : null
 }
 
 export interface EditorEvent {

@@ -22,7 +22,7 @@ import {
   watchPolicy,
   type Editor,
   type PolicyViolations,
-} from '../fixtures.ts'
+} from '../demo-fixtures.ts'
 import { LANE_BIRTHDAY, type LaneTarget, type LaneTest, type LaneUser } from './target.ts'
 
 const SHOWN = 'Saved: December 10, 1990'

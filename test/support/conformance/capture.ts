@@ -3,7 +3,7 @@
  * the conformance test: wrap the emulator's fetch with `wrapFetch` (see `startEmulator`). Preflights,
  * the ClerkJS files and the control surface are not Clerk API responses and are left out.
  */
-import type { FetchFunction } from '../../emulator/node/adapter.ts'
+import type { FetchFunction } from '../../../emulator/node/adapter.ts'
 
 export interface CapturedResponse {
   api: 'fapi' | 'bapi'

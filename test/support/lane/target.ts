@@ -9,7 +9,7 @@ import { createClerkClient, type ClerkClient } from '@clerk/backend'
 import { clerkSetup } from '@clerk/testing/playwright'
 import { test as base } from '@playwright/test'
 import { startBuiltDemo, type BuiltDemo } from '../../../demo/server/serve-built.ts'
-import { BUILT_DEMO, uniqueEmail } from '../fixtures.ts'
+import { BUILT_DEMO, uniqueEmail } from '../demo-fixtures.ts'
 
 /** Every journey starts from this saved birthday. */
 export const LANE_BIRTHDAY = '1990-12-10'

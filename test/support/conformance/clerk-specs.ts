@@ -52,7 +52,7 @@ export const STATUS_ALLOWANCES: readonly StatusAllowance[] = [
 
 function load(api: 'fapi' | 'bapi'): SpecDocument {
   const file = fileURLToPath(
-    new URL(`../fixtures/clerk-openapi/${api}/${SPEC_VERSION}.yml`, import.meta.url),
+    new URL(`../../fixtures/clerk-openapi/${api}/${SPEC_VERSION}.yml`, import.meta.url),
   )
   return parse(readFileSync(file, 'utf8'), { maxAliasCount: -1 }) as SpecDocument
 }
