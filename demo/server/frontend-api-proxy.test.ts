@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createEmulator } from '../../emulator/app.ts'
+import { decodeJwt } from '../../emulator/testing/jwt.ts'
 import { frontendApiProxy, withPageOrigin } from './frontend-api-proxy.ts'
 
 const PAGE = 'http://localhost:5173'
@@ -73,10 +74,7 @@ describe('frontendApiProxy in front of the emulator', () => {
       response: { sessions: { last_active_token: { jwt: string } }[] }
     }
     const jwt = body.response.sessions[0]?.last_active_token.jwt ?? ''
-    const payload = JSON.parse(
-      atob((jwt.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')),
-    )
-    return (payload as { azp?: string }).azp
+    return decodeJwt(jwt).payload.azp
   }
 
   it('gives the token of a same-origin GET the page origin as azp; straight to Clerk it has none', async () => {
