@@ -287,6 +287,40 @@ describe('attributes and properties', () => {
     expect(el.strings).toEqual({ ...defaultStrings, ...el.strings, save: 'Speichern' })
     expect(el.strings.label).toBe('Birthday')
   })
+
+  it('formats the saved date with Intl in its own or the nearest ancestor language', async () => {
+    document.documentElement.lang = 'fr'
+    const { el, current } = await mount()
+    expect(current.textContent).toBe('Saved: 10 décembre 1990')
+    el.lang = 'de'
+    await settle()
+    expect(current.textContent).toBe('Saved: 10. Dezember 1990')
+    el.lang = 'not a language!'
+    await settle()
+    expect(current.textContent).toBe('Saved: 1990-12-10')
+  })
+
+  it('makes a date formatter once per language, not on every render', async () => {
+    const Original = Intl.DateTimeFormat
+    const made: unknown[] = []
+    Intl.DateTimeFormat = function (
+      this: unknown,
+      ...args: ConstructorParameters<typeof Original>
+    ) {
+      made.push(args[0])
+      return new Original(...args)
+    } as unknown as typeof Original
+    try {
+      const ui = await mount({ lang: 'it' })
+      await saveAs(ui, '1991-02-03')
+      await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
+      expect(ui.current.textContent).toBe('Saved: 3 febbraio 1991')
+      // Renders: connect, sign-in, typing, saving, refreshing, saved; one formatter for "it".
+      expect(made.filter((lang) => lang === 'it')).toHaveLength(1)
+    } finally {
+      Intl.DateTimeFormat = Original
+    }
+  })
 })
 
 describe('getting Clerk and following it', () => {
@@ -443,40 +477,6 @@ describe('getting Clerk and following it', () => {
     el.claim = 'dob'
     await settle()
     expect(el.value).toBe('1960-06-06')
-  })
-
-  it('formats the saved date with Intl in its own or the nearest ancestor language', async () => {
-    document.documentElement.lang = 'fr'
-    const { el, current } = await mount()
-    expect(current.textContent).toBe('Saved: 10 décembre 1990')
-    el.lang = 'de'
-    await settle()
-    expect(current.textContent).toBe('Saved: 10. Dezember 1990')
-    el.lang = 'not a language!'
-    await settle()
-    expect(current.textContent).toBe('Saved: 1990-12-10')
-  })
-
-  it('makes a date formatter once per language, not on every render', async () => {
-    const Original = Intl.DateTimeFormat
-    const made: unknown[] = []
-    Intl.DateTimeFormat = function (
-      this: unknown,
-      ...args: ConstructorParameters<typeof Original>
-    ) {
-      made.push(args[0])
-      return new Original(...args)
-    } as unknown as typeof Original
-    try {
-      const ui = await mount({ lang: 'it' })
-      await saveAs(ui, '1991-02-03')
-      await vi.waitFor(() => expect(ui.el.status).toBe('saved'))
-      expect(ui.current.textContent).toBe('Saved: 3 febbraio 1991')
-      // Renders: connect, sign-in, typing, saving, refreshing, saved; one formatter for "it".
-      expect(made.filter((lang) => lang === 'it')).toHaveLength(1)
-    } finally {
-      Intl.DateTimeFormat = Original
-    }
   })
 })
 
