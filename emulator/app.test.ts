@@ -196,7 +196,7 @@ describe('CORS', () => {
   })
 })
 
-describe('clients, sign-in and sessions (Frontend API)', () => {
+describe('the Frontend API: environment, clients, sign-in and sessions', () => {
   it('has no client before the first sign-in, then one per browser cookie', async () => {
     const emulator = await make()
     const alice = browser(emulator)

@@ -142,15 +142,6 @@ describe('happy path', () => {
       [...response.headers.keys()].filter((name) => name.startsWith('access-control')),
     ).toEqual([])
   })
-
-  it('a custom path', async () => {
-    const { handler } = setup({ path: '/me/birthday' })
-    const request = new Request('http://handler.test/me/birthday', {
-      headers: { Authorization: `Bearer ${await token()}` },
-    })
-    expect((await handler(request)).status).toBe(200)
-    expect((await handler(await get())).status).toBe(404)
-  })
 })
 
 describe('CORS', () => {
@@ -239,6 +230,15 @@ describe('routing', () => {
       expect(response.headers.get('Allow')).toBe('GET, POST, OPTIONS')
       expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN)
     }
+  })
+
+  it('answers on a custom path, and 404 on the default one', async () => {
+    const { handler } = setup({ path: '/me/birthday' })
+    const request = new Request('http://handler.test/me/birthday', {
+      headers: { Authorization: `Bearer ${await token()}` },
+    })
+    expect((await handler(request)).status).toBe(200)
+    expect((await handler(await get())).status).toBe(404)
   })
 })
 
