@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createBackendApi, retryAfterSeconds } from './backend-api.ts'
 import { HttpError } from './errors.ts'
-import { createFakeBackendApi } from './testing/fake-backend-api.ts'
+import { createFakeBackendApi, fakeUser } from './testing/fake-backend-api.ts'
 
 const SECRET = 'sk_test_bapi'
 
@@ -17,7 +17,7 @@ afterEach(() => {
 function setup(timeoutMs = 1_000) {
   const fake = createFakeBackendApi({
     secretKey: SECRET,
-    users: [{ id: 'user_1', public_metadata: { a: 1 }, private_metadata: {}, unsafe_metadata: {} }],
+    users: [fakeUser('user_1', { a: 1 })],
   })
   const seen: { url: string; headers: Record<string, string>; body: string | null }[] = []
   vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createBirthdayHandler, type LogEntry } from './handler.ts'
-import { createFakeBackendApi } from './testing/fake-backend-api.ts'
+import { createFakeBackendApi, fakeUser } from './testing/fake-backend-api.ts'
 import {
   generateSigningKey,
   sessionClaims,
@@ -42,14 +42,7 @@ function clearEnv(): void {
 function fakeBackend() {
   const bapi = createFakeBackendApi({
     secretKey: SECRET,
-    users: [
-      {
-        id: USER,
-        public_metadata: { birthday: '1990-12-10' },
-        private_metadata: {},
-        unsafe_metadata: {},
-      },
-    ],
+    users: [fakeUser(USER, { birthday: '1990-12-10' })],
   })
   vi.stubGlobal('fetch', bapi.fetch)
   return bapi

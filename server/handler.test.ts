@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createBirthdayHandler, type BirthdayHandlerOptions, type LogEntry } from './handler.ts'
 import type { LimiterStore } from './limiter.ts'
-import { createFakeBackendApi, type FakeBackendApi } from './testing/fake-backend-api.ts'
+import { createFakeBackendApi, fakeUser, type FakeBackendApi } from './testing/fake-backend-api.ts'
 import {
   generateSigningKey,
   sessionClaims,
@@ -35,12 +35,11 @@ function setup(overrides: Partial<BirthdayHandlerOptions> = {}) {
   const bapi: FakeBackendApi = createFakeBackendApi({
     secretKey: SECRET,
     users: [
-      {
-        id: USER,
-        public_metadata: { birthday: '1990-12-10', theme: { color: 'teal' } },
-        private_metadata: { plan: 'pro' },
-        unsafe_metadata: {},
-      },
+      fakeUser(
+        USER,
+        { birthday: '1990-12-10', theme: { color: 'teal' } },
+        { private_metadata: { plan: 'pro' } },
+      ),
     ],
   })
   vi.stubGlobal('fetch', bapi.fetch)

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBirthdayHandler, type LogEntry } from '../handler.ts'
 import { settingsFromEnv, startServer, type StartedServer } from './start.ts'
-import { createFakeBackendApi } from '../testing/fake-backend-api.ts'
+import { createFakeBackendApi, fakeUser } from '../testing/fake-backend-api.ts'
 import {
   generateSigningKey,
   sessionClaims,
@@ -29,14 +29,7 @@ let key: SigningKey
 function fakeBackendApi() {
   return createFakeBackendApi({
     secretKey: SECRET,
-    users: [
-      {
-        id: USER,
-        public_metadata: { birthday: '1990-12-10' },
-        private_metadata: {},
-        unsafe_metadata: {},
-      },
-    ],
+    users: [fakeUser(USER, { birthday: '1990-12-10' })],
   })
 }
 

@@ -26,6 +26,15 @@ export interface FakeUser {
   unsafe_metadata: Record<string, unknown>
 }
 
+/** A user of the fake: the given public metadata, the rest empty unless `init` says otherwise. */
+export function fakeUser(
+  id: string,
+  publicMetadata: Record<string, unknown>,
+  init: Partial<Omit<FakeUser, 'id' | 'public_metadata'>> = {},
+): FakeUser {
+  return { id, public_metadata: publicMetadata, private_metadata: {}, unsafe_metadata: {}, ...init }
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
