@@ -119,6 +119,30 @@ function startEmulatorCli() {
   )
 }
 
+/**
+ * Runs an app beside the emulator's CLI, as the README has users do: the CLI starts first, `start`
+ * gets the lines it printed (parsed) and a list to add its own processes to, and returns the app's
+ * URL. `close` stops every process, the last started first; a failing `start` stops them too.
+ */
+async function besideTheEmulator(
+  start: (clerk: Record<string, string | undefined>, children: ChildProcess[]) => Promise<string>,
+): Promise<Omit<RunningExample, 'timings'>> {
+  const emulator = await startEmulatorCli()
+  const children: ChildProcess[] = [emulator.child]
+  const close = async () => {
+    for (const child of children.reverse()) await stop(child)
+  }
+  try {
+    const printed = emulator.stdout()
+    const clerk = parseEnv(printed)
+    const url = await start(clerk, children)
+    return { url, emulatorUrl: clerk.CLERK_PROXY_URL ?? '', printed, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
 /** `npm ci` in a Next.js example unless its install is current; the seconds it took (0 if none). */
 export async function ensureInstalled(example: string): Promise<number> {
   if (installIsCurrent(example)) return 0
@@ -144,14 +168,7 @@ export async function startNextExample(
   const timings = { install: await ensureInstalled(example), build: 0, start: 0 }
   let started: number
 
-  const emulator = await startEmulatorCli()
-  const children: ChildProcess[] = [emulator.child]
-  const close = async () => {
-    for (const child of children.reverse()) await stop(child)
-  }
-  try {
-    const printed = emulator.stdout()
-    const clerk = parseEnv(printed)
+  const app = await besideTheEmulator(async (clerk, children) => {
     const env = { ...baseEnv(), ...clerk, NEXT_TELEMETRY_DISABLED: '1' }
     const next = path.join(example, 'node_modules', '.bin', 'next')
 
@@ -173,11 +190,9 @@ export async function startNextExample(
     timings.start = (performance.now() - started) / 1000
     const url = /Local:\s+(http:\/\/localhost:\d+)/.exec(server.stdout())?.[1]
     if (!url) throw new Error(`next start printed no local URL:\n${server.stdout()}`)
-    return { url, emulatorUrl: clerk.CLERK_PROXY_URL ?? '', printed, timings, close }
-  } catch (error) {
-    await close()
-    throw error
-  }
+    return url
+  })
+  return { ...app, timings }
 }
 
 /**
@@ -193,14 +208,7 @@ export async function startViteExample(port: number): Promise<RunningExample> {
     await run('npm', ['ci', '--no-audit', '--no-fund'], example, { ...process.env })
     timings.install = (performance.now() - started) / 1000
   }
-  const emulator = await startEmulatorCli()
-  const children: ChildProcess[] = [emulator.child]
-  const close = async () => {
-    for (const child of children.reverse()) await stop(child)
-  }
-  try {
-    const printed = emulator.stdout()
-    const clerk = parseEnv(printed)
+  const app = await besideTheEmulator(async (clerk, children) => {
     const env = { ...baseEnv(), ...clerk }
     const vite = path.join(example, 'node_modules', '.bin', 'vite')
     started = performance.now()
@@ -217,17 +225,9 @@ export async function startViteExample(port: number): Promise<RunningExample> {
     )
     children.push(server.child)
     timings.start = (performance.now() - started) / 1000
-    return {
-      url: `http://localhost:${port}`,
-      emulatorUrl: clerk.CLERK_PROXY_URL ?? '',
-      printed,
-      timings,
-      close,
-    }
-  } catch (error) {
-    await close()
-    throw error
-  }
+    return `http://localhost:${port}`
+  })
+  return { ...app, timings }
 }
 
 /** A port that was free a moment ago (for servers that cannot report the one they chose). */
