@@ -8,6 +8,7 @@ import { createClerkClient, verifyToken } from '@clerk/backend'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from './node/start.ts'
 import { TestBrowser } from './testing/browser.ts'
+import { control as emulatorControl } from './testing/control.ts'
 import { decodeJwt } from './testing/jwt.ts'
 
 const PAGE = 'http://localhost:5173'
@@ -23,14 +24,8 @@ beforeEach(async () => {
   await control('POST', 'reset')
 })
 
-async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${emu.url}/__emulator/${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`)
-  return response.json()
-}
+const control = (method: string, path: string, body?: unknown) =>
+  emulatorControl(emu.url, method, path, body)
 
 function clerk(secretKey = emu.config.secretKey) {
   return createClerkClient({

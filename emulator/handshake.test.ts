@@ -10,6 +10,7 @@ import { getCookieSuffix } from '@clerk/shared/keys'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from './node/start.ts'
 import { TestBrowser, type ClientJson, type ErrorJson } from './testing/browser.ts'
+import { control as emulatorControl } from './testing/control.ts'
 import { decodeJwt } from './testing/jwt.ts'
 
 const APP = 'http://localhost:3000'
@@ -25,14 +26,8 @@ beforeEach(async () => {
   await control('POST', 'reset')
 })
 
-async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${emu.url}/__emulator/${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`)
-  return response.json()
-}
+const control = (method: string, path: string, body?: unknown) =>
+  emulatorControl(emu.url, method, path, body)
 
 function clerk(publishableKey = emu.config.publishableKey) {
   return createClerkClient({

@@ -11,7 +11,8 @@ import { decodeJwt } from '../emulator/testing/jwt.ts'
 import { createBirthdayHandler } from './handler.ts'
 import { startServer, type StartedServer } from './node/start.ts'
 import { BAD_REQUESTS, send } from './testing/bad-requests.ts'
-import { backendCall, backendUser, control, counters, signIn } from './testing/emulator-client.ts'
+import { control } from '../emulator/testing/control.ts'
+import { backendCall, backendUser, counters, signIn } from './testing/emulator-client.ts'
 import {
   birthday,
   GRACE,

@@ -10,13 +10,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { createBirthdayHandler, type BirthdayHandlerOptions } from './handler.ts'
 import { startServer, type StartedServer } from './node/start.ts'
-import {
-  backendUser,
-  control,
-  counters,
-  signIn,
-  type EmulatorSession,
-} from './testing/emulator-client.ts'
+import { control } from '../emulator/testing/control.ts'
+import { backendUser, counters, signIn, type EmulatorSession } from './testing/emulator-client.ts'
 import type { WriteOrderStore } from './write-order.ts'
 
 const ORIGIN = 'http://app.test'

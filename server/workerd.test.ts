@@ -10,13 +10,8 @@ import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
-import {
-  backendCall,
-  control,
-  counters,
-  signIn,
-  type EmulatorSession,
-} from './testing/emulator-client.ts'
+import { control } from '../emulator/testing/control.ts'
+import { backendCall, counters, signIn, type EmulatorSession } from './testing/emulator-client.ts'
 import { generateSigningKey, sessionClaims, signSessionToken } from './testing/tokens.ts'
 
 const ORIGIN = 'http://app.test'

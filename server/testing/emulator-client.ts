@@ -2,8 +2,10 @@
  * Test support: talks to a running emulator over HTTP the way a browser and a Clerk dashboard would —
  * signs in through the Frontend API (with an `Origin` header and the client cookie) and mints
  * session tokens; reads the control surface's counters; creates users through the Backend API.
- * Imports nothing from the emulator: only its documented HTTP interface.
+ * Uses only the emulator's documented HTTP interface (the control calls through
+ * `emulator/testing/control.ts`).
  */
+import { control } from '../../emulator/testing/control.ts'
 
 export interface EmulatorSession {
   userId: string
@@ -62,23 +64,7 @@ export interface Counters {
 }
 
 export async function counters(proxyUrl: string): Promise<Counters> {
-  return (await (await fetch(`${proxyUrl}/__emulator/counters`)).json()) as Counters
-}
-
-export async function control(
-  proxyUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Response> {
-  const response = await fetch(`${proxyUrl}/__emulator/${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  })
-  if (!response.ok)
-    throw new Error(`control ${method} ${path}: ${response.status} ${await response.text()}`)
-  return response
+  return control<Counters>(proxyUrl, 'GET', 'counters')
 }
 
 /** The user as the Backend API has it (snake_case JSON). */

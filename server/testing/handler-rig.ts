@@ -8,7 +8,8 @@
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { createBirthdayHandler, type BirthdayHandlerOptions, type LogEntry } from '../handler.ts'
 import { startServer, type StartedServer } from '../node/start.ts'
-import { control, signIn, type EmulatorSession } from './emulator-client.ts'
+import { control } from '../../emulator/testing/control.ts'
+import { signIn, type EmulatorSession } from './emulator-client.ts'
 import { generateSigningKey, sessionClaims, signSessionToken, type SigningKey } from './tokens.ts'
 
 export const ORIGIN = 'http://app.test'

@@ -13,6 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseEnv } from 'node:util'
 import type { RequestLogEntry } from '../../emulator/app.ts'
+import { control } from '../../emulator/testing/control.ts'
 import { freePort, ROOT, startNextExample, type RunningExample } from '../support/example-apps.ts'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
@@ -31,14 +32,8 @@ test.afterAll(async () => {
   await app?.close()
 })
 
-async function emulator<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${app.emulatorUrl}/__emulator/${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`)
-  return (await response.json()) as T
-}
+const emulator = <T>(method: string, path: string, body?: unknown) =>
+  control<T>(app.emulatorUrl, method, path, body)
 
 async function emulatorLog(): Promise<RequestLogEntry[]> {
   const { requests } = await emulator<{ requests: RequestLogEntry[] }>('GET', 'requests')

@@ -18,6 +18,7 @@ import {
 } from '@playwright/test'
 import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts'
 import type { FaultSpec, RequestLogEntry as LoggedRequest, Settings } from '../../emulator/app.ts'
+import { control } from '../../emulator/testing/control.ts'
 import { decodeJwt } from '../../emulator/testing/jwt.ts'
 import { DEFAULT_PATH as HANDLER_PATH } from '../../server/index.ts'
 
@@ -168,18 +169,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 /** The emulator's control surface under the page origin. */
 export function emulatorClient(origin: string) {
   return {
-    async control(method: string, path: string, body?: unknown): Promise<unknown> {
-      const response = await fetch(`${origin}/__clerk/__emulator/${path}`, {
-        method,
-        ...(body === undefined
-          ? {}
-          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      })
-      if (!response.ok) {
-        throw new Error(`emulator ${method} ${path}: ${response.status} ${await response.text()}`)
-      }
-      return response.json()
-    },
+    control: (method: string, path: string, body?: unknown) =>
+      control(`${origin}/__clerk`, method, path, body),
   }
 }
 

@@ -9,6 +9,7 @@ import { createClerkClient, type ClerkClient } from '@clerk/backend'
 import { clerkSetup } from '@clerk/testing/playwright'
 import { test as base } from '@playwright/test'
 import { startBuiltDemo, type BuiltDemo } from '../../../demo/server/serve-built.ts'
+import { control } from '../../../emulator/testing/control.ts'
 import { BUILT_DEMO, uniqueEmail } from '../demo-fixtures.ts'
 
 /** Every journey starts from this saved birthday. */
@@ -97,8 +98,11 @@ export async function emulatorTarget(): Promise<LaneTarget> {
     root: BUILT_DEMO,
     handlerOptions: { rateLimit: LANE_RATE_LIMIT },
   })
-  const response = await fetch(`${demo.origin}/__clerk/__emulator/config`)
-  const { publishableKey, secretKey, apiUrl } = (await response.json()) as Record<string, string>
+  const { publishableKey, secretKey, apiUrl } = await control<Record<string, string>>(
+    `${demo.origin}/__clerk`,
+    'GET',
+    'config',
+  )
   // As with real Clerk: @clerk/testing fetches a testing token from the Backend API, which it finds
   // through CLERK_API_URL (its options type has no apiUrl).
   delete process.env.CLERK_TESTING_TOKEN
