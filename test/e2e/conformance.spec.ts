@@ -11,7 +11,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { ResponseRecorder } from '../support/conformance/capture.ts'
 import { checkResponse, loadClerkSpecs, SPEC_VERSION } from '../support/conformance/clerk-specs.ts'
-import { startPageServer, type PageServer } from '../support/page-server.ts'
+import { loadClerkModule, startPageServer, type PageServer } from '../support/page-server.ts'
 
 const EMAIL = 'ada@example.test'
 const PASSWORD = 'lovelace-1815'
@@ -71,20 +71,7 @@ async function inPage(page: Page, body: string, arg: unknown = null): Promise<st
   )
 }
 
-async function load(page: Page): Promise<void> {
-  await page.goto(`${pages.origin}/`)
-  await page.evaluate(
-    async ({ publishableKey, proxyUrl }) => {
-      const moduleUrl = '/clerk.mjs'
-      const { Clerk } = await import(moduleUrl)
-      const clerk = new Clerk(publishableKey, { proxyUrl })
-      // No navigation: sign-out and sign-up would otherwise leave the page.
-      await clerk.load({ telemetry: false, routerPush: () => {}, routerReplace: () => {} })
-      Object.assign(window, { clerk })
-    },
-    { publishableKey: emulator.config.publishableKey, proxyUrl: emulator.config.proxyUrl },
-  )
-}
+const load = (page: Page) => loadClerkModule(page, pages.origin, emulator.config)
 
 test('every response ClerkJS and @clerk/backend get validates against Clerk’s OpenAPI specs', async ({
   page,

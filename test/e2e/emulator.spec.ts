@@ -8,6 +8,8 @@ import { expect, test, type Page } from '@playwright/test'
 import { startEmulator } from '../../emulator/node/start.ts'
 import { toNodeListener } from '../../emulator/node/adapter.ts'
 import { createEmulator } from '../../emulator/app.ts'
+import { control } from '../../emulator/testing/control.ts'
+import { decodeJwt } from '../../emulator/testing/jwt.ts'
 import { startPageServer, type PageServer } from '../support/page-server.ts'
 
 type Started = Awaited<ReturnType<typeof startEmulator>>
@@ -29,8 +31,7 @@ test.afterAll(async () => {
 })
 
 test.beforeEach(async () => {
-  const reset = await fetch(`${emulator.config.proxyUrl}/__emulator/reset`, { method: 'POST' })
-  expect(reset.ok).toBe(true)
+  await control(emulator.config.proxyUrl, 'POST', 'reset')
 })
 
 interface ClerkSummary {
@@ -99,24 +100,22 @@ async function signIn(page: Page, flow: 'one-step' | 'two-step', password = PASS
 
 /** The page's current session token, decoded (no verification: ClerkJS does none either). */
 async function claims(page: Page, skipCache: boolean): Promise<Record<string, unknown>> {
-  return page.evaluate(async (skipCache) => {
+  const jwt = await page.evaluate(async (skipCache) => {
     const clerk = Reflect.get(window, 'clerk')
-    const jwt: string = await clerk.session.getToken({ skipCache })
-    const part = jwt.split('.')[1] ?? ''
-    return JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')))
+    return (await clerk.session.getToken({ skipCache })) as string
   }, skipCache)
+  return decodeJwt(jwt).payload
 }
 
 async function requestLog(): Promise<{ method: string; route: string; api: string }[]> {
-  const response = await fetch(`${emulator.config.proxyUrl}/__emulator/requests`)
-  const body = (await response.json()) as {
+  const { requests } = await control<{
     requests: { method: string; route: string; api: string }[]
-  }
-  return body.requests.filter((r) => r.api !== 'control')
+  }>(emulator.config.proxyUrl, 'GET', 'requests')
+  return requests.filter((r) => r.api !== 'control')
 }
 
 async function clearLog(): Promise<void> {
-  await fetch(`${emulator.config.proxyUrl}/__emulator/requests`, { method: 'DELETE' })
+  await control(emulator.config.proxyUrl, 'DELETE', 'requests')
 }
 
 function backend() {

@@ -9,6 +9,8 @@ import { expect, test, type BrowserContext } from '@playwright/test'
 import { toNodeListener } from '../../emulator/node/adapter.ts'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { createBirthdayHandler } from '../../server/index.ts'
+import { control } from '../../emulator/testing/control.ts'
+import { decodeJwt } from '../../emulator/testing/jwt.ts'
 import { startPageServer, type PageServer } from '../support/page-server.ts'
 
 const CLIENTS = 8
@@ -61,10 +63,8 @@ interface ClientRun {
 async function run(context: BrowserContext, user: (typeof users)[number]): Promise<ClientRun> {
   const page = await context.newPage()
   await page.goto(`${pages.origin}/`)
-  return page.evaluate(
+  const { before, after, ...rest } = await page.evaluate(
     async ({ publishableKey, proxyUrl, user }) => {
-      const decode = (jwt: string) =>
-        JSON.parse(atob((jwt.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')))
       const moduleUrl = '/clerk.mjs'
       const { Clerk } = await import(moduleUrl)
       const clerk = new Clerk(publishableKey, { proxyUrl })
@@ -87,19 +87,20 @@ async function run(context: BrowserContext, user: (typeof users)[number]): Promi
         sessionId: String(clerk.session.id),
         userId: String(clerk.user.id),
         saved,
-        before: decode(token),
-        after: decode(fresh),
+        before: token,
+        after: fresh,
       }
     },
     { publishableKey: emulator.config.publishableKey, proxyUrl: emulator.config.proxyUrl, user },
   )
+  return { ...rest, before: decodeJwt(before).payload, after: decodeJwt(after).payload }
 }
 
 test(`${CLIENTS} browser contexts sign in, save and refresh at once; nothing crosses`, async ({
   browser,
 }) => {
   test.setTimeout(120_000)
-  await fetch(`${emulator.url}/__emulator/requests`, { method: 'DELETE' })
+  await control(emulator.url, 'DELETE', 'requests')
   const contexts = await Promise.all(users.map(() => browser.newContext()))
   try {
     const runs = await Promise.all(contexts.map((context, i) => run(context, users[i]!)))
@@ -146,10 +147,11 @@ test(`${CLIENTS} browser contexts sign in, save and refresh at once; nothing cro
   // The counters add up: to the log, and to what the clients did. Read once the closed clients'
   // last requests are in (the log records a request when it has been answered).
   const settled = await stableLog()
-  const counters = (await (await fetch(`${emulator.url}/__emulator/counters`)).json()) as {
-    routes: Record<string, number>
-    bapiWrites: number
-  }
+  const counters = await control<{ routes: Record<string, number>; bapiWrites: number }>(
+    emulator.url,
+    'GET',
+    'counters',
+  )
   const total = Object.values(counters.routes).reduce((sum, n) => sum + n, 0)
   // The counters also count the last GET of the log, which that answer did not list.
   expect(total).toBe(settled.length + 1)
@@ -166,9 +168,11 @@ test(`${CLIENTS} browser contexts sign in, save and refresh at once; nothing cro
 async function stableLog(): Promise<{ api: string; route: string | null }[]> {
   const read = async () =>
     (
-      (await (await fetch(`${emulator.url}/__emulator/requests`)).json()) as {
-        requests: { api: string; route: string | null }[]
-      }
+      await control<{ requests: { api: string; route: string | null }[] }>(
+        emulator.url,
+        'GET',
+        'requests',
+      )
     ).requests
   let last = await read()
   for (let i = 0; i < 30; i += 1) {

@@ -7,7 +7,8 @@
 import { createClerkClient } from '@clerk/backend'
 import { expect, test, type Page } from '@playwright/test'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
-import { startPageServer, type PageServer } from '../support/page-server.ts'
+import { control } from '../../emulator/testing/control.ts'
+import { loadClerkModule, startPageServer, type PageServer } from '../support/page-server.ts'
 
 const PASSWORD = 'a-good-password-1'
 let emulator: StartedEmulator
@@ -24,22 +25,10 @@ test.afterAll(async () => {
 })
 
 test.beforeEach(async () => {
-  expect((await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' })).ok).toBe(true)
+  await control(emulator.url, 'POST', 'reset')
 })
 
-async function load(page: Page): Promise<void> {
-  await page.goto(`${pages.origin}/`)
-  await page.evaluate(
-    async ({ publishableKey, proxyUrl }) => {
-      const moduleUrl = '/clerk.mjs'
-      const { Clerk } = await import(moduleUrl)
-      const clerk = new Clerk(publishableKey, { proxyUrl })
-      await clerk.load({ telemetry: false, routerPush: () => {}, routerReplace: () => {} })
-      Object.assign(window, { clerk })
-    },
-    { publishableKey: emulator.config.publishableKey, proxyUrl: emulator.config.proxyUrl },
-  )
-}
+const load = (page: Page) => loadClerkModule(page, pages.origin, emulator.config)
 
 /** Creates the sign-up and prepares the email code; returns the ClerkJS status. */
 function start(page: Page, emailAddress: string, password = PASSWORD) {
@@ -107,10 +96,11 @@ test('a +clerk_test address signs up with 424242 and no other code', async ({ pa
 test('another address verifies with the code from the control surface', async ({ page }) => {
   await load(page)
   expect((await start(page, 'grace@example.test')).ok).toBe(true)
-  const response = await fetch(
-    `${emulator.url}/__emulator/verification_codes?email_address=grace@example.test`,
+  const { codes } = await control<{ codes: { code: string }[] }>(
+    emulator.url,
+    'GET',
+    'verification_codes?email_address=grace@example.test',
   )
-  const { codes } = (await response.json()) as { codes: { code: string }[] }
   // One code at create, a new one at prepare; the newest counts.
   expect(codes).toHaveLength(2)
   const done = await verify(page, codes[1]?.code ?? '')

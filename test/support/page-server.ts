@@ -3,6 +3,7 @@
  * (`dist/clerk.mjs`, the module a bundler would take), and optionally an emulator mounted at a path
  * (same-origin `proxyUrl`). Listens on 127.0.0.1 only.
  */
+import type { Page } from '@playwright/test'
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -57,4 +58,26 @@ export async function startPageServer(options: PageServerOptions = {}): Promise<
         server.close(() => resolve())
       }),
   }
+}
+
+/**
+ * Opens the page server's blank page and loads ClerkJS from its `/clerk.mjs` as `window.clerk`,
+ * with routing that goes nowhere: sign-out and sign-up would otherwise leave the page.
+ */
+export async function loadClerkModule(
+  page: Page,
+  origin: string,
+  clerk: { publishableKey: string; proxyUrl: string },
+): Promise<void> {
+  await page.goto(`${origin}/`)
+  await page.evaluate(
+    async ({ publishableKey, proxyUrl }) => {
+      const moduleUrl = '/clerk.mjs'
+      const { Clerk } = await import(moduleUrl)
+      const clerk = new Clerk(publishableKey, { proxyUrl })
+      await clerk.load({ telemetry: false, routerPush: () => {}, routerReplace: () => {} })
+      Object.assign(window, { clerk })
+    },
+    { publishableKey: clerk.publishableKey, proxyUrl: clerk.proxyUrl },
+  )
 }
