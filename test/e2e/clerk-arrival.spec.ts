@@ -52,6 +52,18 @@ async function clerkOf(origin: string): Promise<Clerkish> {
   }
 }
 
+/** The page's module tag for the element (the journey server serves the built bundle). */
+const ELEMENT_TAG = '<script type="module" src="/journey/birthday-editor.js"></script>'
+
+/** Clerk's documented async tag for this origin, with the emulator's key and proxy URL. */
+function clerkTag(clerk: Clerkish): string {
+  return (
+    `<script src="${clerk.scriptUrl}" crossorigin="anonymous"` +
+    ` data-clerk-publishable-key="${clerk.publishableKey}"` +
+    ` data-clerk-proxy-url="${clerk.proxyUrl}"></script>`
+  )
+}
+
 /** The README's HTML snippet for this origin: placeholders filled, the proxy URL added. */
 function fill(snippet: string, clerk: Clerkish, proxyAttribute: string): string {
   return snippet
@@ -120,9 +132,7 @@ test.describe('finding Clerk on the page', () => {
       }, 3000))
     `)
     const journey = await openJourney(page, origin, 'provider', {
-      head:
-        '<script type="module" src="/journey/birthday-editor.js"></script>' +
-        '<script type="module" src="/journey/provider.js"></script>',
+      head: ELEMENT_TAG + '<script type="module" src="/journey/provider.js"></script>',
       body: '<birthday-editor></birthday-editor>',
       scripts: { 'provider.js': provider },
     })
@@ -146,12 +156,7 @@ test.describe('finding Clerk on the page', () => {
     const clerk = await clerkOf(origin)
     await clearRequestLog()
     const journey = await openJourney(page, origin, 'late-load', {
-      head:
-        `<script src="${clerk.scriptUrl}" crossorigin="anonymous"` +
-        ` data-clerk-publishable-key="${clerk.publishableKey}"` +
-        ` data-clerk-proxy-url="${clerk.proxyUrl}"></script>` +
-        '<script type="module" src="/journey/birthday-editor.js"></script>' +
-        '<script src="/journey/late-load.js"></script>',
+      head: clerkTag(clerk) + ELEMENT_TAG + '<script src="/journey/late-load.js"></script>',
       body: '<birthday-editor></birthday-editor>',
       scripts: { 'late-load.js': 'setTimeout(() => Clerk.load(), 3000)' },
     })
@@ -176,11 +181,7 @@ test.describe('finding Clerk on the page', () => {
     const clerk = await clerkOf(origin)
     await clearRequestLog()
     const journey = await openJourney(page, origin, 'never-load', {
-      head:
-        `<script src="${clerk.scriptUrl}" crossorigin="anonymous"` +
-        ` data-clerk-publishable-key="${clerk.publishableKey}"` +
-        ` data-clerk-proxy-url="${clerk.proxyUrl}"></script>` +
-        '<script type="module" src="/journey/birthday-editor.js"></script>',
+      head: clerkTag(clerk) + ELEMENT_TAG,
       body: '<birthday-editor></birthday-editor><birthday-editor></birthday-editor>',
     })
     const events = await recordEditorEvents(page)
@@ -212,7 +213,7 @@ test.describe('finding Clerk on the page', () => {
     origin,
   }) => {
     const journey = await openJourney(page, origin, 'no-clerk', {
-      head: '<script type="module" src="/journey/birthday-editor.js"></script>',
+      head: ELEMENT_TAG,
       body: '<birthday-editor></birthday-editor>',
     })
     const events = await recordEditorEvents(page)
