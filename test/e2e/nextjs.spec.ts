@@ -227,6 +227,18 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     await expect(page.getByTestId('server-user')).toHaveText('signed out')
   })
 
+  await test.step("<SignInButton/> in redirect mode: the emulator's hosted sign-in page, and back", async () => {
+    await page.goto(`${app.url}/server-claims`)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL((url) => url.href.startsWith(`${app.emulatorUrl}/sign-in`))
+    await page.getByLabel('Email address').fill('ada@example.test')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await page.getByLabel('Password', { exact: true }).fill('lovelace-1815')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await page.waitForURL((url) => url.href.startsWith(`${app.url}/server-claims`))
+    await expect(page.getByTestId('server-user')).toHaveText(/^user_/)
+  })
+
   expect(notEmulated).toEqual([])
   expect(pageErrors).toEqual([])
   expect(offLoopback).toEqual([])
