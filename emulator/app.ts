@@ -26,6 +26,7 @@ import * as jwtTemplates from './routes/jwt-templates.ts'
 import * as handshake from './routes/handshake.ts'
 import * as script from './routes/script.ts'
 import * as signUp from './routes/sign-up.ts'
+import * as accountPortal from './routes/account-portal.ts'
 import { compilePattern, matchPattern, type CompiledPattern } from './router.ts'
 import type {
   ClerkJsSource,
@@ -173,6 +174,10 @@ const ROUTES: readonly Route[] = [
   // ClerkJS files from the installed package.
   route('GET', '/npm/@clerk/clerk-js@:version/dist/:file', script.clerkJsFile),
   route('GET', '/npm/@clerk/ui@:version/dist/:file', script.clerkUiFile),
+
+  // Account Portal: the hosted sign-in and sign-up pages of a development instance.
+  route('GET', '/sign-in', accountPortal.signInPage),
+  route('GET', '/sign-up', accountPortal.signUpPage),
 
   // Control surface for tests.
   route('GET', '/__emulator/config', control.config),
@@ -360,6 +365,7 @@ function classify(path: string): Api {
   if (path === '/api' || path.startsWith('/api/')) return 'bapi'
   if (path.startsWith('/__emulator/')) return 'control'
   if (path.startsWith('/npm/')) return 'script'
+  if (path === '/sign-in' || path === '/sign-up') return 'portal'
   return 'fapi'
 }
 

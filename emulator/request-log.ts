@@ -3,7 +3,7 @@
  * The log keeps the newest `LOG_LIMIT` entries; counters are exact.
  */
 
-export type Api = 'fapi' | 'bapi' | 'control' | 'script'
+export type Api = 'fapi' | 'bapi' | 'control' | 'script' | 'portal'
 
 export interface RequestLogEntry {
   /** Emulator time (ms) when the response was ready. */

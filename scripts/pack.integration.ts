@@ -8,6 +8,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator } from '../emulator/node/start.ts'
+import { signIn } from '../server/testing/emulator-client.ts'
 
 const repo = resolve('.')
 let scratch = ''
@@ -62,6 +64,11 @@ beforeAll(async () => {
       version: string
     }
   ).version
+  const expressVersion = (
+    JSON.parse(await readFile(join(repo, 'node_modules/express/package.json'), 'utf8')) as {
+      version: string
+    }
+  ).version
   await writeFile(
     join(scratch, 'package.json'),
     JSON.stringify({ name: 'scratch', private: true, type: 'module' }),
@@ -74,6 +81,7 @@ beforeAll(async () => {
     '--loglevel=error',
     `./${tarball}`,
     `@clerk/backend@${backendVersion}`,
+    `express@${expressVersion}`,
   ])
 }, 180_000)
 
@@ -257,6 +265,74 @@ process.exit(0)
     emulator.child.kill('SIGINT')
     expect(await server.exited).toBe(0)
     expect(await emulator.exited).toBe(0)
+  }, 90_000)
+
+  it("runs the README's Express 5 snippet as written, with and without express.json()", async () => {
+    const readme = await readFile(join(repo, 'README.md'), 'utf8')
+    const snippet =
+      /<!-- snippet: server\/snippets\/express\.ts -->\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1] ??
+      ''
+    const parser = 'app.use(express.json()) // optional: the handler reads the body either way\n'
+    expect(snippet).toContain(parser)
+    // The snippet has no TypeScript syntax: it runs as a module, printing its port once listening.
+    const announce = "server.on('listening', () => console.log('port ' + server.address().port))\n"
+    await writeFile(join(scratch, 'express-json.mjs'), snippet + announce)
+    await writeFile(join(scratch, 'express-bare.mjs'), snippet.replace(parser, '') + announce)
+    const emulator = await startEmulator({ port: 0 })
+    try {
+      const origin = 'http://localhost:3000'
+      const ada = await signIn(emulator.config.proxyUrl, origin)
+      for (const [file, birthday] of [
+        ['express-json.mjs', '1985-12-10'],
+        ['express-bare.mjs', '1986-12-10'],
+      ] as const) {
+        const child = spawn(process.execPath, [file], {
+          cwd: scratch,
+          env: {
+            PATH: process.env.PATH ?? '',
+            PORT: '0',
+            CLERK_SECRET_KEY: emulator.config.secretKey,
+            CLERK_JWT_KEY: emulator.config.jwtKey,
+            CLERK_API_URL: emulator.config.apiUrl,
+            ALLOWED_ORIGINS: origin,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+        let output = ''
+        child.stderr.on('data', (data: Buffer) => (output += data.toString()))
+        try {
+          const port = await new Promise<string>((done, fail) => {
+            const timer = setTimeout(
+              () => fail(new Error(`${file} did not listen:\n${output}`)),
+              20_000,
+            )
+            child.stdout.on('data', (data: Buffer) => {
+              output += data.toString()
+              const match = /port (\d+)/.exec(output)
+              if (match?.[1]) {
+                clearTimeout(timer)
+                done(match[1])
+              }
+            })
+          })
+          const url = `http://127.0.0.1:${port}/api/update-user-metadata`
+          const headers = { Origin: origin, Authorization: `Bearer ${await ada.mint()}` }
+          const saved = await fetch(url, {
+            method: 'POST',
+            headers: { ...headers, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ birthday }),
+          })
+          expect(saved.status, `${file}:\n${output}${await saved.clone().text()}`).toBe(200)
+          expect(await saved.json()).toEqual({ birthday })
+          const read = await fetch(url, { headers })
+          expect(await read.json()).toEqual({ birthday })
+        } finally {
+          child.kill('SIGINT')
+        }
+      }
+    } finally {
+      await emulator.close()
+    }
   }, 90_000)
 
   it('without @clerk/backend: the element installs and builds with Vite; ./server names it', async () => {

@@ -3,7 +3,7 @@
  * `npm run emulator` runs it): its KEY=value output, `.env` and `--help`, `--key-file`, persistence with
  * `--data` across restarts, a corrupt data file, and a clean stop on SIGTERM and SIGINT.
  */
-import { createClerkClient } from '@clerk/backend'
+import { createClerkClient, verifyToken } from '@clerk/backend'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -166,6 +166,69 @@ describe('the CLI', () => {
       ])
     } finally {
       expect(await stop(second)).toMatchObject({ code: 0 })
+    }
+  })
+
+  it('with --data alone keeps the signing key beside it: a session still mints after a restart', async () => {
+    const data = path.join(dir, 'alone', 'state.json')
+    const first = await runCli(['--data', data])
+    const proxy = first.env.CLERK_PROXY_URL ?? ''
+    const origin = 'http://localhost:3000'
+    const signedIn = await fetch(`${proxy}/v1/client/sign_ins`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+      body: new URLSearchParams({ identifier: 'ada@example.test', password: 'lovelace-1815' }),
+    })
+    expect(signedIn.status).toBe(200)
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ')
+    const sessionId = ((await signedIn.json()) as { response: { created_session_id: string } })
+      .response.created_session_id
+    const { stderr } = await stop(first)
+    // The demo user's credentials are printed (on stderr: stdout is the .env lines only).
+    expect(stderr).toContain('sign in as ada@example.test / lovelace-1815')
+    expect(first.stdout).not.toContain('lovelace-1815')
+    expect(await readFile(path.join(dir, 'alone', 'state.signing-key.pem'), 'utf8')).toMatch(
+      /^-----BEGIN PRIVATE KEY-----/,
+    )
+
+    const second = await runCli(['--data', data])
+    try {
+      expect(second.env.CLERK_JWT_KEY).toBe(first.env.CLERK_JWT_KEY)
+      const minted = await fetch(
+        `${second.env.CLERK_PROXY_URL}/v1/client/sessions/${sessionId}/tokens`,
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Cookie: cookie,
+            Origin: origin,
+          },
+          body: 'organization_id=',
+        },
+      )
+      expect(minted.status).toBe(200)
+      const { jwt } = (await minted.json()) as { jwt: string }
+      // Verifiable with the key printed before the restart, as an app's .env still holds it.
+      const claims = await verifyToken(jwt, {
+        jwtKey: JSON.parse(first.env.CLERK_JWT_KEY ?? '') as string,
+        authorizedParties: [origin],
+      })
+      expect(claims.sid).toBe(sessionId)
+    } finally {
+      expect(await stop(second)).toMatchObject({ code: 0 })
+    }
+  })
+
+  it('prints a commented ALLOWED_ORIGINS hint, never a setting', async () => {
+    const cli = await runCli([])
+    try {
+      expect(cli.stdout).toMatch(/^# ALLOWED_ORIGINS=http:\/\/localhost:5173$/m)
+      expect(cli.env).not.toHaveProperty('ALLOWED_ORIGINS')
+    } finally {
+      await stop(cli)
     }
   })
 

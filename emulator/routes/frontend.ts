@@ -26,7 +26,10 @@ import {
 import { mintSessionToken } from '../tokens.ts'
 
 export async function environment(ctx: Context): Promise<Response> {
-  return jsonResponse(environmentJSON(ctx.state.instanceType, ctx.origin ?? ctx.url.origin))
+  const accountsUrl = ctx.state.config(ctx.url.origin).proxyUrl
+  return jsonResponse(
+    environmentJSON(ctx.state.instanceType, ctx.origin ?? ctx.url.origin, accountsUrl),
+  )
 }
 
 export async function devBrowser(ctx: Context): Promise<Response> {

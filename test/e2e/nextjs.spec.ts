@@ -154,6 +154,36 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     expect(await serverBirthday(page)).toBe('1992-03-04')
   })
 
+  await test.step("the README's Next.js route on the page's own origin, with no ALLOWED_ORIGINS", async () => {
+    // The route is the README's snippet as written (only its path comment differs).
+    const snippet = readFileSync(path.join(ROOT, 'server/snippets/nextjs-route.ts'), 'utf8')
+    const route = readFileSync(path.join(ROOT, 'examples/nextjs/app/api/birthday/route.ts'), 'utf8')
+    expect(route.split('\n').slice(2).join('\n')).toBe(snippet.split('\n').slice(1).join('\n'))
+    // The printed lines (the app's only settings) hold the origins variables as a comment only.
+    expect(parseEnv(app.printed)).not.toHaveProperty('ALLOWED_ORIGINS')
+    expect(parseEnv(app.printed)).not.toHaveProperty('CLERK_AUTHORIZED_PARTIES')
+    expect(app.printed).toMatch(/^# ALLOWED_ORIGINS=/m)
+    await page.goto(`${app.url}/handler`)
+    const host = page.locator('birthday-editor')
+    const input = host.getByLabel('Birthday')
+    await expect(input).toHaveValue('1992-03-04')
+    const answers: number[] = []
+    page.on('response', (response) => {
+      if (response.url() === `${app.url}/api/birthday`) answers.push(response.status())
+    })
+    await input.fill('1993-04-05')
+    await host.getByRole('button', { name: 'Save' }).click()
+    await expect(host).toHaveJSProperty('status', 'saved')
+    await expect(host.getByRole('status')).toHaveText('Saved.')
+    expect(answers).toContain(200)
+    expect(await serverBirthday(page)).toBe('1993-04-05')
+    // Back to the value the later steps expect, through the same route.
+    await page.goto(`${app.url}/handler`)
+    await page.locator('birthday-editor').getByLabel('Birthday').fill('1992-03-04')
+    await page.locator('birthday-editor').getByRole('button', { name: 'Save' }).click()
+    await expect(page.locator('birthday-editor')).toHaveJSProperty('status', 'saved')
+  })
+
   await test.step('<UserProfile/> opens from <UserButton/> and shows the user', async () => {
     await page.goto(`${app.url}/user-profile`)
     await page.getByRole('button', { name: 'Open user menu' }).click()
@@ -195,6 +225,18 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
     await page.goto(`${app.url}/server-claims`)
     await expect(page.getByTestId('server-user')).toHaveText('signed out')
+  })
+
+  await test.step("<SignInButton/> in redirect mode: the emulator's hosted sign-in page, and back", async () => {
+    await page.goto(`${app.url}/server-claims`)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL((url) => url.href.startsWith(`${app.emulatorUrl}/sign-in`))
+    await page.getByLabel('Email address').fill('ada@example.test')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await page.getByLabel('Password', { exact: true }).fill('lovelace-1815')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await page.waitForURL((url) => url.href.startsWith(`${app.url}/server-claims`))
+    await expect(page.getByTestId('server-user')).toHaveText(/^user_/)
   })
 
   expect(notEmulated).toEqual([])
