@@ -300,6 +300,32 @@ process.exit(0)
     )
   }, 120_000)
 
+  it('installs beside ClerkJS 5 with plain npm install (no --legacy-peer-deps)', async () => {
+    const clerk5 = await mkdtemp(join(tmpdir(), 'birthday-editor-clerk5-'))
+    try {
+      // The ClerkJS 5 this repository tests with (its `clerk-js-5` alias), so npm's cache has it.
+      const { version } = JSON.parse(
+        await readFile(join(repo, 'node_modules/clerk-js-5/package.json'), 'utf8'),
+      ) as { version: string }
+      expect(version).toMatch(/^5\./)
+      await writeFile(
+        join(clerk5, 'package.json'),
+        JSON.stringify({ name: 'clerk-5-app', private: true, type: 'module' }),
+      )
+      const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error']
+      run('npm', [...args, `@clerk/clerk-js@${version}`, tarballPath], clerk5)
+      const installed = JSON.parse(
+        await readFile(join(clerk5, 'node_modules/@clerk/clerk-js/package.json'), 'utf8'),
+      ) as { version: string }
+      expect(installed.version).toBe(version)
+      expect(
+        run('npm', ['ls', 'birthday-editor', '@clerk/clerk-js', '--parseable'], clerk5),
+      ).toContain('birthday-editor')
+    } finally {
+      await rm(clerk5, { recursive: true, force: true })
+    }
+  }, 180_000)
+
   it('runs the emulator README\'s "Embed it" snippet as written', async () => {
     const readme = await readFile(join(repo, 'emulator/README.md'), 'utf8')
     const snippet = /## Embed it\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
