@@ -118,7 +118,7 @@ describe('the packed package', () => {
       ['the emulator, built', /^dist\/emulator\/([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/],
       ['the command', /^dist\/bin\/birthday-editor\.(js|d\.ts)$/],
       ['the single-file bundle', /^dist\/birthday-editor\.js$/],
-      ['the framework typings', /^types\/(attributes|react|vue|svelte)\.d\.ts$/],
+      ['the framework typings', /^types\/(attributes|react|vue|svelte|clerk-global)\.d\.ts$/],
       ['the custom elements manifest', /^custom-elements\.json$/],
       ['the READMEs and package.json', /^(README\.md|emulator\/README\.md|package\.json)$/],
     ]
@@ -377,4 +377,36 @@ document.querySelector('birthday-editor')?.addEventListener('birthday-editor-sav
     await writeFile(join(scratch, 'frameworks.tsx'), packed)
     expect(await typecheck('frameworks.tsx', { jsx: 'react-jsx' })).toBe('')
   }, 60_000)
+
+  it('types window.Clerk as ClerkJS 5 or 6 only for a project that opts in', async () => {
+    const use = `
+import 'birthday-editor/define'
+const clerk = window.Clerk
+if (clerk) {
+  await clerk.load()
+  const id: string | undefined = clerk.user?.id
+  document.querySelector('birthday-editor')!.clerk = clerk
+  void id
+}
+export {}
+`
+    await writeFile(join(scratch, 'no-global.ts'), use)
+    await writeFile(
+      join(scratch, 'global.ts'),
+      `import type {} from 'birthday-editor/clerk-global'\n${use}`,
+    )
+    const link = join(scratch, 'node_modules/@clerk/clerk-js')
+    for (const installed of ['@clerk/clerk-js', 'clerk-js-5']) {
+      await rm(link, { recursive: true, force: true })
+      await mkdir(dirname(link), { recursive: true })
+      await symlink(join(repo, 'node_modules', installed), link, 'dir')
+      // With the opt-in, against this major's own types (linked from this repository, as installed).
+      expect(await typecheck('global.ts', { skipLibCheck: true }), installed).toBe('')
+      // Without it, nothing of ours declares window.Clerk, ClerkJS installed or not: no surprise.
+      expect(await typecheck('no-global.ts', { skipLibCheck: true }), installed).toContain(
+        "Property 'Clerk' does not exist on type 'Window",
+      )
+    }
+    await rm(link, { recursive: true, force: true })
+  }, 120_000)
 })
