@@ -678,7 +678,9 @@ export class BirthdayEditorElement extends Base {
 
   /** The session to save with, when saving is possible now. */
   #canSave(): ClerkSession | null {
-    const session = this.#clerk?.session
+    let session: ClerkSession | null | undefined
+    // From a click or `save()`: a Clerk that throws here is let go of, not thrown at the page.
+    this.#safely(() => (session = this.#clerk?.session))
     return session && this.#connection && !this.#busy && !this.disabled && !this.readOnly
       ? session
       : null

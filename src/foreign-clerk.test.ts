@@ -282,4 +282,28 @@ describe('a Clerk that breaks after it was found', () => {
     expect(clerk.listenerCount).toBe(1) // the page's only
     expect(uncaught).toEqual([])
   })
+
+  it('a session that throws when the user saves: no uncaught error, the clerk message, let go', async () => {
+    const clerk = new PrivateClerk()
+    await clerk.load()
+    clerk.signIn()
+    const { el, errors } = editor(clerk)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(el.status).toBe('idle')
+    Object.defineProperty(clerk, 'session', {
+      get() {
+        throw new Error('gone')
+      },
+    })
+    el.value = '1991-01-02'
+    await expect(el.save()).resolves.toBeNull()
+    el.shadowRoot!.querySelector('form')!.requestSubmit()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(el.status).toBe('error')
+    expect(message(el)).toBe(USER_MESSAGE)
+    expect(errors).toMatchObject([{ code: 'clerk' }])
+    expect((warn.mock.calls[0] as [string])[0]).toContain('it threw (Error: gone)')
+    expect(clerk.listenerCount).toBe(0)
+    expect(uncaught).toEqual([])
+  })
 })
