@@ -30,6 +30,11 @@ export interface ClerkJsSource {
   version: string
   /** A file of the package's `dist/` folder by bare name, or null when there is none. */
   read(file: string): Promise<Uint8Array<ArrayBuffer> | null>
+  /**
+   * Other installed versions of the same package, each served at its own version (the project's npm
+   * aliases of it, e.g. `"clerk-js-5": "npm:@clerk/clerk-js@^5"` beside ClerkJS 6).
+   */
+  alongside?: ClerkJsSource[]
 }
 
 export interface EmulatorState {

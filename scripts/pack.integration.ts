@@ -126,7 +126,7 @@ describe('the packed package', () => {
       ['the emulator, built', /^dist\/emulator\/([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/],
       ['the command', /^dist\/bin\/birthday-editor\.(js|d\.ts)$/],
       ['the single-file bundle', /^dist\/birthday-editor\.js$/],
-      ['the framework typings', /^types\/(attributes|react|vue|svelte)\.d\.ts$/],
+      ['the framework typings', /^types\/(attributes|react|vue|svelte|clerk-global)\.d\.ts$/],
       ['the custom elements manifest', /^custom-elements\.json$/],
       ['the READMEs and package.json', /^(README\.md|emulator\/README\.md|package\.json)$/],
     ]
@@ -376,6 +376,32 @@ process.exit(0)
     )
   }, 120_000)
 
+  it('installs beside ClerkJS 5 with plain npm install (no --legacy-peer-deps)', async () => {
+    const clerk5 = await mkdtemp(join(tmpdir(), 'birthday-editor-clerk5-'))
+    try {
+      // The ClerkJS 5 this repository tests with (its `clerk-js-5` alias), so npm's cache has it.
+      const { version } = JSON.parse(
+        await readFile(join(repo, 'node_modules/clerk-js-5/package.json'), 'utf8'),
+      ) as { version: string }
+      expect(version).toMatch(/^5\./)
+      await writeFile(
+        join(clerk5, 'package.json'),
+        JSON.stringify({ name: 'clerk-5-app', private: true, type: 'module' }),
+      )
+      const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error']
+      run('npm', [...args, `@clerk/clerk-js@${version}`, tarballPath], clerk5)
+      const installed = JSON.parse(
+        await readFile(join(clerk5, 'node_modules/@clerk/clerk-js/package.json'), 'utf8'),
+      ) as { version: string }
+      expect(installed.version).toBe(version)
+      expect(
+        run('npm', ['ls', 'birthday-editor', '@clerk/clerk-js', '--parseable'], clerk5),
+      ).toContain('birthday-editor')
+    } finally {
+      await rm(clerk5, { recursive: true, force: true })
+    }
+  }, 180_000)
+
   it('runs the emulator README\'s "Embed it" snippet as written', async () => {
     const readme = await readFile(join(repo, 'emulator/README.md'), 'utf8')
     const snippet = /## Embed it\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
@@ -427,4 +453,36 @@ document.querySelector('birthday-editor')?.addEventListener('birthday-editor-sav
     await writeFile(join(scratch, 'frameworks.tsx'), packed)
     expect(await typecheck('frameworks.tsx', { jsx: 'react-jsx' })).toBe('')
   }, 60_000)
+
+  it('types window.Clerk as ClerkJS 5 or 6 only for a project that opts in', async () => {
+    const use = `
+import 'birthday-editor/define'
+const clerk = window.Clerk
+if (clerk) {
+  await clerk.load()
+  const id: string | undefined = clerk.user?.id
+  document.querySelector('birthday-editor')!.clerk = clerk
+  void id
+}
+export {}
+`
+    await writeFile(join(scratch, 'no-global.ts'), use)
+    await writeFile(
+      join(scratch, 'global.ts'),
+      `import type {} from 'birthday-editor/clerk-global'\n${use}`,
+    )
+    const link = join(scratch, 'node_modules/@clerk/clerk-js')
+    for (const installed of ['@clerk/clerk-js', 'clerk-js-5']) {
+      await rm(link, { recursive: true, force: true })
+      await mkdir(dirname(link), { recursive: true })
+      await symlink(join(repo, 'node_modules', installed), link, 'dir')
+      // With the opt-in, against this major's own types (linked from this repository, as installed).
+      expect(await typecheck('global.ts', { skipLibCheck: true }), installed).toBe('')
+      // Without it, nothing of ours declares window.Clerk, ClerkJS installed or not: no surprise.
+      expect(await typecheck('no-global.ts', { skipLibCheck: true }), installed).toContain(
+        "Property 'Clerk' does not exist on type 'Window",
+      )
+    }
+    await rm(link, { recursive: true, force: true })
+  }, 120_000)
 })

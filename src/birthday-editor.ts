@@ -1,7 +1,7 @@
 import { checkBirthday, isIsoDate, localToday, MIN_BIRTHDAY } from './birthday.ts'
 import type { BirthdayProblem } from './birthday.ts'
 import { styles } from './birthday-editor.styles.ts'
-import { globalClerk, loadClerk } from './clerk-port.ts'
+import { clerkProblem, globalClerk, loadClerk, PASS } from './clerk-port.ts'
 import type { ClerkPort, ClerkSession } from './clerk-port.ts'
 import { whenClerkAppears } from './clerk-watch.ts'
 import { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent, changeEvent } from './events.ts'
@@ -83,6 +83,9 @@ export const PRIMITIVES: Record<string, (value: string | null) => unknown> = {
 const attributeOf = (property: string) =>
   property === 'readOnly' ? 'readonly' : property.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
 
+/** The fix for no Clerk, or one that never loads. */
+const NO_CLERK = '. Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`.'
+
 /** Date formatters by language (key `undefined`: the browser's). */
 const FORMATS: Record<string, Intl.DateTimeFormat> = {}
 
@@ -136,7 +139,7 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
  *
  * @fires {Event} change - The user committed a new valid date (not fired when code sets `value`).
  * @fires {BirthdayEditorSavedEvent} birthday-editor-saved - A save succeeded: `birthday`, `verified` (a fresh token carries it), `iat` of the fresh token.
- * @fires {BirthdayEditorErrorEvent} birthday-editor-error - `{ code, message }`. Codes: `invalid`, `unauthenticated`, `config`, `rate-limited`, `busy`, `server`, `timeout`, `network`, `offline` (a save failed), `clerk` (no usable Clerk within 10 s: none, never loaded, or its load failed; the element recovers when one becomes usable), `claim-stale` (for developers: saved, but fresh tokens lack the value; the user reads a plain "Saved.").
+ * @fires {BirthdayEditorErrorEvent} birthday-editor-error - `{ code, message }`. Codes: `invalid`, `unauthenticated`, `config`, `rate-limited`, `busy`, `server`, `timeout`, `network`, `offline` (a save failed), `clerk` (no usable Clerk within 10 s: none, never loaded, or its load failed; at once for an object that cannot serve as Clerk: a Proxy such as Vue's `ref()`, a foreign object, one that throws; the element recovers when one becomes usable), `claim-stale` (for developers: saved, but fresh tokens lack the value; the user reads a plain "Saved.").
  *
  * @slot signed-out - Shown instead of the form when nobody is signed in. Default: a short message.
  *
@@ -424,7 +427,10 @@ export class BirthdayEditorElement extends Base {
     const generation = this.#generation
     const key = this.publishableKey
     const clerk = this.#clerkProperty ?? globalClerk()
-    this.#giveUp = setTimeout(() => this.#clerk?.loaded || this.#clerkUnusable(), 10_000)
+    this.#giveUp = setTimeout(
+      () => this.#safely(() => this.#clerk?.loaded || this.#clerkUnusable()),
+      10_000,
+    )
     if (clerk) return this.#use(clerk)
     if (!key) return this.#waitForClerk()
     loadClerk(key, this.proxyUrl, this.clerkJsUrl).then(
@@ -435,7 +441,7 @@ export class BirthdayEditorElement extends Base {
       },
       () => {
         if (generation !== this.#generation) return
-        this.#clerkUnusable('its load failed')
+        this.#clerkUnusable('its load failed' + NO_CLERK)
         this.#waitForClerk()
       },
     )
@@ -445,16 +451,44 @@ export class BirthdayEditorElement extends Base {
     this.#unsubscribe = whenClerkAppears((clerk) => this.#use(clerk))
   }
 
+  /**
+   * Follows `clerk` once it has proved usable (see `clerkProblem`): nothing is registered with an
+   * object that cannot serve, and a listener of ours that finds it broken later unsubscribes, so
+   * the page's own listeners keep being called.
+   */
   #use(clerk: ClerkPort) {
     this.#unsubscribe?.()
+    this.#unsubscribe = undefined
+    const problem = clerkProblem(clerk)
+    if (problem) return this.#clerkUnusable(problem)
     this.#clerk = clerk
-    const off = clerk.addListener(this.#sync)
-    clerk.on?.('status', this.#sync)
-    this.#unsubscribe = () => {
-      off()
-      clerk.off?.('status', this.#sync)
+    this.#safely(() => {
+      this.#unsubscribe = () => {
+        try {
+          clerk.off?.('status', this.#sync)
+          off()
+        } catch {
+          // Nothing more can be let go of.
+        }
+      }
+      const off = clerk.addListener(this.#sync)
+      clerk.on?.('status', this.#sync)
+      this.#follow()
+    })
+  }
+
+  /**
+   * Runs `work` with the Clerk in use; if it throws (a Clerk that breaks after proving usable), lets
+   * go of that Clerk and reports it, so nothing throws out of a timer or a listener of ours.
+   */
+  #safely(work: () => unknown) {
+    try {
+      work()
+    } catch (error) {
+      this.#unsubscribe?.()
+      this.#unsubscribe = this.#clerk = undefined
+      this.#clerkUnusable(`it threw (${String(error)}).` + PASS)
     }
-    this.#sync()
   }
 
   /**
@@ -462,24 +496,23 @@ export class BirthdayEditorElement extends Base {
    * user, the `clerk` error event, and one console warning per page for the developer.
    */
   #clerkUnusable(
-    reason = !this.#clerk
+    problem = (!this.#clerk
       ? 'none found in 10 s'
       : this.#clerk.status === 'error'
         ? 'its load failed'
-        : 'nothing called Clerk.load() in 10 s',
+        : 'nothing called Clerk.load() in 10 s') + NO_CLERK,
   ) {
     if (this.#clerkFailed) return
     this.#clerkFailed = true
-    warnOnce(
-      'clerk',
-      `no usable Clerk: ${reason}.` +
-        ' Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`.',
-    )
+    warnOnce('clerk', `no usable Clerk: ${problem}`)
     this.#fail('clerk')
   }
 
+  /** Clerk's listener: never throws into ClerkJS, whose later listeners would then be skipped. */
+  #sync = () => this.#safely(this.#follow)
+
   /** Follows Clerk: loading, sign-in, sign-out, user switch, token refresh. */
-  #sync = () => {
+  #follow = () => {
     const clerk = this.#clerk
     if (!clerk) return
     if (!clerk.loaded) {
@@ -612,7 +645,10 @@ export class BirthdayEditorElement extends Base {
   }
 
   /** Another editor of this origin saved: show it, and get a fresh token if ours lags. */
-  #handleMessage = ({ data }: MessageEvent<{ subject?: unknown; birthday?: unknown } | null>) => {
+  #handleMessage = (event: MessageEvent<{ subject?: unknown; birthday?: unknown } | null>) =>
+    this.#safely(() => this.#receive(event))
+
+  #receive({ data }: MessageEvent<{ subject?: unknown; birthday?: unknown } | null>) {
     const birthday = data?.birthday
     const session = this.#clerk?.session
     if (!session || data?.subject !== this.#subject) return
@@ -642,7 +678,9 @@ export class BirthdayEditorElement extends Base {
 
   /** The session to save with, when saving is possible now. */
   #canSave(): ClerkSession | null {
-    const session = this.#clerk?.session
+    let session: ClerkSession | null | undefined
+    // From a click or `save()`: a Clerk that throws here is let go of, not thrown at the page.
+    this.#safely(() => (session = this.#clerk?.session))
     return session && this.#connection && !this.#busy && !this.disabled && !this.readOnly
       ? session
       : null

@@ -64,11 +64,15 @@ function clerkTag(clerk: Clerkish): string {
   )
 }
 
-/** The README's HTML snippet for this origin: placeholders filled, the proxy URL added. */
-function fill(snippet: string, clerk: Clerkish, proxyAttribute: string): string {
+/**
+ * The README's HTML snippet for this origin: placeholders filled, the proxy URL added, and Clerk's
+ * URL at the major under test (the README writes `@6`; a ClerkJS 5 page writes `@5`).
+ */
+function fill(snippet: string, clerk: Clerkish, proxyAttribute: string, major = '6'): string {
   return snippet
     .replaceAll(ELEMENT_URL, '/journey/birthday-editor.js')
     .replace('https://YOUR_FRONTEND_API', clerk.proxyUrl)
+    .replace('/npm/@clerk/clerk-js@6/', `/npm/@clerk/clerk-js@${major}/`)
     .replace(
       /(publishable-key)="YOUR_PUBLISHABLE_KEY"/,
       `$1="${clerk.publishableKey}" ${proxyAttribute}="${clerk.proxyUrl}"`,
@@ -97,18 +101,34 @@ function expectClean(journey: Journey) {
   expect(journey.pageErrors, 'page errors').toEqual([])
 }
 
+/** The ClerkJS majors that called the emulator's Frontend API (each call names its version). */
+async function clerkJsMajors(requestLog: () => Promise<LoggedRequest[]>) {
+  const majors = new Set<string>()
+  for (const entry of await requestLog()) {
+    const version = new URLSearchParams(entry.query).get('_clerk_js_version')
+    if (version) majors.add(version.split('.')[0]!)
+  }
+  return [...majors]
+}
+
 test.describe('finding Clerk on the page', () => {
   test('Clerk’s async tag in <head>, loaded on window load (the README snippet)', async ({
     page,
     origin,
     signIn,
+    clerkJsMajor,
+    requestLog,
   }) => {
     await signIn(page)
     const clerk = await clerkOf(origin)
-    const snippet = fill(readmeSnippet('script-tag'), clerk, 'data-clerk-proxy-url')
+    const snippet = fill(readmeSnippet('script-tag'), clerk, 'data-clerk-proxy-url', clerkJsMajor)
     expect(snippet).toContain('async')
     const journey = await openJourney(page, origin, 'script-tag', split(snippet))
     await expectShowsBirthday(page)
+    expect(
+      await page.evaluate(() => (window as { Clerk?: { version?: string } }).Clerk?.version),
+    ).toMatch(new RegExp(`^${clerkJsMajor}\\.`))
+    expect(await clerkJsMajors(requestLog)).toEqual([clerkJsMajor])
     expect(journey.warnings).toEqual([])
     expectClean(journey)
   })
@@ -232,6 +252,9 @@ test.describe('finding Clerk on the page', () => {
     page,
     origin,
     signIn,
+    clerkJsMajor,
+    requestLog,
+    clearRequestLog,
   }) => {
     await signIn(page)
     const clerk = await clerkOf(origin)
@@ -240,7 +263,12 @@ test.describe('finding Clerk on the page', () => {
       `new Clerk(${JSON.stringify(clerk.publishableKey)}, { proxyUrl: ${JSON.stringify(clerk.proxyUrl)} })`,
     )
     expect(snippet).toContain(`new Clerk("${clerk.publishableKey}"`)
-    const app = await bundle(snippet, { 'birthday-editor/define': './src/define.ts' })
+    // ClerkJS 5 is this checkout's `clerk-js-5` alias: the snippet's import, resolved to it.
+    const app = await bundle(snippet, {
+      'birthday-editor/define': './src/define.ts',
+      ...(clerkJsMajor === '5' ? { '@clerk/clerk-js': 'clerk-js-5' } : {}),
+    })
+    await clearRequestLog()
     const journey = await openJourney(page, origin, 'npm', {
       head: '<script type="module" src="/journey/app.js"></script>',
       body: '<birthday-editor></birthday-editor>',
@@ -248,6 +276,7 @@ test.describe('finding Clerk on the page', () => {
     })
     await expectShowsBirthday(page)
     expect(await page.evaluate(() => 'Clerk' in window)).toBe(false)
+    expect(await clerkJsMajors(requestLog)).toEqual([clerkJsMajor])
     expectClean(journey)
   })
 

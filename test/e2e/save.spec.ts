@@ -30,8 +30,13 @@ for (const strategy of ['token', 'user'] as const) {
     signIn,
     requestLog,
     clearRequestLog,
+    clerkJsMajor,
   }) => {
     await signIn(page)
+    // The ClerkJS under test (the `clerk-js-5` project runs these saves on ClerkJS 5).
+    expect(
+      await page.evaluate(() => (window as { Clerk?: { version?: string } }).Clerk?.version),
+    ).toMatch(new RegExp(`^${clerkJsMajor}\\.`))
     await chooseStrategy(page, strategy)
     const editor = editorOf(page)
     const events = await recordEditorEvents(page)

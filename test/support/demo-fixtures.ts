@@ -48,6 +48,11 @@ export interface PolicyViolation {
 export type PolicyViolations = PolicyViolation[]
 
 interface WorkerFixtures {
+  /**
+   * The ClerkJS major the pages load (a Playwright parameter: the `clerk-js-5` project sets `5`,
+   * served by the emulator from this checkout's `clerk-js-5` alias; default `6`).
+   */
+  clerkJsMajor: '5' | '6'
   demo: BuiltDemo
 }
 
@@ -76,16 +81,17 @@ interface TestFixtures {
 let users = 0
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  clerkJsMajor: ['6', { scope: 'worker', option: true }],
+
   demo: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
-    async ({}, use) => {
+    async ({ clerkJsMajor }, use) => {
       if (!existsSync(`${BUILT_DEMO}/index.html`)) {
         throw new Error(
           `The built demo is missing (${BUILT_DEMO}/index.html). Run \`npm run build\` first; ` +
             '`npm test` builds it before the end-to-end run.',
         )
       }
-      const demo = await startBuiltDemo({ port: 0, root: BUILT_DEMO })
+      const demo = await startBuiltDemo({ port: 0, root: BUILT_DEMO, clerkJsMajor })
       await use(demo)
       await demo.close()
     },
