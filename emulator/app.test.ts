@@ -12,7 +12,7 @@ import {
   type EmulatorSnapshot,
 } from './app.ts'
 import { generateSigningKey } from './keys.ts'
-import type { ClerkJsSource } from './state.ts'
+import type { ClerkJsSource } from './context.ts'
 import { TestBrowser, type ClientJson, type ErrorJson, type UserJson } from './testing/browser.ts'
 import { decodeJwt } from './testing/jwt.ts'
 

@@ -6,7 +6,7 @@
  * every SDK, since a development key would otherwise post events to Clerk's telemetry host.
  */
 
-import type { EmulatorConfig } from './state.ts'
+import type { EmulatorConfig } from './context.ts'
 
 export interface ScriptMajors {
   /** Major of the installed `@clerk/clerk-js` (what `@clerk/shared` asks for: `@6`). */

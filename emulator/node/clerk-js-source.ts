@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import type { ClerkJsSource } from '../state.ts'
+import type { ClerkJsSource } from '../context.ts'
 
 export function installedClerkJs(): Promise<ClerkJsSource> {
   return installedDist('@clerk/clerk-js')

@@ -9,10 +9,21 @@ import { randomId, jsonByteLength } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '../errors.ts'
 import { METADATA_LIMIT_BYTES, mergeMetadata, type Metadata } from '../metadata.ts'
 import { bapiUserJSON } from '../resources.ts'
-import type { Context, EmulatorState } from '../state.ts'
+import type { Context, EmulatorState, RouteRow } from '../context.ts'
 import { hashPassword, type UserRecord } from '../store.ts'
 import { jwks as jwksOf } from '../tokens.ts'
 import { parseWith } from '../validation.ts'
+
+/** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
+export const routes: readonly RouteRow[] = [
+  { method: 'GET', path: '/api/v1/jwks', handler: jwks },
+  { method: 'POST', path: '/api/v1/users', handler: createUser },
+  { method: 'GET', path: '/api/v1/users', handler: listUsers },
+  { method: 'GET', path: '/api/v1/users/count', handler: countUsers },
+  { method: 'GET', path: '/api/v1/users/:id', handler: getUser },
+  { method: 'PATCH', path: '/api/v1/users/:id/metadata', handler: updateMetadata },
+  { method: 'POST', path: '/api/v1/testing_tokens', handler: createTestingToken },
+]
 
 export async function jwks(ctx: Context): Promise<Response> {
   return jsonResponse(jwksOf(ctx.state.key))
