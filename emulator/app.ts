@@ -20,6 +20,7 @@ import { routes as frontend } from './routes/frontend.ts'
 import { routes as handshake } from './routes/handshake.ts'
 import { routes as jwtTemplates } from './routes/jwt-templates.ts'
 import { routes as script } from './routes/script.ts'
+import { routes as sessions } from './routes/sessions.ts'
 import { routes as signUp } from './routes/sign-up.ts'
 
 export type { ClerkJsSource, EmulatorConfig } from './context.ts'
@@ -58,6 +59,7 @@ const ROUTES: readonly Route[] = [
   // Backend API: @clerk/backend through `apiUrl` (Bearer secret key). (jwt-templates.ts also serves
   // the Frontend API's template tokens.)
   ...backend,
+  ...sessions,
   ...jwtTemplates,
   // ClerkJS files from the installed packages, and the control surface for tests.
   ...script,

@@ -63,7 +63,13 @@ export async function renderClient(ctx: Context, client: ClientRecord): Promise<
   )
 }
 
-export function mint(ctx: Context, session: SessionRecord, user: UserRecord): Promise<string> {
+/** A session token for `session`, with the settings' lifetime unless `lifetimeSeconds` is given. */
+export function mint(
+  ctx: Pick<Context, 'state' | 'origin'>,
+  session: SessionRecord,
+  user: UserRecord,
+  lifetimeSeconds?: number,
+): Promise<string> {
   const { state } = ctx
   return mintSessionToken({
     key: state.key,
@@ -72,7 +78,7 @@ export function mint(ctx: Context, session: SessionRecord, user: UserRecord): Pr
     session,
     origin: ctx.origin,
     nowMs: state.now(),
-    lifetimeSeconds: state.settings.tokenLifetimeSeconds,
+    lifetimeSeconds: lifetimeSeconds ?? state.settings.tokenLifetimeSeconds,
     template: state.settings.sessionTokenTemplate,
   })
 }

@@ -28,6 +28,10 @@ export interface UserRecord {
   lastSignInAt: number | null
   /** Follows sign-in and touch; absent in files written before it existed (then `lastSignInAt`). */
   lastActiveAt?: number | null
+  /** `users.banUser`: every session revoked, no sign-in until `unbanUser`. Absent: false. */
+  banned?: boolean
+  /** `users.lockUser`: no sign-in until `unlockUser` (the emulator's locks do not expire). */
+  locked?: boolean
 }
 
 /** A Backend API JWT template (`jwtTemplates.create`), minted by `getToken({ template })`. */
@@ -105,7 +109,7 @@ export interface SessionRecord {
   id: string
   clientId: string
   userId: string
-  status: 'active' | 'ended' | 'removed'
+  status: 'active' | 'ended' | 'removed' | 'revoked'
   createdAt: number
   updatedAt: number
   lastActiveAt: number
@@ -217,6 +221,20 @@ export class Store {
     return client
   }
 
+  /** Ends every active session of `userId` with `status` (a ban, a deletion); returns them. */
+  endUserSessions(userId: string, status: 'revoked' | 'removed', now: number): SessionRecord[] {
+    const ended = [...this.sessions.values()].filter(
+      (session) => session.userId === userId && session.status === 'active',
+    )
+    for (const session of ended) {
+      session.status = status
+      session.updatedAt = now
+      const client = this.clients.get(session.clientId)
+      if (client?.lastActiveSessionId === session.id) client.lastActiveSessionId = null
+    }
+    return ended
+  }
+
   /** The client's signed-in sessions, oldest first. */
   activeSessions(client: ClientRecord): SessionRecord[] {
     return [...this.sessions.values()].filter(
@@ -259,6 +277,8 @@ const userSchema = z.object({
   updatedAt: z.number(),
   lastSignInAt: z.nullable(z.number()),
   lastActiveAt: z.optional(z.nullable(z.number())),
+  banned: z.optional(z.boolean()),
+  locked: z.optional(z.boolean()),
 })
 
 const jwtTemplateSchema = z.object({

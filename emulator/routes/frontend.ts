@@ -20,7 +20,13 @@ import {
 import type { Context, RouteRow } from '../context.ts'
 import { randomId } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
-import { environmentJSON, fapiUserJSON, sessionJSON, signInJSON } from '../resources.ts'
+import {
+  environmentJSON,
+  fapiUserJSON,
+  LOCKOUT_SECONDS,
+  sessionJSON,
+  signInJSON,
+} from '../resources.ts'
 import { verifyPassword, type ClientRecord, type SignInRecord, type UserRecord } from '../store.ts'
 
 /** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
@@ -77,6 +83,7 @@ export async function createSignIn(ctx: Context): Promise<Response> {
   if (!user) {
     throw formError('form_identifier_not_found', 'identifier', "Couldn't find your account.")
   }
+  refuseBlocked(user)
   const now = ctx.state.now()
   const signIn: SignInRecord = {
     id: randomId('sia'),
@@ -107,6 +114,7 @@ export async function attemptFirstFactor(ctx: Context): Promise<Response> {
   if (signIn.status === 'complete') {
     throw new ClerkError(422, 'verification_already_verified', 'This sign-in is already complete.')
   }
+  refuseBlocked(user)
   const form = await readForm(ctx.request)
   const strategy = form.get('strategy')
   if (strategy !== 'password') throw notImplemented(`first factor strategy "${strategy ?? ''}"`)
@@ -213,4 +221,19 @@ async function completeWithPassword(
   signIn.createdSessionId = session.id
   client.signInId = null
   await ctx.state.persist()
+}
+
+/** A banned or locked user (`users.banUser`, `users.lockUser`) cannot sign in: Clerk's 403s. */
+function refuseBlocked(user: UserRecord): void {
+  if (user.banned) {
+    throw new ClerkError(403, 'user_banned', 'This account is banned.', {
+      longMessage: 'This account has been banned. Contact the application owner.',
+    })
+  }
+  if (user.locked) {
+    throw new ClerkError(403, 'user_locked', 'Your account is locked.', {
+      longMessage: `Your account is locked. You will be able to try again in ${LOCKOUT_SECONDS / 60} minutes.`,
+      meta: { lockout_expires_in_seconds: LOCKOUT_SECONDS },
+    })
+  }
 }
