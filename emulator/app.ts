@@ -22,6 +22,7 @@ import { routes as jwtTemplates } from './routes/jwt-templates.ts'
 import { routes as script } from './routes/script.ts'
 import { routes as sessions } from './routes/sessions.ts'
 import { routes as signUp } from './routes/sign-up.ts'
+import { routes as webhooks } from './routes/webhooks.ts'
 
 export type { ClerkJsSource, EmulatorConfig } from './context.ts'
 export type { Settings } from './settings.ts'
@@ -37,6 +38,8 @@ export interface Emulator {
   fetch(request: Request): Promise<Response>
   /** The configuration for clients at `origin` (default: `publicOrigin`). */
   config(origin?: string): EmulatorConfig
+  /** Resolves when every queued webhook delivery (retries included) has finished. */
+  webhooksIdle(): Promise<void>
 }
 
 /** The response header that tells the Node adapter to destroy the connection (the "drop" fault). */
@@ -64,6 +67,7 @@ const ROUTES: readonly Route[] = [
   // ClerkJS files from the installed packages, and the control surface for tests.
   ...script,
   ...control,
+  ...webhooks,
 ].map((row) => ({ ...row, compiled: compilePattern(row.path) }))
 
 /**
@@ -80,6 +84,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   await state.persist()
   return {
     fetch: (request) => dispatch(state, request),
+    webhooksIdle: () => state.webhooks.idle(),
     config(origin) {
       const base = origin ?? options.publicOrigin
       if (!base) throw new Error('config() needs an origin when publicOrigin is not set')

@@ -8,6 +8,7 @@ import type { Faults } from './faults.ts'
 import type { InstanceType, SigningKey } from './keys.ts'
 import type { RequestLog } from './request-log.ts'
 import type { Settings } from './settings.ts'
+import type { Webhooks } from './webhooks.ts'
 import type { Store } from './store.ts'
 
 export interface EmulatorConfig {
@@ -17,6 +18,8 @@ export interface EmulatorConfig {
   apiUrl: string
   jwtKey: string
   jwksUrl: string
+  /** `whsec_…`: what `verifyWebhook` checks deliveries with (`CLERK_WEBHOOK_SIGNING_SECRET`). */
+  webhookSigningSecret: string
 }
 
 /** Where the script routes read ClerkJS or `@clerk/ui` files from (the installed packages, under Node). */
@@ -40,6 +43,7 @@ export interface EmulatorState {
   readonly store: Store
   readonly faults: Faults
   readonly log: RequestLog
+  readonly webhooks: Webhooks
   /** Name of the HttpOnly client cookie, suffixed per emulator instance. */
   readonly clientCookie: string
   /** Emulator time in ms: the `now` option plus the clock offset. */

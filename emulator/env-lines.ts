@@ -40,6 +40,7 @@ export function envLines(config: EmulatorConfig, majors: ScriptMajors): string {
     `CLERK_PROXY_URL=${config.proxyUrl}`,
     `CLERK_API_URL=${config.apiUrl}`,
     `CLERK_JWT_KEY="${pem}"`,
+    `CLERK_WEBHOOK_SIGNING_SECRET=${config.webhookSigningSecret}`,
     'CLERK_TELEMETRY_DISABLED=1',
     '# Next.js (@clerk/nextjs): read by <ClerkProvider> and clerkMiddleware()',
     ...browser('NEXT_PUBLIC_'),

@@ -27,6 +27,7 @@ import {
   type EmulatorSnapshot,
   type UserRecord,
 } from './store.ts'
+import { Webhooks, type WebhookOptions } from './webhooks.ts'
 
 export interface EmulatorOptions {
   /** '' (default; standalone) or e.g. '/__clerk' when mounted inside another server. */
@@ -65,6 +66,11 @@ export interface EmulatorOptions {
   metadataWriteLimit?: { max: number; windowMs: number }
   /** Where ClerkJS files come from; default: the installed package, read with node:fs. */
   clerkJsSource?: ClerkJsSource
+  /**
+   * Webhook endpoints, the signing secret (default: kept in `state` when it has one, else generated),
+   * the retry schedule and the delivery timeout (see `webhooks.ts`).
+   */
+  webhooks?: WebhookOptions
   /** Where `@clerk/ui` files come from; default: the installed package (an optional peer), if any; null: none. */
   clerkUiSource?: ClerkJsSource | null
 }
@@ -126,6 +132,13 @@ export async function createState(options: EmulatorOptions): Promise<EmulatorSta
     initial = { version: 2, users: await seedUsers(options.users ?? [DEMO_USER], createdAt) }
   }
   const store = new Store(initial)
+  const webhooks = new Webhooks(
+    {
+      ...options.webhooks,
+      secret: options.webhooks?.secret ?? initial.webhookSecret,
+    },
+    () => state.now(),
+  )
 
   let clerkJs: Promise<ClerkJsSource | null> | null = options.clerkJsSource
     ? Promise.resolve(options.clerkJsSource)
@@ -146,12 +159,13 @@ export async function createState(options: EmulatorOptions): Promise<EmulatorSta
     store,
     faults: new Faults(),
     log: new RequestLog(),
+    webhooks,
     // Named after the signing key: the same key file keeps the browsers' cookies valid across a
     // restart, and two emulators on one host (cookies ignore the port) do not share one.
     clientCookie: `__client_${key.kid.slice(-8)}`,
     now: clock,
     async persist() {
-      await options.onStateChange?.(store.snapshot())
+      await options.onStateChange?.({ ...store.snapshot(), webhookSecret: webhooks.secret })
     },
     clerkJs() {
       clerkJs ??= installedPackage('installedClerkJs')
@@ -171,6 +185,7 @@ export async function createState(options: EmulatorOptions): Promise<EmulatorSta
         apiUrl,
         jwtKey: key.publicKeyPem,
         jwksUrl: `${apiUrl}/v1/jwks`,
+        webhookSigningSecret: webhooks.secret,
       }
     },
   }

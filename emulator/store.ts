@@ -89,6 +89,8 @@ export interface EmulatorSnapshot {
   clients?: ClientRecord[]
   sessions?: SessionRecord[]
   jwtTemplates?: JwtTemplateRecord[]
+  /** The webhook signing secret, so endpoints keep verifying across restarts. */
+  webhookSecret?: string
 }
 
 export interface ClientRecord {
@@ -141,10 +143,17 @@ export class Store {
   readonly metadataWrites = new Map<string, number[]>()
   /** Handshake nonces (the `nonce` format) and their cookie directives, each readable once. */
   readonly handshakeNonces = new Map<string, { directives: string[]; expiresAt: number }>()
-  readonly #initial: Required<EmulatorSnapshot>
+  readonly #initial: Required<Omit<EmulatorSnapshot, 'webhookSecret'>>
 
   constructor(initial: EmulatorSnapshot) {
-    this.#initial = structuredClone({ clients: [], sessions: [], jwtTemplates: [], ...initial })
+    const { users, clients = [], sessions = [], jwtTemplates = [] } = initial
+    this.#initial = structuredClone({
+      version: initial.version,
+      users,
+      clients,
+      sessions,
+      jwtTemplates,
+    })
     this.reset()
   }
 
@@ -322,6 +331,7 @@ const snapshotSchema = z.union([
     clients: z.array(clientSchema),
     sessions: z.array(sessionSchema),
     jwtTemplates: z.optional(z.array(jwtTemplateSchema)),
+    webhookSecret: z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/))),
   }),
 ])
 

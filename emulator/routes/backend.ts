@@ -10,7 +10,8 @@ import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '
 import { METADATA_LIMIT_BYTES, mergeMetadata, type Metadata } from '../metadata.ts'
 import { bapiUserJSON, deletedObjectJSON } from '../resources.ts'
 import type { Context, EmulatorState, RouteRow } from '../context.ts'
-import { hashPassword, verifyPassword, type UserRecord } from '../store.ts'
+import { sessionEvent, userEvent } from '../events.ts'
+import { hashPassword, verifyPassword, type SessionRecord, type UserRecord } from '../store.ts'
 import { jwks as jwksOf } from '../tokens.ts'
 import { parseWith } from '../validation.ts'
 
@@ -129,6 +130,7 @@ export async function createUser(ctx: Context): Promise<Response> {
   }
   store.users.set(user.id, user)
   await ctx.state.persist()
+  userEvent(ctx, 'user.created', user)
   return jsonResponse(bapiUserJSON(user))
 }
 
@@ -205,22 +207,29 @@ export async function updateUser(ctx: Context): Promise<Response> {
   if (params.first_name !== undefined) user.firstName = params.first_name
   if (params.last_name !== undefined) user.lastName = params.last_name
   if (params.external_id !== undefined) user.externalId = params.external_id
+  let revoked: SessionRecord[] = []
   if (password !== null) {
     user.passwordDigest = await hashPassword(password)
-    if (params.sign_out_of_other_sessions) ctx.state.store.endUserSessions(user.id, 'revoked', now)
+    if (params.sign_out_of_other_sessions) {
+      revoked = ctx.state.store.endUserSessions(user.id, 'revoked', now)
+    }
   }
   user.updatedAt = now
   await ctx.state.persist()
+  for (const session of revoked) sessionEvent(ctx, 'session.revoked', session)
+  userEvent(ctx, 'user.updated', user)
   return jsonResponse(bapiUserJSON(user))
 }
 
 /** `DELETE /v1/users/:id`: the user and every session of theirs go (ClerkJS then signs out). */
 export async function deleteUser(ctx: Context): Promise<Response> {
   const user = requireUser(ctx)
-  ctx.state.store.endUserSessions(user.id, 'removed', ctx.state.now())
+  const removed = ctx.state.store.endUserSessions(user.id, 'removed', ctx.state.now())
   ctx.state.store.users.delete(user.id)
   ctx.state.store.metadataWrites.delete(user.id)
   await ctx.state.persist()
+  for (const session of removed) sessionEvent(ctx, 'session.removed', session)
+  userEvent(ctx, 'user.deleted', user)
   return jsonResponse(deletedObjectJSON('user', user.id))
 }
 
@@ -230,8 +239,10 @@ export async function banUser(ctx: Context): Promise<Response> {
   const now = ctx.state.now()
   user.banned = true
   user.updatedAt = now
-  ctx.state.store.endUserSessions(user.id, 'revoked', now)
+  const revoked = ctx.state.store.endUserSessions(user.id, 'revoked', now)
   await ctx.state.persist()
+  for (const session of revoked) sessionEvent(ctx, 'session.revoked', session)
+  userEvent(ctx, 'user.updated', user)
   return jsonResponse(bapiUserJSON(user))
 }
 
@@ -253,6 +264,7 @@ async function setFlag(ctx: Context, flag: 'banned' | 'locked', value: boolean):
   user[flag] = value
   user.updatedAt = ctx.state.now()
   await ctx.state.persist()
+  userEvent(ctx, 'user.updated', user)
   return jsonResponse(bapiUserJSON(user))
 }
 
@@ -306,6 +318,7 @@ export async function updateMetadata(ctx: Context): Promise<Response> {
   Object.assign(user, { publicMetadata, privateMetadata, unsafeMetadata })
   user.updatedAt = ctx.state.now()
   await ctx.state.persist()
+  userEvent(ctx, 'user.updated', user)
   return jsonResponse(bapiUserJSON(user))
 }
 

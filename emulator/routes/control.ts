@@ -33,6 +33,7 @@ export async function reset(ctx: Context): Promise<Response> {
   state.store.reset()
   state.faults.clear()
   state.log.clear()
+  state.webhooks.reset()
   state.settings = structuredClone(state.initialSettings)
   await state.persist()
   return jsonResponse({ ok: true })

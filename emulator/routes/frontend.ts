@@ -18,6 +18,7 @@ import {
   startSession,
 } from '../client-session.ts'
 import type { Context, RouteRow } from '../context.ts'
+import { sessionEvent } from '../events.ts'
 import { randomId } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
 import {
@@ -162,13 +163,15 @@ export async function createToken(ctx: Context): Promise<Response> {
 export async function endAllSessions(ctx: Context): Promise<Response> {
   const client = ensureClient(ctx)
   const now = ctx.state.now()
-  for (const session of ctx.state.store.activeSessions(client)) {
+  const ended = ctx.state.store.activeSessions(client)
+  for (const session of ended) {
     session.status = 'ended'
     session.updatedAt = now
   }
   client.lastActiveSessionId = null
   client.updatedAt = now
   await ctx.state.persist()
+  for (const session of ended) sessionEvent(ctx, 'session.ended', session)
   const rendered = await renderClient(ctx, client)
   return jsonResponse({ response: rendered, client: rendered })
 }
@@ -183,6 +186,7 @@ export async function removeSession(ctx: Context): Promise<Response> {
   if (client.lastActiveSessionId === session.id) client.lastActiveSessionId = null
   client.updatedAt = now
   await ctx.state.persist()
+  sessionEvent(ctx, 'session.removed', session)
   return jsonResponse({
     response: sessionJSON(session, user, null, now),
     client: await renderClient(ctx, client),
@@ -221,6 +225,7 @@ async function completeWithPassword(
   signIn.createdSessionId = session.id
   client.signInId = null
   await ctx.state.persist()
+  sessionEvent(ctx, 'session.created', session)
 }
 
 /** A banned or locked user (`users.banUser`, `users.lockUser`) cannot sign in: Clerk's 403s. */

@@ -9,6 +9,7 @@ import * as z from 'zod/mini'
 import { mint } from '../client-session.ts'
 import { randomId } from '../encoding.ts'
 import type { Context, RouteRow } from '../context.ts'
+import { sessionEvent } from '../events.ts'
 import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '../errors.ts'
 import { bapiSessionJSON } from '../resources.ts'
 import type { SessionRecord, UserRecord } from '../store.ts'
@@ -78,6 +79,7 @@ export async function revokeSession(ctx: Context): Promise<Response> {
     const client = ctx.state.store.clients.get(session.clientId)
     if (client?.lastActiveSessionId === session.id) client.lastActiveSessionId = null
     await ctx.state.persist()
+    sessionEvent(ctx, 'session.revoked', session)
   }
   return jsonResponse(bapiSessionJSON(session))
 }
@@ -124,6 +126,7 @@ export async function createSession(ctx: Context): Promise<Response> {
   ctx.state.store.sessions.set(session.id, session)
   client.lastActiveSessionId = session.id
   await ctx.state.persist()
+  sessionEvent(ctx, 'session.created', session)
   return jsonResponse(bapiSessionJSON(session))
 }
 

@@ -13,6 +13,7 @@ import { PASSWORD_POLICY } from '../environment.ts'
 import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
 import { EMAIL_CODE_LIFETIME_MS, signUpJSON } from '../resources.ts'
 import type { Context, RouteRow } from '../context.ts'
+import { sessionEvent, userEvent, verificationEmailEvent } from '../events.ts'
 import { hashPassword, type SignUpRecord, type UserRecord } from '../store.ts'
 import {
   ensureClient,
@@ -141,6 +142,7 @@ function sendCode(ctx: Context, signUp: SignUpRecord, emailAddress: string): voi
   if (!testMode) {
     const { sentCodes } = ctx.state.store
     sentCodes.push({ at: now, emailAddress, code, signUpId: signUp.id })
+    verificationEmailEvent(ctx, emailAddress, code, null)
     if (sentCodes.length > MAX_SENT_CODES) sentCodes.splice(0, sentCodes.length - MAX_SENT_CODES)
   }
 }
@@ -284,6 +286,8 @@ async function complete(ctx: Context, signUp: SignUpRecord): Promise<void> {
   signUp.createdSessionId = session.id
   client.signUpId = null
   await ctx.state.persist()
+  userEvent(ctx, 'user.created', user)
+  sessionEvent(ctx, 'session.created', session)
 }
 
 async function answer(ctx: Context, signUp: SignUpRecord): Promise<Response> {
