@@ -442,3 +442,30 @@ describe('the sessions an app’s server manages', () => {
     ).toBe(404)
   })
 })
+
+describe('PATCH /v1/me (user.update, <UserProfile/>’s name form)', () => {
+  it('changes the name, visible to the Backend API; refuses what it does not model', async () => {
+    const browser = new TestBrowser(emu.config.proxyUrl, { origin: PAGE })
+    await browser.signIn()
+    const updated = await browser.call<{ response: { first_name: string; last_name: string } }>(
+      'PATCH',
+      '/v1/me',
+      { first_name: 'Augusta', last_name: 'King' },
+    )
+    expect(updated.status).toBe(200)
+    expect(updated.body.response).toMatchObject({ first_name: 'Augusta', last_name: 'King' })
+    const [ada] = (await clerk().users.getUserList({ emailAddress: ['ada@example.test'] })).data
+    expect(ada).toMatchObject({ firstName: 'Augusta', lastName: 'King' })
+
+    const unsupported = await browser.call<ErrorJson>('PATCH', '/v1/me', { username: 'ada' })
+    expect(unsupported.status).toBe(501)
+    expect(unsupported.body.errors[0]?.message).toContain('username')
+    const long = await browser.call<ErrorJson>('PATCH', '/v1/me', { first_name: 'x'.repeat(257) })
+    expect(long.status).toBe(422)
+    expect(long.body.errors[0]?.code).toBe('form_param_exceeds_allowed_size')
+    expect((await clerk().users.getUser(ada!.id)).firstName).toBe('Augusta')
+    const signedOut = new TestBrowser(emu.config.proxyUrl, { origin: PAGE })
+    await signedOut.load()
+    expect((await signedOut.call('PATCH', '/v1/me', { first_name: 'X' })).status).toBe(401)
+  })
+})

@@ -18,7 +18,7 @@ import {
   startSession,
 } from '../client-session.ts'
 import type { Context, RouteRow } from '../context.ts'
-import { sessionEvent } from '../events.ts'
+import { sessionEvent, userEvent } from '../events.ts'
 import { randomId } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
 import {
@@ -47,6 +47,7 @@ export const routes: readonly RouteRow[] = [
   { method: 'POST', path: '/v1/client/sessions/:id/remove', handler: removeSession },
   { method: 'DELETE', path: '/v1/client/sessions', handler: endAllSessions },
   { method: 'GET', path: '/v1/me', handler: me },
+  { method: 'PATCH', path: '/v1/me', handler: updateMe },
 ]
 
 export async function environment(ctx: Context): Promise<Response> {
@@ -202,6 +203,42 @@ export async function me(ctx: Context): Promise<Response> {
   const session = active.find((candidate) => candidate.id === wanted) ?? active[0]
   const user = session && ctx.state.store.users.get(session.userId)
   if (!user) throw signedOut()
+  return jsonResponse({ response: fapiUserJSON(user), client: await renderClient(ctx, client) })
+}
+
+/** What `user.update()` may change here; any other field answers 501 rather than being ignored. */
+const UPDATABLE = ['first_name', 'last_name']
+
+/** `PATCH /v1/me` (`user.update({ firstName, lastName })`, `<UserProfile/>`'s name form). */
+export async function updateMe(ctx: Context): Promise<Response> {
+  const { client } = findClient(ctx)
+  if (!client) throw signedOut()
+  const active = ctx.state.store.activeSessions(client)
+  const wanted = ctx.url.searchParams.get('_clerk_session_id') ?? client.lastActiveSessionId
+  const session = active.find((candidate) => candidate.id === wanted) ?? active[0]
+  const user = session && ctx.state.store.users.get(session.userId)
+  if (!user) throw signedOut()
+  const form = await readForm(ctx.request)
+  for (const key of form.keys()) {
+    if (!UPDATABLE.includes(key)) throw notImplemented(`user.update field "${key}"`)
+  }
+  for (const key of UPDATABLE) {
+    const value = form.get(key)
+    if (value !== null && value.length > 256) {
+      throw formError(
+        'form_param_exceeds_allowed_size',
+        key,
+        `${key} must be at most 256 characters.`,
+      )
+    }
+  }
+  const first = form.get('first_name')
+  const last = form.get('last_name')
+  if (first !== null) user.firstName = first.trim() === '' ? null : first
+  if (last !== null) user.lastName = last.trim() === '' ? null : last
+  user.updatedAt = ctx.state.now()
+  await ctx.state.persist()
+  userEvent(ctx, 'user.updated', user)
   return jsonResponse({ response: fapiUserJSON(user), client: await renderClient(ctx, client) })
 }
 

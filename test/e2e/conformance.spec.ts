@@ -275,6 +275,9 @@ test('every response ClerkJS and @clerk/backend get validates against Clerk’s 
     outcome(() => clerk.jwtTemplates.delete(templateId)),
   )
   await step('fapi: user.reload()', 'ok', () => inPage(page, `await clerk.user.reload()`))
+  await step('fapi: user.update({ firstName, lastName })', 'ok', () =>
+    inPage(page, `await clerk.user.update({ firstName: 'Augusta', lastName: 'King' })`),
+  )
   await step('fapi: session.touch()', 'ok', () => inPage(page, `await clerk.session.touch()`))
   recorder.step('fapi: load signed in')
   await load(page)
