@@ -34,7 +34,7 @@ printTable('Element size (dist/birthday-editor.js, minified + gzip -9)', [
 
 printTable('<birthday-editor> in Chromium (built demo, loopback)', await benchElement())
 printTable('Emulator, through ClerkJS in Chromium', await benchEmulator())
-printTable('Emulator under load (no browser)', await benchEmulatorLoad())
+printTable('Emulator as its own process (compiled bin, no browser)', await benchEmulatorLoad())
 
 // The handler bench replaces the global fetch before @clerk/backend loads: its own process.
 console.log('\nHandler (Backend API answered in-process; per phase 6 s warm-up, 1 s measured)')

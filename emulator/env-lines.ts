@@ -6,7 +6,7 @@
  * every SDK, since a development key would otherwise post events to Clerk's telemetry host.
  */
 
-import type { EmulatorConfig } from './state.ts'
+import type { EmulatorConfig } from './context.ts'
 
 export interface ScriptMajors {
   /**
@@ -49,6 +49,7 @@ export function envLines(config: EmulatorConfig, majors: ScriptMajors): string {
     `CLERK_PROXY_URL=${config.proxyUrl}`,
     `CLERK_API_URL=${config.apiUrl}`,
     `CLERK_JWT_KEY="${pem}"`,
+    `CLERK_WEBHOOK_SIGNING_SECRET=${config.webhookSigningSecret}`,
     'CLERK_TELEMETRY_DISABLED=1',
     "# birthday-editor's handler: only callers on another origin than the handler need this (comma-separated)",
     '# ALLOWED_ORIGINS=http://localhost:5173',

@@ -90,9 +90,12 @@ afterAll(async () => {
   if (browserOnly) await rm(browserOnly, { recursive: true, force: true })
 })
 
-/** Starts the installed `birthday-editor` command; `lines()` is what it printed so far. */
-function command(args: string[], cwd: string) {
-  const child = spawn(join(scratch, 'node_modules/.bin/birthday-editor'), args, {
+/**
+ * Starts the `birthday-editor` command installed in `project` (default: the scratch project); `lines()`
+ * is what it printed so far.
+ */
+function command(args: string[], cwd: string, project = scratch) {
+  const child = spawn(join(project, 'node_modules/.bin/birthday-editor'), args, {
     cwd,
     env: { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -335,7 +338,7 @@ process.exit(0)
     }
   }, 90_000)
 
-  it('without @clerk/backend: the element installs and builds with Vite; ./server names it', async () => {
+  it('without @clerk/backend: the element installs and builds with Vite; ./server names it; the emulator starts', async () => {
     browserOnly = await mkdtemp(join(tmpdir(), 'birthday-editor-browser-'))
     await writeFile(
       join(browserOnly, 'package.json'),
@@ -374,6 +377,17 @@ process.exit(0)
     expect(failure).toContain(
       'birthday-editor/server needs @clerk/backend, an optional peer dependency: npm install @clerk/backend@3',
     )
+
+    // The command loads only the subcommand it runs: the emulator starts without @clerk/backend.
+    const emulator = command(['emulator', '--port', '0'], browserOnly, browserOnly)
+    const [, proxyUrl] = await emulator.waitFor(/CLERK_PROXY_URL=(\S+)\n/)
+    const config = (await (await fetch(`${proxyUrl}/__emulator/config`)).json()) as {
+      publishableKey: string
+    }
+    expect(config.publishableKey).toMatch(/^pk_test_/)
+    expect(emulator.output().stderr).not.toContain('@clerk/backend')
+    emulator.child.kill('SIGINT')
+    expect(await emulator.exited).toBe(0)
   }, 120_000)
 
   it('installs beside ClerkJS 5 with plain npm install (no --legacy-peer-deps)', async () => {

@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import type { ClerkJsSource } from '../state.ts'
+import type { ClerkJsSource } from '../context.ts'
 
 /**
  * `@clerk/clerk-js`, with any other major the project installs under an npm alias (a dependency of

@@ -47,6 +47,9 @@ Runs the offline Clerk emulator and prints its settings as KEY=value lines for a
                    atomically), and the signing key beside it (FILE.signing-key.pem, minus .json)
   --key-file FILE  sign tokens with this PEM RSA-2048 private key (default: a new key per start)
   --key-host HOST  host named by the publishable key (default ${CLI_KEY_HOST})
+  --webhook URL    send Clerk's webhook events to URL, signed with CLERK_WEBHOOK_SIGNING_SECRET
+                   (repeatable; the secret is kept with --data)
+  --webhook-retry-ms LIST  delays before each retry, e.g. 100,200 (default Svix's: 5 s … 10 h)
   -h, --help       print this help
 
 .env in the working directory is read if present (variables already set win).`
@@ -85,6 +88,10 @@ async function main(argv: string[]): Promise<void> {
     port: args.port,
     host: args.host,
     keyHost: args.keyHost,
+    webhooks: {
+      endpoints: args.webhooks,
+      ...(args.webhookRetryMs ? { retryScheduleMs: args.webhookRetryMs } : {}),
+    },
     ...(privateKeyPem ? { privateKeyPem } : {}),
     ...(state ? { state } : {}),
     ...(store ? { onStateChange: (snapshot) => store.save(snapshot) } : {}),
@@ -145,6 +152,8 @@ interface CliArgs {
   data: string | undefined
   keyFile: string | undefined
   keyHost: string
+  webhooks: string[]
+  webhookRetryMs: number[] | null
 }
 
 function parseCli(argv: string[]): CliArgs | 'help' {
@@ -160,6 +169,8 @@ function parseCli(argv: string[]): CliArgs | 'help' {
         data: { type: 'string' },
         'key-file': { type: 'string' },
         'key-host': { type: 'string' },
+        webhook: { type: 'string', multiple: true },
+        'webhook-retry-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }))
@@ -173,12 +184,26 @@ function parseCli(argv: string[]): CliArgs | 'help' {
       `--port must be an integer from 0 to 65535 (got ${values.port ?? process.env.EMULATOR_PORT ?? ''})`,
     )
   }
+  const webhooks = values.webhook ?? []
+  for (const url of webhooks) {
+    if (!/^https?:\/\/[^/]/.test(url))
+      throw new CliError(`--webhook must be an http(s) URL (got ${url})`)
+  }
+  const retry = values['webhook-retry-ms']
+  const webhookRetryMs = retry === undefined ? null : retry.split(',').map(Number)
+  if (webhookRetryMs?.some((ms) => !Number.isInteger(ms) || ms < 0)) {
+    throw new CliError(
+      `--webhook-retry-ms must be a comma-separated list of milliseconds (got ${retry})`,
+    )
+  }
   return {
     port,
     host: values.host ?? (process.env.EMULATOR_HOST?.trim() || '127.0.0.1'),
     data: values.data,
     keyFile: values['key-file'],
     keyHost: values['key-host'] ?? CLI_KEY_HOST,
+    webhooks,
+    webhookRetryMs,
   }
 }
 

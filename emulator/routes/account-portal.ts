@@ -10,7 +10,7 @@
  * machine; anything else would be an open redirect): otherwise the page stays here after signing in.
  */
 
-import type { Context } from '../state.ts'
+import type { Context, RouteRow } from '../context.ts'
 
 /** A JSON value as a `<script>` literal: no `</script>` or `<!--` can close or bend the element. */
 const scriptLiteral = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')
@@ -73,3 +73,9 @@ ${withUi ? `<script src="${attribute(`${proxyUrl}/npm/@clerk/ui@${clerkUi.versio
 
 export const signInPage = (ctx: Context) => hostedPage(ctx, 'SignIn')
 export const signUpPage = (ctx: Context) => hostedPage(ctx, 'SignUp')
+
+/** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
+export const routes: readonly RouteRow[] = [
+  { method: 'GET', path: '/sign-in', handler: signInPage },
+  { method: 'GET', path: '/sign-up', handler: signUpPage },
+]

@@ -9,7 +9,7 @@
  */
 
 import { ClerkError, notImplemented } from '../errors.ts'
-import type { ClerkJsSource, Context } from '../state.ts'
+import type { ClerkJsSource, Context, RouteRow } from '../context.ts'
 
 export const clerkJsFile = (ctx: Context) =>
   packageFile(ctx, '@clerk/clerk-js', () => ctx.state.clerkJs())
@@ -63,3 +63,9 @@ function contentType(file: string): string {
   if (file.endsWith('.css')) return 'text/css; charset=utf-8'
   return 'application/octet-stream'
 }
+
+/** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
+export const routes: readonly RouteRow[] = [
+  { method: 'GET', path: '/npm/@clerk/clerk-js@:version/dist/:file', handler: clerkJsFile },
+  { method: 'GET', path: '/npm/@clerk/ui@:version/dist/:file', handler: clerkUiFile },
+]

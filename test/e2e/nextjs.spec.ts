@@ -2,7 +2,8 @@
  * The docs' Next.js app (`examples/nextjs`: Next 16, `@clerk/nextjs` 7, `clerkMiddleware()` in
  * `proxy.ts`, `<ClerkProvider>` without props) built and started with only the emulator's printed
  * lines, in Chromium: sign-in through `<SignIn/>` (a wrong password first), a save through the docs'
- * page and one through `<birthday-editor>`, a server-side `auth()` read right after each refresh,
+ * page and one through `<birthday-editor>`, a server-side `auth()` read right after each refresh, the
+ * element's save arriving at Clerk's documented webhook route verified by `verifyWebhook`,
  * `<UserProfile/>`, a page load after the session token expired (refreshed through the handshake),
  * sign-out through `<UserButton/>`. Zero page errors, and no request leaves loopback.
  */
@@ -130,6 +131,16 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     expect(await serverBirthday(page)).toBe('1991-01-02')
   })
 
+  await test.step("Clerk's webhook route is registered with the emulator", async () => {
+    await emulator('POST', 'webhooks', { url: `${app.url}/api/webhooks` })
+    const refused = await fetch(`${app.url}/api/webhooks`, {
+      method: 'POST',
+      headers: { 'svix-id': 'msg_x', 'svix-timestamp': '1', 'svix-signature': 'v1,AAAA' },
+      body: '{}',
+    })
+    expect(refused.status).toBe(400)
+  })
+
   await test.step('<birthday-editor> saves through the same route with a Bearer token', async () => {
     await page.goto(`${app.url}/element`)
     const host = page.locator('birthday-editor')
@@ -152,6 +163,22 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     console.log(`element save at the emulator: ${JSON.stringify(save)}`)
     expect(save).toMatchObject({ metadataWrites: 1, handshakes: 0 })
     expect(await serverBirthday(page)).toBe('1992-03-04')
+    // The save reaches the app's webhook route as user.updated, verified there by verifyWebhook.
+    await expect
+      .poll(async () => {
+        const response = await fetch(`${app.url}/api/webhooks`)
+        const { received } = (await response.json()) as {
+          received: { type: string; birthday: unknown }[]
+        }
+        return received.filter((event) => event.type === 'user.updated').at(-1)?.birthday
+      })
+      .toBe('1992-03-04')
+    const { deliveries } = await emulator<{ deliveries: { status: number | null }[] }>(
+      'GET',
+      'webhooks/deliveries',
+    )
+    expect(deliveries.length).toBeGreaterThan(0)
+    expect(deliveries.every((delivery) => delivery.status === 200)).toBe(true)
   })
 
   await test.step("the README's Next.js route on the page's own origin, with no ALLOWED_ORIGINS", async () => {
