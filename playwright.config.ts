@@ -1,5 +1,31 @@
 import { defineConfig } from '@playwright/test'
 import { chromiumLaunchOptions } from './test/support/chromium.ts'
+import { firefoxLaunchOptions } from './test/support/firefox.ts'
+
+/**
+ * The element's journeys, which Firefox runs too. Every spec runs in Chromium; Firefox leaves out
+ * the specs whose subject is not the element in a browser, each named here with why:
+ * - `conformance`, `emulator`, `jwt-templates`, `sign-up`, `many-clients`: the emulator's fidelity
+ *   to Clerk's API, seen through ClerkJS; the engine does not change what the emulator answers.
+ * - `nextjs`, `nextjs-15`, `react-vite`: Clerk's framework SDKs on the emulator (each builds an app
+ *   for minutes); the element in them is the same bundle the demo journeys run.
+ * - `start-modes`, `restart`: how `npm start` picks and keeps its Clerk (server-side behaviour).
+ * - `live`: the live lane against real Clerk (keys only); its journeys run in Firefox through
+ *   `lane-rehearsal`.
+ */
+const ELEMENT_JOURNEYS = [
+  'a11y',
+  'clerk-arrival',
+  'cross-origin',
+  'edit',
+  'failures',
+  'lane-rehearsal',
+  'policy',
+  'read',
+  'save',
+  'sessions',
+  'styling',
+].map((name) => `**/${name}.spec.ts`)
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -11,10 +37,24 @@ export default defineConfig({
   timeout: 60_000,
   reporter: [['list']],
   use: {
-    browserName: 'chromium',
     headless: true,
     trace: 'off',
     screenshot: 'only-on-failure',
-    launchOptions: chromiumLaunchOptions(),
   },
+  projects: [
+    {
+      name: 'chromium',
+      use: { browserName: 'chromium', launchOptions: chromiumLaunchOptions() },
+    },
+    {
+      // Debian's Firefox ESR over WebDriver BiDi (test/support/firefox.ts).
+      name: 'firefox',
+      testMatch: ELEMENT_JOURNEYS,
+      use: {
+        browserName: 'firefox',
+        channel: 'moz-firefox',
+        launchOptions: firefoxLaunchOptions(),
+      },
+    },
+  ],
 })

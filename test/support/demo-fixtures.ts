@@ -20,7 +20,7 @@ import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts
 import type { FaultSpec, RequestLogEntry as LoggedRequest, Settings } from '../../emulator/app.ts'
 import { control } from '../../emulator/testing/control.ts'
 import { decodeJwt } from '../../emulator/testing/jwt.ts'
-import { DEFAULT_PATH as HANDLER_PATH } from '../../server/index.ts'
+import { DEFAULT_PATH as HANDLER_PATH, type LogEntry } from '../../server/index.ts'
 
 export { expect }
 
@@ -75,6 +75,9 @@ interface TestFixtures {
 
 let users = 0
 
+/** Every request the worker's demo handler answered (OPTIONS included), oldest first. */
+const handlerLog: LogEntry[] = []
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   demo: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
@@ -85,7 +88,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
             '`npm test` builds it before the end-to-end run.',
         )
       }
-      const demo = await startBuiltDemo({ port: 0, root: BUILT_DEMO })
+      const demo = await startBuiltDemo({
+        port: 0,
+        root: BUILT_DEMO,
+        // What the handler received, on both origins, as the server saw it (`watchHandler`).
+        handlerOptions: { logger: (entry) => handlerLog.push(entry) },
+      })
       await use(demo)
       await demo.close()
     },
@@ -208,7 +216,11 @@ export function uniqueEmail(): string {
 /** Signs in through the demo page's own form, on whatever demo page `page` shows. */
 export async function signInThroughForm(page: Page, as: TestUser): Promise<void> {
   const form = page.locator('#sign-in')
-  await form.getByLabel('Email').fill(as.email)
+  const email = form.getByLabel('Email')
+  // Emptied first: over WebDriver BiDi (Firefox), Playwright's `fill` cannot select the text of an
+  // `<input type="email">` (it has no selection API) and so appends to the demo user's address.
+  await email.evaluate((input: HTMLInputElement) => (input.value = ''))
+  await email.fill(as.email)
   await form.getByLabel('Password').fill(as.password)
   await form.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.locator('#who')).toHaveText(as.email)
@@ -348,8 +360,18 @@ export async function recordMessages(page: Page): Promise<() => Promise<string[]
 export interface HandlerTraffic {
   /** POSTs to the handler (either origin), as Playwright saw them. */
   posts: Request[]
-  /** CORS preflights to the handler, from DevTools' network events (Playwright does not list them). */
+  /**
+   * CORS preflights the handler answered since the watch began, from the handler's own log: what
+   * the server received, in any engine (a preflight Playwright answered itself is not counted).
+   */
   preflights: () => number
+  /** The statuses the handler gave those preflights, in order. */
+  preflightStatuses: () => number[]
+  /**
+   * The JSON bodies of the page's POSTs to the handler, as the page sent them (recorded in this
+   * document; Playwright's `postDataJSON()` is null over WebDriver BiDi, so it is read in the page).
+   */
+  bodies: () => Promise<unknown[]>
   /** The statuses of the POSTs, in order, once answered. */
   statuses: () => Promise<number[]>
 }
@@ -357,20 +379,33 @@ export interface HandlerTraffic {
 /** Watches the page's requests to the handler from now on. */
 export async function watchHandler(page: Page): Promise<HandlerTraffic> {
   const posts: Request[] = []
-  let preflights = 0
+  const from = handlerLog.length
+  await page.evaluate((path) => {
+    const sent: unknown[] = []
+    Reflect.set(window, '__handlerBodies', sent)
+    const original = window.fetch
+    window.fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input), location.href)
+      if (url.pathname === path && init?.method === 'POST' && typeof init.body === 'string')
+        sent.push(JSON.parse(init.body))
+      return original(input, init)
+    }
+  }, HANDLER_PATH)
   page.on('request', (request) => {
     if (request.method() === 'POST' && new URL(request.url()).pathname === HANDLER_PATH) {
       posts.push(request)
     }
   })
-  const devtools = await page.context().newCDPSession(page)
-  await devtools.send('Network.enable')
-  devtools.on('Network.requestWillBeSent', ({ request }) => {
-    if (request.method === 'OPTIONS' && new URL(request.url).pathname === HANDLER_PATH) preflights++
-  })
+  const preflights = () =>
+    handlerLog
+      .slice(from)
+      .filter((entry) => entry.method === 'OPTIONS' && entry.path === HANDLER_PATH)
   return {
     posts,
-    preflights: () => preflights,
+    preflights: () => preflights().length,
+    preflightStatuses: () => preflights().map((entry) => entry.status),
+    bodies: () =>
+      page.evaluate(() => (Reflect.get(window, '__handlerBodies') as unknown[] | undefined) ?? []),
     statuses: () => Promise.all(posts.map(async (post) => (await post.response())?.status() ?? 0)),
   }
 }
