@@ -21,7 +21,16 @@ describe('the browsers npm test needs', () => {
 
   it('says nothing when every browser is there', () => {
     expect(
-      missingBrowsersLine(browserNeeds({}), only('/usr/bin/chromium', '/usr/bin/firefox-esr')),
+      missingBrowsersLine(
+        browserNeeds({ DEB_HOST_MULTIARCH: 'x86_64-linux-gnu' }),
+        only(
+          '/usr/bin/chromium',
+          '/usr/bin/firefox-esr',
+          '/usr/bin/WebKitWebDriver',
+          '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+          '/usr/bin/Xvfb',
+        ),
+      ),
     ).toBeUndefined()
   })
 
@@ -30,13 +39,16 @@ describe('the browsers npm test needs', () => {
     expect(line).not.toContain('\n')
     expect(line).toContain('Chromium (/usr/bin/chromium)')
     expect(line).toContain('Firefox ESR (/usr/bin/firefox-esr)')
-    expect(line).toContain('sudo apt-get install -y chromium firefox-esr')
+    expect(line).toContain('WebKitWebDriver (/usr/bin/WebKitWebDriver)')
+    expect(line).toContain('Xvfb (/usr/bin/Xvfb)')
+    // MiniBrowser comes with the driver's package: named once in the command.
+    expect(line).toContain('sudo apt-get install -y chromium firefox-esr webkit2gtk-driver xvfb (')
     expect(line).toContain('npx playwright install chromium')
     expect(line).toContain('set FIREFOX_PATH')
   })
 
   it("counts Playwright's own Chromium as Chromium", () => {
-    const line = missingBrowsersLine(browserNeeds({}), only('/usr/bin/firefox-esr'), {
+    const line = missingBrowsersLine(browserNeeds({}), (path) => path !== '/usr/bin/chromium', {
       Chromium: '/home/u/.cache/ms-playwright/chromium/chrome',
     })
     expect(line).toBeUndefined()
@@ -53,6 +65,13 @@ describe('the browsers npm test needs', () => {
     ).toBe(1)
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/^npm test needs browsers it cannot find: Chromium .*firefox-esr/)
+  })
+
+  it('names only what is missing', () => {
+    const line = missingBrowsersLine(browserNeeds({}), (path) => path !== '/usr/bin/Xvfb')!
+    expect(line).toMatch(
+      /cannot find: Xvfb \(\/usr\/bin\/Xvfb\)\. Install them with: sudo apt-get install -y xvfb$/,
+    )
   })
 
   it('the preflight script passes on this machine, which has them all', async () => {

@@ -36,7 +36,30 @@ export function browserNeeds(env: Env = process.env): BrowserNeed[] {
       candidates: [env.FIREFOX_PATH, '/usr/bin/firefox-esr'].filter(present),
       debian: 'firefox-esr',
     },
+    {
+      name: 'WebKitWebDriver',
+      candidates: ['/usr/bin/WebKitWebDriver'],
+      debian: 'webkit2gtk-driver',
+    },
+    {
+      // WebKitGTK's browser, which `webkit2gtk-driver` pulls in (libwebkit2gtk-4.1-0).
+      name: 'MiniBrowser',
+      candidates: [`/usr/lib/${multiarch(env)}/webkit2gtk-4.1/MiniBrowser`],
+      debian: 'webkit2gtk-driver',
+    },
+    {
+      // MiniBrowser has no headless mode: it needs a display.
+      name: 'Xvfb',
+      candidates: ['/usr/bin/Xvfb'],
+      debian: 'xvfb',
+    },
   ]
+}
+
+/** Debian's multiarch folder for this machine (`x86_64-linux-gnu`, `aarch64-linux-gnu`). */
+function multiarch(env: Env): string {
+  if (env.DEB_HOST_MULTIARCH) return env.DEB_HOST_MULTIARCH
+  return process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu'
 }
 
 const present = (value: string | undefined): value is string =>
@@ -62,7 +85,7 @@ export function missingBrowsersLine(
   const missing = needs.filter((need) => !locate(need, exists) && !extra[need.name])
   if (missing.length === 0) return undefined
   const names = missing.map((need) => `${need.name} (${need.candidates.join(', ')})`).join('; ')
-  const packages = missing.map((need) => need.debian).join(' ')
+  const packages = [...new Set(missing.map((need) => need.debian))].join(' ')
   const others = missing
     .flatMap((need) => [
       ...(need.variable ? [`set ${need.variable}`] : []),

@@ -18,25 +18,28 @@ import {
 } from '@playwright/test'
 import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts'
 import type { FaultSpec, RequestLogEntry as LoggedRequest, Settings } from '../../emulator/app.ts'
-import { control } from '../../emulator/testing/control.ts'
 import { decodeJwt } from '../../emulator/testing/jwt.ts'
 import { DEFAULT_PATH as HANDLER_PATH, type LogEntry } from '../../server/index.ts'
 
 export { expect }
 
 export { HANDLER_PATH }
+export {
+  countRoute,
+  createUser,
+  emulatorClient,
+  INITIAL_BIRTHDAY,
+  ROUTES,
+  uniqueEmail,
+  wireOf,
+  type TestUser,
+} from './demo-helpers.ts'
+import { createUser, emulatorClient, uniqueEmail, type TestUser } from './demo-helpers.ts'
 /** `POST /__clerk/__emulator/faults` (paths are globs relative to `/__clerk`, `*` = one segment). */
 export type { FaultSpec, RequestLogEntry as LoggedRequest } from '../../emulator/app.ts'
-export const INITIAL_BIRTHDAY = '1990-12-10'
 export const BUILT_DEMO = fileURLToPath(new URL('../../dist/demo', import.meta.url))
 
 type EmulatorSettings = Partial<Settings>
-
-export interface TestUser {
-  id: string
-  email: string
-  password: string
-}
 
 export interface PolicyViolation {
   kind: 'event' | 'console' | 'pageerror'
@@ -72,8 +75,6 @@ interface TestFixtures {
   /** The default context's violations (auto: every test is checked). */
   policyViolations: PolicyViolations
 }
-
-let users = 0
 
 /** Every request the worker's demo handler answered (OPTIONS included), oldest first. */
 const handlerLog: LogEntry[] = []
@@ -173,45 +174,6 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { auto: true },
   ],
 })
-
-/** The emulator's control surface under the page origin. */
-export function emulatorClient(origin: string) {
-  return {
-    control: (method: string, path: string, body?: unknown) =>
-      control(`${origin}/__clerk`, method, path, body),
-  }
-}
-
-/**
- * A user made through the emulator's Backend API (like the seeded demo user, with a birthday), on
- * the page origin that mounts the emulator at `/__clerk`.
- */
-export async function createUser(origin: string, email: string): Promise<TestUser> {
-  const { apiUrl, secretKey } = (await emulatorClient(origin).control('GET', 'config')) as {
-    apiUrl: string
-    secretKey: string
-  }
-  const password = 'lovelace-1815'
-  const response = await fetch(`${apiUrl}/v1/users`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email_address: [email],
-      password,
-      first_name: 'Ada',
-      public_metadata: { birthday: INITIAL_BIRTHDAY },
-    }),
-  })
-  if (!response.ok)
-    throw new Error(`creating ${email}: ${response.status} ${await response.text()}`)
-  const { id } = (await response.json()) as { id: string }
-  return { id, email, password }
-}
-
-/** A new address each time (per process), so users never collide. */
-export function uniqueEmail(): string {
-  return `ada.${process.pid}.${++users}@example.test`
-}
 
 /** Signs in through the demo page's own form, on whatever demo page `page` shows. */
 export async function signInThroughForm(page: Page, as: TestUser): Promise<void> {
@@ -423,23 +385,3 @@ export async function failHandlerOnce(page: Page, origin: string): Promise<void>
     { times: 1 },
   )
 }
-
-/** How many logged requests have this route (e.g. `POST /v1/client/sessions/:id/tokens`). */
-export function countRoute(log: LoggedRequest[], route: string): number {
-  return log.filter((request) => request.route === route).length
-}
-
-/** What one save put on the wire, from the emulator's log: token mints, user reloads, writes. */
-export function wireOf(log: LoggedRequest[]): Record<keyof typeof ROUTES, number> {
-  return {
-    mint: countRoute(log, ROUTES.mint),
-    me: countRoute(log, ROUTES.me),
-    metadata: countRoute(log, ROUTES.metadata),
-  }
-}
-
-export const ROUTES = {
-  mint: 'POST /v1/client/sessions/:id/tokens',
-  me: 'GET /v1/me',
-  metadata: 'PATCH /api/v1/users/:id/metadata',
-} as const
