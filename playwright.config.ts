@@ -20,6 +20,7 @@ const ELEMENT_JOURNEYS = [
   'edit',
   'failures',
   'lane-rehearsal',
+  'pictures',
   'policy',
   'read',
   'save',
