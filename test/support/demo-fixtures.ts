@@ -181,6 +181,8 @@ export async function signInThroughForm(page: Page, as: TestUser): Promise<void>
   const email = form.getByLabel('Email')
   // Emptied first: over WebDriver BiDi (Firefox), Playwright's `fill` cannot select the text of an
   // `<input type="email">` (it has no selection API) and so appends to the demo user's address.
+  // Once visible: the page fills in the demo user just before it shows the form.
+  await expect(email).toBeVisible()
   await email.evaluate((input: HTMLInputElement) => (input.value = ''))
   await email.fill(as.email)
   await form.getByLabel('Password').fill(as.password)
