@@ -57,7 +57,8 @@ for (const strategy of ['token', 'user'] as const) {
 
     // The wire: one POST to the same-origin handler (no preflight), one Backend API write, and
     // then exactly one token mint (`token`) or one user reload and no mint (`user`).
-    expect(handler.posts.map((post) => post.postDataJSON())).toEqual([{ birthday: '1991-01-02' }])
+    expect(await handler.bodies()).toEqual([{ birthday: '1991-01-02' }])
+    expect(handler.posts).toHaveLength(1)
     expect(await handler.statuses()).toEqual([200])
     expect(handler.preflights()).toBe(0)
     const log = await requestLog()
