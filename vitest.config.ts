@@ -13,9 +13,17 @@ const zoned: Record<string, string> = {
 export default defineConfig({
   // The README's handler snippets (server/snippets/) import the package's entry as a user would.
   resolve: {
-    alias: {
-      'birthday-editor/server': fileURLToPath(new URL('./server/index.ts', import.meta.url)),
-    },
+    // The longer entry first: an alias also matches as a prefix.
+    alias: [
+      {
+        find: 'birthday-editor/server/redis',
+        replacement: fileURLToPath(new URL('./server/redis/index.ts', import.meta.url)),
+      },
+      {
+        find: 'birthday-editor/server',
+        replacement: fileURLToPath(new URL('./server/index.ts', import.meta.url)),
+      },
+    ],
   },
   test: {
     restoreMocks: true,
