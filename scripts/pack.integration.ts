@@ -114,7 +114,10 @@ describe('the packed package', () => {
     // Each shipped file must match one pattern, and each pattern must match a shipped file.
     const allowlist: [string, RegExp][] = [
       ['the element, built', /^dist\/src\/[\w.-]+\.(js|d\.ts)$/],
-      ['the handler, built', /^dist\/server\/(node\/|redis\/)?[\w.-]+\.(js|d\.ts)$/],
+      [
+        'the handler, built',
+        /^dist\/server\/(node\/|redis\/|durable-object\/)?[\w.-]+\.(js|d\.ts)$/,
+      ],
       ['the emulator, built', /^dist\/emulator\/([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/],
       ['the command', /^dist\/bin\/birthday-editor\.(js|d\.ts)$/],
       ['the single-file bundle', /^dist\/birthday-editor\.js$/],
