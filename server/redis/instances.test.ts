@@ -3,11 +3,13 @@
  * HTTP: the limiter is exact across them (through `birthday-editor server --redis`), no late write
  * lands over a newer save made through another process, Redis going away is a 503 with nothing
  * written until it is back, and a bounded chaos run keeps every promise. The handler processes are
- * `server/testing/redis-instance.ts` (the CLI's parts with the test's deadline and limit).
+ * `server/testing/redis-instance.ts` (the CLI's parts with the test's deadline and limit). The
+ * emulator looks up the user's lease in Redis as each metadata write reaches it: no write without one.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { createClient } from 'redis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { control } from '../../emulator/testing/control.ts'
@@ -30,6 +32,14 @@ interface Instance {
 
 let redis: RedisServer
 let emu: StartedEmulator
+/** A connection of the test's own, to look at the leases. */
+let observer: ReturnType<typeof createClient>
+/**
+ * Every metadata write as it reached the emulator: was its user's lease in Redis at that moment?
+ * (`unchecked` while Redis is down.) A write is sent only by a save holding the lease, which is
+ * given back only after the write settled, so `false` would be a write made without a lease.
+ */
+const writesSeen: { userId: string; leased: boolean | 'unchecked' }[] = []
 let sessions: EmulatorSession[] = []
 const children: ChildProcess[] = []
 
@@ -135,7 +145,22 @@ const writes = async () => (await counters(emu.config.proxyUrl)).bapiWrites
 
 beforeAll(async () => {
   redis = await startRedisServer()
+  observer = createClient({ url: redis.url, disableOfflineQueue: true })
+  observer.on('error', () => undefined)
+  await observer.connect()
   emu = await startEmulator({
+    wrapFetch: (fetch) => async (request) => {
+      const userId = /\/v1\/users\/([^/]+)\/metadata$/.exec(new URL(request.url).pathname)?.[1]
+      if (request.method === 'PATCH' && userId) {
+        const key = `birthday-editor:{birthday:${userId}}:lease`
+        const leased = await Promise.race([
+          observer.exists(key).then((count) => count === 1),
+          sleep(200).then(() => 'unchecked' as const),
+        ]).catch(() => 'unchecked' as const)
+        writesSeen.push({ userId, leased })
+      }
+      return fetch(request)
+    },
     users: Array.from({ length: USERS }, (_, i) => ({
       email: `user${i}@example.test`,
       password: `password-${i}-long-enough`,
@@ -156,6 +181,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
+  observer?.destroy()
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   await emu?.close()
   await redis?.stop()
@@ -195,6 +221,7 @@ describe('three processes on one Redis', () => {
     const instances = await three()
     try {
       const users = sessions.slice(1, 9)
+      writesSeen.length = 0
       // The first write of each user lands late, past the 1 s deadline.
       await fault({ delayMs: LATE_MS, times: users.length })
       const results = await Promise.all(
@@ -213,6 +240,8 @@ describe('three processes on one Redis', () => {
       await sleep(LATE_MS)
       const final = await Promise.all(users.map((user) => stored(user)))
       expect(final).toEqual(results.map(({ second }) => second.body.birthday))
+      expect(writesSeen).toHaveLength(16)
+      expect(writesSeen.every((write) => write.leased === true)).toBe(true)
     } finally {
       await stopAll(instances)
     }
@@ -267,6 +296,7 @@ describe('three processes on one Redis', () => {
       seed = (seed * 48_271) % 2_147_483_647
       return seed / 2_147_483_647
     }
+    writesSeen.length = 0
     const SAVES_PER_USER = 24
     const FAULTS = [{ status: 500 }, { delayMs: LATE_MS }, { delayMs: 300 }, { drop: true }]
     const statuses: number[] = []
@@ -337,6 +367,9 @@ describe('three processes on one Redis', () => {
       ).toBe(true)
       expect(statuses).toContain(503)
       expect(statuses).toContain(504)
+      // Every write that reached Clerk while Redis could be asked was made under its user's lease.
+      expect(writesSeen.filter((write) => write.leased === false)).toEqual([])
+      expect(writesSeen.filter((write) => write.leased === true).length).toBeGreaterThan(100)
       // Each user's stored value is the last one answered 200.
       expect(
         final.filter((value, u) => lastOk[u] !== null && value !== lastOk[u]),
