@@ -13,6 +13,7 @@ const zoned: Record<string, string> = {
 export default defineConfig({
   // The README's handler snippets (server/snippets/) import the package's entry as a user would.
   resolve: {
+    // Exact entries (`$`), so a longer entry is never matched as a prefix of a shorter one.
     alias: [
       {
         find: /^birthday-editor\/server$/,
@@ -21,6 +22,10 @@ export default defineConfig({
       {
         find: /^birthday-editor\/server\/node$/,
         replacement: fileURLToPath(new URL('./server/node/index.ts', import.meta.url)),
+      },
+      {
+        find: /^birthday-editor\/server\/redis$/,
+        replacement: fileURLToPath(new URL('./server/redis/index.ts', import.meta.url)),
       },
     ],
   },

@@ -17,9 +17,9 @@
  */
 import { generateSigningKey, sessionClaims, signSessionToken } from '../server/testing/tokens.ts'
 
-const ORIGIN = 'http://app.test'
-const SECRET = 'sk_test_bench'
-const API_URL = 'http://bapi.bench'
+export const ORIGIN = 'http://app.test'
+export const SECRET = 'sk_test_bench'
+export const API_URL = 'http://bapi.bench'
 const USER = 'user_bench'
 /** Distinct tokens, used in turn. */
 const TOKEN_POOL = 200
@@ -104,7 +104,7 @@ function storedUser(): string {
  * Makes `globalThis.fetch` answer every Backend API call under {@link API_URL} with the stored user
  * and pass anything else to the real `fetch`. It stays installed: the SDK keeps a bound copy anyway.
  */
-function installCannedBackendApi() {
+export function installCannedBackendApi() {
   const counts = { calls: 0, writes: 0 }
   const realFetch = globalThis.fetch
   const stored = storedUser()

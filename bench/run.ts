@@ -67,3 +67,12 @@ const underLoad = execFileSync(process.execPath, ['--import', 'tsx', 'bench/hand
   encoding: 'utf8',
 })
 console.log(underLoad.replace(/^/gm, '  ').trimEnd())
+
+// The Redis store against the memory stores, on a redis-server this bench starts: its own process.
+console.log(
+  '\nHandler on Redis vs memory stores (real redis-server on loopback; alternating phases)',
+)
+const onRedis = execFileSync(process.execPath, ['--import', 'tsx', 'bench/handler-redis.ts'], {
+  encoding: 'utf8',
+})
+console.log(onRedis.replace(/^/gm, '  ').trimEnd())

@@ -125,7 +125,10 @@ describe('the packed package', () => {
     // Each shipped file must match one pattern, and each pattern must match a shipped file.
     const allowlist: [string, RegExp][] = [
       ['the element, built', /^dist\/src\/[\w.-]+\.(js|d\.ts)$/],
-      ['the handler, built', /^dist\/server\/(node\/)?[\w.-]+\.(js|d\.ts)$/],
+      [
+        'the handler, built',
+        /^dist\/server\/(node\/|redis\/|durable-object\/)?[\w.-]+\.(js|d\.ts)$/,
+      ],
       ['the emulator, built', /^dist\/emulator\/([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/],
       ['the command', /^dist\/bin\/birthday-editor\.(js|d\.ts)$/],
       ['the single-file bundle', /^dist\/birthday-editor\.js$/],
@@ -157,6 +160,7 @@ import { createBirthdayHandler } from 'birthday-editor/server'
 import { createEmulator } from 'birthday-editor/emulator'
 import { startEmulator } from 'birthday-editor/emulator/node'
 import { startServer } from 'birthday-editor/server/node'
+import { redisStores } from 'birthday-editor/server/redis'
 import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const manifest = require('birthday-editor/custom-elements.json')
@@ -185,6 +189,7 @@ console.log(JSON.stringify({
   jwks: (await jwks.json()).keys.length,
   tag: manifest.modules[0].declarations[0].tagName,
   nodeServer: typeof startServer,
+  redisStores: typeof redisStores,
 }))
 `,
     )
@@ -197,6 +202,7 @@ console.log(JSON.stringify({
       jwks: 1,
       tag: 'birthday-editor',
       nodeServer: 'function',
+      redisStores: 'function',
     })
   }, 60_000)
 

@@ -56,6 +56,21 @@ export function unauthenticated(reason: string): HttpError {
   })
 }
 
+/** Retry-After of a 503 when a shared store (limiter, write slots) cannot answer. */
+export const STORE_UNAVAILABLE_RETRY_AFTER_SECONDS = 2
+
+/**
+ * A shared store (Redis, a Durable Object) that failed or did not answer in time: the handler fails
+ * closed, a 503 with `Retry-After` and no Backend API write; the log line says why.
+ */
+export function storeUnavailable(error: unknown): HttpError {
+  const why = error instanceof Error ? error.message : String(error)
+  return new HttpError('upstream_unavailable', 'the service is briefly unavailable, try again', {
+    headers: { 'Retry-After': String(STORE_UNAVAILABLE_RETRY_AFTER_SECONDS) },
+    reason: `store: ${why}`.slice(0, 200),
+  })
+}
+
 const SECURITY_HEADERS = {
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',

@@ -494,6 +494,98 @@ describe('write ordering', () => {
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(released).toBe(2)
   })
+
+  it('a slot the limiter took in the same trip is used, and given back when the body is bad', async () => {
+    let released = 0
+    let acquired = 0
+    const options: unknown[] = []
+    const { handler, bapi } = setup({
+      limiterStore: {
+        hit: (_key, _now, _limit, hitOptions) => {
+          options.push(hitOptions)
+          return {
+            allowed: true,
+            retryAfterMs: 0,
+            writeSlot: hitOptions?.takeWriteSlot
+              ? { release: () => void (released += 1) }
+              : undefined,
+          }
+        },
+      },
+      writeOrderStore: {
+        acquire: async () => {
+          acquired += 1
+          return { release: () => undefined }
+        },
+      },
+    })
+    expect((await handler(await post({ birthday: '2001-01-01' }))).status).toBe(200)
+    await vi.waitFor(() => expect(released).toBe(1))
+    expect((await handler(await post({ birthday: 'nope' }))).status).toBe(400)
+    await vi.waitFor(() => expect(released).toBe(2))
+    expect((await handler(await get())).status).toBe(200)
+    expect(options).toEqual([{ takeWriteSlot: true }, { takeWriteSlot: true }, {}])
+    expect(acquired).toBe(0)
+    expect(bapi.writes).toBe(1)
+  })
+
+  it('a held slot reported by the limiter makes the save wait through the write-order store', async () => {
+    let acquired = 0
+    const { handler, bapi } = setup({
+      limiterStore: { hit: () => ({ allowed: true, retryAfterMs: 0, writeSlot: null }) },
+      writeOrderStore: {
+        acquire: async () => {
+          acquired += 1
+          return null
+        },
+      },
+    })
+    expect((await handler(await post({ birthday: '2001-01-01' }))).status).toBe(409)
+    expect(acquired).toBe(1)
+    expect(bapi.writes).toBe(0)
+  })
+})
+
+describe('a shared store that cannot answer (fail closed)', () => {
+  it('a failing limiter store is a 503 with Retry-After, nothing called, the reason logged', async () => {
+    const { handler, bapi, logs } = setup({
+      limiterStore: {
+        hit: async () => {
+          throw new Error('redis: no answer in 500 ms')
+        },
+      },
+    })
+    const response = await handler(await post({ birthday: '2001-01-01' }))
+    expect(response.status).toBe(503)
+    expect(response.headers.get('Retry-After')).toBe('2')
+    expect(await response.json()).toEqual({
+      error: {
+        code: 'upstream_unavailable',
+        message: 'the service is briefly unavailable, try again',
+      },
+    })
+    expect(bapi.calls).toEqual([])
+    expect(logs.at(-1)).toMatchObject({
+      status: 503,
+      code: 'upstream_unavailable',
+      reason: 'store: redis: no answer in 500 ms',
+    })
+  })
+
+  it('a failing write-order store is a 503, nothing written', async () => {
+    const { handler, bapi, logs } = setup({
+      writeOrderStore: {
+        acquire: async () => {
+          throw new Error('redis: connection refused')
+        },
+      },
+    })
+    const response = await handler(await post({ birthday: '2001-01-01' }))
+    expect(response.status).toBe(503)
+    expect(response.headers.get('Retry-After')).toBe('2')
+    expect(bapi.writes).toBe(0)
+    expect(logs.at(-1)).toMatchObject({ reason: 'store: redis: connection refused' })
+  })
 })
 
 describe('limiter', () => {
@@ -665,9 +757,15 @@ describe('logging and the error boundary', () => {
   })
 
   it('an unexpected error is a generic 500 with no stack, and a throwing logger changes nothing', async () => {
+    // A decision that blows up when read: a bug, not a store that cannot answer (that is a 503).
     const store: LimiterStore = {
       hit() {
-        throw new Error('store down at /srv/secret/path')
+        return {
+          get allowed(): boolean {
+            throw new Error('broken at /srv/secret/path')
+          },
+          retryAfterMs: 0,
+        }
       },
     }
     const { handler } = setup({

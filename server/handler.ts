@@ -15,8 +15,9 @@
  * (`unsupported_media_type` 415) → body size (`payload_too_large` 413) and deadline
  * (`request_timeout` 408) → JSON and schema (`invalid_body` 400) → the user's write slot
  * (`save_in_progress` 409) → Backend API (`upstream_error` 502, `upstream_unavailable` 503,
- * `upstream_timeout` 504, `rate_limited` 429). Anything unexpected, or a missing setting, is
- * `internal` 500.
+ * `upstream_timeout` 504, `rate_limited` 429). A shared store (limiter, write slots) that cannot
+ * answer is `upstream_unavailable` 503 with `Retry-After`, and nothing is written (fail closed).
+ * Anything unexpected, or a missing setting, is `internal` 500.
  * No user or metadata call reaches the Backend API before the limiter has counted the request (a
  * JWKS fetch, without `jwtKey`, can come before it; it is cached and throttled). Token verification
  * is `@clerk/backend`'s `verifyToken` and every Backend API call goes through its `createClerkClient`
@@ -31,17 +32,28 @@ import { createAuthenticator, type Session } from './clerk.ts'
 import { createCors, createSameOriginCors, type Cors } from './cors.ts'
 import { ENV, envSource, originList } from './env.ts'
 import { ownOrigin } from './own-origin.ts'
-import { emptyResponse, errorResponse, HttpError, jsonResponse, type ErrorCode } from './errors.ts'
+import {
+  emptyResponse,
+  errorResponse,
+  HttpError,
+  jsonResponse,
+  storeUnavailable,
+  type ErrorCode,
+} from './errors.ts'
 import {
   DEFAULT_RATE_LIMIT,
   memoryLimiterStore,
+  type HitOptions,
   type LimiterStore,
   type RateLimit,
 } from './limiter.ts'
 import {
   DEFAULT_WRITE_WAIT_MS,
+  giveBack,
   memoryWriteOrderStore,
+  withWriteSlot,
   type WriteOrderStore,
+  type WriteSlot,
 } from './write-order.ts'
 
 export const DEFAULT_PATH = '/api/update-user-metadata'
@@ -149,9 +161,6 @@ const CORS_METHODS = ['GET', 'POST'] as const
 
 const defaultLogger: Logger = (entry) => console.log(JSON.stringify(entry))
 
-/** Retry-After of a 409: an earlier write of the user is still unsettled. */
-const SAVE_IN_PROGRESS_RETRY_AFTER_SECONDS = 2
-
 /** `pk_test_`/`pk_live_` and `sk_test_`/`sk_live_` must name the same kind of instance. */
 function checkKeys(secretKey: string, publishableKey: string | undefined): void {
   if (typeof secretKey !== 'string' || secretKey === '') {
@@ -239,44 +248,35 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions = {}): Bir
     return clerk
   }
 
-  /** Authenticates, then counts the request against the caller's limit. */
-  async function authorize(context: Context): Promise<Session> {
+  /**
+   * Authenticates, then counts the request against the caller's limit. A save asks the store to
+   * take the user's write slot in the same round trip (stores that keep both do): that slot, or
+   * null when it is held, or undefined. A store that cannot answer is a 503 (fail closed).
+   */
+  async function authorize(
+    context: Context,
+    options: HitOptions = {},
+  ): Promise<Session & { writeSlot?: WriteSlot | null }> {
     const session = await context.clerk.authenticate(context.request)
     context.userId = session.userId
-    const decision = await limiterStore.hit(`birthday:${session.userId}`, clock.now(), rateLimit)
+    let decision
+    try {
+      decision = await limiterStore.hit(
+        `birthday:${session.userId}`,
+        clock.now(),
+        rateLimit,
+        options,
+      )
+    } catch (error) {
+      throw storeUnavailable(error)
+    }
     if (!decision.allowed) {
       throw new HttpError('rate_limited', 'too many requests, try again later', {
         headers: { 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
         reason: 'limiter',
       })
     }
-    return session
-  }
-
-  /**
-   * Runs `write` holding the user's write slot, and gives the slot back only once every attempt
-   * it started has settled: an attempt abandoned at the deadline keeps the slot until it lands or
-   * fails, so no older value can land after a newer save's 200. A 409 when the slot stays taken.
-   */
-  async function writeInOrder<T>(
-    userId: string,
-    write: (onAttempt: (settled: Promise<void>) => void) => Promise<T>,
-  ): Promise<T> {
-    const slot = await writeOrder.acquire(`birthday:${userId}`, writeWaitMs)
-    if (!slot) {
-      throw new HttpError('save_in_progress', 'still saving the previous change', {
-        headers: { 'Retry-After': String(SAVE_IN_PROGRESS_RETRY_AFTER_SECONDS) },
-        reason: 'write_in_flight',
-      })
-    }
-    const attempts: Promise<void>[] = []
-    try {
-      return await write((settled) => attempts.push(settled))
-    } finally {
-      void Promise.all(attempts)
-        .then(() => slot.release())
-        .catch(() => undefined)
-    }
+    return { ...session, writeSlot: decision.writeSlot }
   }
 
   /** The value as stored, read from the SDK's `User` that the Backend API answered. */
@@ -296,19 +296,30 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions = {}): Bir
     {
       method: 'POST',
       async handle(context) {
-        const { userId } = await authorize(context)
-        const body = await readJsonBody(context.request, {
-          limitBytes: bodyLimit,
-          deadline: context.started + bodyTimeoutMs,
-        })
-        const parsed = parseBody(body)
-        if (!parsed.ok) throw new HttpError('invalid_body', parsed.message, { reason: 'schema' })
-        const user = await writeInOrder(userId, (onAttempt) =>
-          context.clerk.backendApi.users.updateUserMetadata(
-            userId,
-            { publicMetadata: { birthday: parsed.value.birthday } },
-            onAttempt,
-          ),
+        const { userId, writeSlot } = await authorize(context, { takeWriteSlot: true })
+        let parsed
+        try {
+          const body = await readJsonBody(context.request, {
+            limitBytes: bodyLimit,
+            deadline: context.started + bodyTimeoutMs,
+          })
+          parsed = parseBody(body)
+          if (!parsed.ok) throw new HttpError('invalid_body', parsed.message, { reason: 'schema' })
+        } catch (error) {
+          giveBack(writeSlot)
+          throw error
+        }
+        const birthday = parsed.value.birthday
+        const user = await withWriteSlot(
+          writeOrder,
+          `birthday:${userId}`,
+          { waitMs: writeWaitMs, taken: writeSlot },
+          (track) =>
+            context.clerk.backendApi.users.updateUserMetadata(
+              userId,
+              { publicMetadata: { birthday } },
+              track,
+            ),
         )
         return jsonResponse(200, birthdayOf(user))
       },

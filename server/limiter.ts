@@ -5,19 +5,39 @@
  * limit, so a user can never push the backend into Clerk's 429.
  *
  * The store is pluggable: the default keeps an exact sliding-window log in memory (per process or
- * isolate); a deployment with several instances passes a shared store (Redis, a Durable Object…)
- * implementing {@link LimiterStore}.
+ * isolate); a deployment with several instances passes a shared store (`birthday-editor/server/redis`,
+ * a Durable Object…) implementing {@link LimiterStore}. A store that cannot answer (unreachable,
+ * too slow) throws: the handler then answers `503` and writes nothing (it fails closed).
  */
+import type { WriteSlot } from './write-order.ts'
 
 export interface RateDecision {
   allowed: boolean
   /** When refused: milliseconds until the next request would be allowed. */
   retryAfterMs: number
+  /**
+   * Only from a store that also keeps the write slots, asked with `takeWriteSlot`, when allowed:
+   * the user's write slot taken in the same round trip, or null when someone else holds it.
+   */
+  writeSlot?: WriteSlot | null
+}
+
+export interface HitOptions {
+  /**
+   * The request is a save: a store that also keeps the write slots may take the user's slot in
+   * the same round trip (see `withWriteSlot` in `write-order.ts`); others ignore this.
+   */
+  takeWriteSlot?: boolean
 }
 
 /** Records one request for `key` at `now` and decides; refused requests are not recorded. */
 export interface LimiterStore {
-  hit(key: string, now: number, limit: RateLimit): RateDecision | Promise<RateDecision>
+  hit(
+    key: string,
+    now: number,
+    limit: RateLimit,
+    options?: HitOptions,
+  ): RateDecision | Promise<RateDecision>
 }
 
 export interface RateLimit {

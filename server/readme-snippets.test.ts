@@ -10,7 +10,9 @@ import { readdir, readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
+import { createClient } from 'redis'
 import { signIn, type EmulatorSession } from './testing/emulator-client.ts'
+import { startRedisServer } from './testing/redis-server.ts'
 
 const ORIGIN = 'http://app.test'
 const URL_ = `${ORIGIN}/api/update-user-metadata`
@@ -112,6 +114,48 @@ describe('the README handler snippets', () => {
       await new Promise((done) => server.close(done))
     }
   })
+
+  it('Next.js with Redis: imported with nothing set, then it keeps its window in a real Redis', async () => {
+    const redis = await startRedisServer()
+    const inspect = createClient({ url: redis.url })
+    inspect.on('error', () => undefined)
+    try {
+      vi.stubEnv('REDIS_URL', '')
+      const route = await import('./snippets/nextjs-redis-route.ts')
+      useEmulatorEnv()
+      vi.stubEnv('REDIS_URL', redis.url)
+      await saveAndRead(route.POST, '1994-03-14')
+      await inspect.connect()
+      // The save and the read were counted in Redis, and the write lease was given back.
+      expect(await inspect.zCard(`birthday-editor:{birthday:${ada.userId}}:hits`)).toBe(2)
+      await vi.waitFor(async () =>
+        expect(await inspect.exists(`birthday-editor:{birthday:${ada.userId}}:lease`)).toBe(0),
+      )
+      // Redis away: a save is a 503 and writes nothing; back: it saves again.
+      await redis.stop({ abruptly: true })
+      const headers = { Origin: ORIGIN, Authorization: `Bearer ${await ada.mint()}` }
+      const refused = await route.POST(
+        new Request(URL_, {
+          method: 'POST',
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ birthday: '1994-03-15' }),
+        }),
+      )
+      expect(refused.status).toBe(503)
+      expect(refused.headers.get('Retry-After')).toBe('2')
+      await redis.start()
+      await vi.waitFor(
+        async () => {
+          const read = await route.GET(new Request(URL_, { headers }))
+          expect(await read.json()).toEqual({ birthday: '1994-03-14' })
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+    } finally {
+      inspect.destroy()
+      await redis.stop()
+    }
+  }, 30_000)
 
   it("Cloudflare Workers: the settings come from the Worker's bindings", async () => {
     for (const name of VARIABLES) vi.stubEnv(name, '')

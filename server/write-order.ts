@@ -12,8 +12,10 @@
  * same user's saves need a shared store (a lock in Redis, a Durable Object per user…) implementing
  * {@link WriteOrderStore}; its slots must outlive the slowest write the runtime can leave behind
  * (on Node, undici gives up on an unanswered request after 300 s), or an abandoned write may land
- * after a newer one again.
+ * after a newer one again. {@link withWriteSlot} is the one place that takes a slot, tracks the
+ * attempts and gives it back; a store that throws makes it fail closed (503, nothing written).
  */
+import { HttpError, storeUnavailable } from './errors.ts'
 
 /** A held write slot: given back once the write (every attempt of it) has settled. */
 export interface WriteSlot {
@@ -108,4 +110,61 @@ export function memoryWriteOrderStore(
       })
     },
   }
+}
+
+/** Retry-After of a 409: an earlier write of the user is still unsettled. */
+const SAVE_IN_PROGRESS_RETRY_AFTER_SECONDS = 2
+
+/** Told about every attempt of a write (each SDK call), with a promise that settles with it. */
+export type OnAttempt = (settled: Promise<void>) => void
+
+/**
+ * Runs `write` holding the write slot of `key`, and gives the slot back only once every attempt it
+ * started has settled: an attempt abandoned at the deadline keeps the slot until it lands or fails,
+ * so no older value can land after a newer save's 200.
+ *
+ * `taken` is a slot the limiter's store already took in the same round trip (null: it found the
+ * slot held, so this waits for it); without it, the slot is asked for here. Throws
+ * `save_in_progress` (409) when the slot stays taken past `waitMs`, and `upstream_unavailable`
+ * (503) when the store cannot answer; in both cases `write` never runs.
+ */
+export async function withWriteSlot<T>(
+  store: WriteOrderStore,
+  key: string,
+  options: { waitMs: number; taken?: WriteSlot | null },
+  write: (onAttempt: OnAttempt) => Promise<T>,
+): Promise<T> {
+  let slot: WriteSlot | null
+  if (options.taken) {
+    slot = options.taken
+  } else {
+    try {
+      slot = await store.acquire(key, options.waitMs)
+    } catch (error) {
+      throw storeUnavailable(error)
+    }
+  }
+  if (!slot) {
+    throw new HttpError('save_in_progress', 'still saving the previous change', {
+      headers: { 'Retry-After': String(SAVE_IN_PROGRESS_RETRY_AFTER_SECONDS) },
+      reason: 'write_in_flight',
+    })
+  }
+  const held = slot
+  const attempts: Promise<void>[] = []
+  try {
+    return await write((settled) => attempts.push(settled))
+  } finally {
+    void Promise.all(attempts)
+      .then(() => held.release())
+      .catch(() => undefined)
+  }
+}
+
+/** Gives back a slot taken early for a save that then failed before writing (a bad body). */
+export function giveBack(slot: WriteSlot | null | undefined): void {
+  if (!slot) return
+  void Promise.resolve()
+    .then(() => slot.release())
+    .catch(() => undefined)
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startRedisServer, type RedisServer } from '../testing/redis-server.ts'
 import { describeClerk } from './cli.ts'
 
 const BIN = resolve('bin/birthday-editor.ts')
@@ -74,7 +75,7 @@ describe('birthday-editor server', () => {
     const run = start(['server', '--help'])
     expect(await run.exited).toBe(0)
     const { stdout } = run.output()
-    for (const option of ['--port', '--host', '--allowed-origins', '--env', '--help']) {
+    for (const option of ['--port', '--host', '--allowed-origins', '--redis', '--env', '--help']) {
       expect(stdout).toContain(option)
     }
     for (const variable of [
@@ -82,6 +83,7 @@ describe('birthday-editor server', () => {
       'CLERK_JWT_KEY',
       'CLERK_API_URL',
       'ALLOWED_ORIGINS',
+      'REDIS_URL',
     ]) {
       expect(stdout).toContain(variable)
     }
@@ -132,6 +134,7 @@ describe('birthday-editor server', () => {
       expect(stdout).toContain('tokens:   verified with CLERK_JWT_KEY, no network')
       expect(stdout).toContain('origins:  http://env.test\n')
       expect(stdout).toContain(`settings: ${join(cwd, '.env')} and the environment`)
+      expect(stdout).toContain('stores:   in memory: this process only')
       // It answers: no token is a 401 at its path, another path a 404, and the origin is the env's.
       const noToken = await fetch(`${url}${PATH}`, { headers: { Origin: 'http://env.test' } })
       expect(noToken.status).toBe(401)
@@ -145,6 +148,58 @@ describe('birthday-editor server', () => {
     } finally {
       await rm(join(cwd, '.env'), { force: true })
     }
+  })
+})
+
+describe('birthday-editor server with Redis', () => {
+  const clerk = {
+    CLERK_SECRET_KEY: 'sk_test_emu_redis',
+    CLERK_API_URL: 'http://127.0.0.1:9/api',
+    ALLOWED_ORIGINS: 'http://env.test',
+  }
+  let redis: RedisServer
+
+  beforeAll(async () => {
+    redis = await startRedisServer()
+  })
+
+  afterAll(async () => {
+    await redis?.stop()
+  })
+
+  it('--redis URL keeps the stores in that Redis, and the banner says so', async () => {
+    const run = start(['server', '--port', '0', '--redis', redis.url], clerk)
+    const [, url] = await run.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*Ctrl-C/)
+    expect(run.output().stdout).toContain(`stores:   shared in Redis at ${redis.url} (`)
+    expect((await fetch(`${url}${PATH}`, { headers: { Origin: 'http://env.test' } })).status).toBe(
+      401,
+    )
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+  })
+
+  it('REDIS_URL does the same, and the banner never shows its password', async () => {
+    const withPassword = redis.url.replace('redis://', 'redis://default:hunter2@')
+    // This Redis's default user has no password, so it takes any: the server starts.
+    const run = start(['server', '--port', '0'], { ...clerk, REDIS_URL: withPassword })
+    const [, url] = await run.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*Ctrl-C/)
+    expect((await fetch(`${url}${PATH}`, { headers: { Origin: 'http://env.test' } })).status).toBe(
+      401,
+    )
+    const { stdout, stderr } = run.output()
+    expect(stdout).toContain(`stores:   shared in Redis at ${redis.url} (`)
+    expect(`${stdout}${stderr}`).not.toContain('hunter2')
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+  })
+
+  it('an unreachable Redis or a URL that is not redis:// stops the start with one line', async () => {
+    const refused = start(['server', '--port', '0', '--redis', 'redis://127.0.0.1:9'], clerk)
+    expect(await refused.exited).toBe(1)
+    expect(refused.output().stderr).toContain('cannot reach Redis at redis://127.0.0.1:9')
+    const wrong = start(['server', '--port', '0', '--redis', 'http://127.0.0.1:9'], clerk)
+    expect(await wrong.exited).toBe(1)
+    expect(wrong.output().stderr).toContain('REDIS_URL must be a redis:// or rediss:// URL')
   })
 })
 
