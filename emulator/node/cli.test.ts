@@ -12,10 +12,13 @@ import { generateKeyPairSync } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx')
+// tsx as a loader in the CLI's own process: no tsx parent relaying signals (its 30 ms relay wait
+// gives up under load and exits 130/143 on the child's behalf).
+const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href
 let dir: string
 
 beforeAll(async () => {
@@ -36,8 +39,10 @@ interface Cli {
 /** Runs the CLI until it printed all its KEY=value lines (the last is Vite's telemetry switch). */
 function runCli(args: string[], options: { cwd?: string; port?: string[] } = {}): Promise<Cli> {
   const child = spawn(
-    TSX,
+    process.execPath,
     [
+      '--import',
+      TSX,
       path.join(ROOT, 'bin/birthday-editor.ts'),
       'emulator',
       ...(options.port ?? ['--port', '0']),

@@ -111,6 +111,20 @@ async function main(argv: string[]): Promise<void> {
     throw error
   })
 
+  // Stop cleanly on a signal from here on, before any line is printed: whoever reads the lines may
+  // signal at once.
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    await emulator.close()
+    await store?.flush()
+    process.stderr.write(`clerk emulator stopped (${signal})\n`)
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop('SIGINT'))
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+
   const clerkUi = await installedClerkUi().catch(() => null)
   const clerkJs = await installedClerkJs().catch(() => null)
   if (!clerkJs) {
@@ -132,18 +146,6 @@ async function main(argv: string[]): Promise<void> {
   process.stderr.write(
     `clerk emulator listening on ${emulator.url}${args.data ? ` (data: ${args.data})` : ''}${demoUser}; Ctrl-C stops it\n`,
   )
-
-  let stopping = false
-  const stop = async (signal: string) => {
-    if (stopping) return
-    stopping = true
-    await emulator.close()
-    await store?.flush()
-    process.stderr.write(`clerk emulator stopped (${signal})\n`)
-    process.exit(0)
-  }
-  process.once('SIGINT', () => void stop('SIGINT'))
-  process.once('SIGTERM', () => void stop('SIGTERM'))
 }
 
 interface CliArgs {
