@@ -300,7 +300,9 @@ describe('the Frontend API: environment, clients, sign-in and sessions', () => {
       code: 'form_password_incorrect',
       meta: { param_name: 'password' },
     })
-    expect(wrong.body.errors[0]?.long_message).toBeTruthy()
+    expect(wrong.body.errors[0]?.long_message).toBe(
+      'Password is incorrect. Try again, or use another method.',
+    )
     const unknown = await page.call<ErrorJson>('POST', '/v1/client/sign_ins', {
       identifier: 'nobody@example.test',
       password: 'whatever-123',
@@ -768,7 +770,9 @@ describe('request log, counters, settings and reset', () => {
     const orphan = { ...saved, users: [] }
     await expect(make({ state: orphan })).rejects.toThrow(/unknown client or user/)
     const versionOne = { version: 1, users: saved.users } as EmulatorSnapshot
-    await expect(make({ state: versionOne })).resolves.toBeDefined()
+    const loaded = await make({ state: versionOne })
+    const users = (await (await bapi(loaded, '/users')).json()) as { id: string }[]
+    expect(users.map((user) => user.id)).toEqual(saved.users.map((user) => user.id))
   })
 })
 

@@ -263,7 +263,7 @@ describe('users', () => {
     })
     await expect(
       api.users.updateUserMetadata(other.id, { publicMetadata: { n: 1 } }),
-    ).resolves.toBeTruthy()
+    ).resolves.toMatchObject({ id: other.id, publicMetadata: { n: 1 } })
     await control('PATCH', 'settings', { clockOffsetMs: 11_000 })
     const later = await api.users.updateUserMetadata(userId, { publicMetadata: { n: 4 } })
     expect(later.publicMetadata.n).toBe(4)

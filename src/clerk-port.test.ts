@@ -113,19 +113,26 @@ describe('loadClerk', () => {
   it('rejects when the script fails, and tries again on the next call', async () => {
     const failed = port.loadClerk(KEY)
     appended[0]!.dispatchEvent(new Event('error'))
-    await expect(failed).rejects.toBeDefined()
+    const error: unknown = await failed.catch((reason: unknown) => reason)
+    expect(error).toBeInstanceOf(Event)
+    expect((error as Event).type).toBe('error')
+    expect((error as Event).target).toBe(appended[0])
     const retry = port.loadClerk(KEY)
     expect(appended).toHaveLength(2)
-    setGlobal(new FakeClerk())
+    const clerk = new FakeClerk()
+    setGlobal(clerk)
     appended[1]!.dispatchEvent(new Event('load'))
-    await expect(retry).resolves.toBeDefined()
+    await expect(retry).resolves.toBe(clerk)
   })
 
   it('rejects when the script loads but sets no window.Clerk, or for a key with no host', async () => {
     const loading = port.loadClerk(KEY)
     appended[0]!.dispatchEvent(new Event('load'))
     await expect(loading).rejects.toThrow('no window.Clerk')
-    await expect(port.loadClerk('pk_test_%%%')).rejects.toBeDefined()
+    const error: unknown = await port.loadClerk('pk_test_%%%').catch((reason: unknown) => reason)
+    // The key's host is not base64: atob's own error, and no script tag.
+    expect((error as DOMException).name).toBe('InvalidCharacterError')
+    expect(appended).toHaveLength(1)
   })
 
   it('rejects when Clerk’s load() fails', async () => {

@@ -189,7 +189,7 @@ describe('sendBirthday', () => {
       timeout: 10_000,
       signal: connection.signal,
     })
-    await vi.waitFor(() => expect(seen).toBeDefined())
+    await vi.waitFor(() => expect(seen).toBeInstanceOf(AbortSignal))
     connection.abort()
     expect(await result).toEqual({ code: 'network' })
     expect(seen!.aborted).toBe(true)

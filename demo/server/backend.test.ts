@@ -78,7 +78,9 @@ describe('the demo backend with real Clerk keys', () => {
     })
     expect(backend.config.mode).toBe('emulator')
     expect(backend.config.proxyUrl).toBe(`${ORIGIN}/__clerk`)
-    expect(backend.emulator).toBeDefined()
+    // The page's key is the emulator's, not the one in the environment.
+    expect(backend.config.publishableKey).toBe(backend.emulator!.config().publishableKey)
+    expect(backend.config.publishableKey).not.toBe(PUBLISHABLE_KEY)
   })
 })
 

@@ -74,7 +74,7 @@ describe('@clerk/ui files', () => {
     const chunk = (await readdir(path.join(dir, 'dist'))).find((file) =>
       file.startsWith('signin_ui_'),
     )
-    expect(chunk).toBeDefined()
+    expect(chunk).toMatch(new RegExp(`^signin_ui_\\w+_${version.replaceAll('.', '\\.')}\\.js$`))
     const chunkResponse = await get({}, `/npm/@clerk/ui@${version}/dist/${chunk}`)
     expect(chunkResponse.status).toBe(200)
   })

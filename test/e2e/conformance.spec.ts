@@ -8,37 +8,25 @@
  */
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { expect, test, type Page } from '@playwright/test'
-import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { ResponseRecorder } from '../support/conformance/capture.ts'
 import { checkResponse, loadClerkSpecs, SPEC_VERSION } from '../support/conformance/clerk-specs.ts'
-import { loadClerkModule, startPageServer, type PageServer } from '../support/page-server.ts'
+import { loadClerkModule } from '../support/page-server.ts'
+import { useEmulatorAndPages } from '../support/emulator-and-pages.ts'
 
 const EMAIL = 'ada@example.test'
 const PASSWORD = 'lovelace-1815'
 const TEMPLATE = 'conformance'
 
-let emulator: StartedEmulator
-let pages: PageServer
 const recorder = new ResponseRecorder()
-
-test.beforeAll(async () => {
-  emulator = await startEmulator({
-    wrapFetch: recorder.wrapFetch,
-    metadataWriteLimit: { max: 4, windowMs: 60_000 },
-  })
-  pages = await startPageServer()
+const rig = useEmulatorAndPages({
+  emulator: { wrapFetch: recorder.wrapFetch, metadataWriteLimit: { max: 4, windowMs: 60_000 } },
 })
 
-test.afterAll(async () => {
-  await pages.close()
-  await emulator.close()
-})
-
-function backend(secretKey = emulator.config.secretKey) {
+function backend(secretKey = rig.emulator.config.secretKey) {
   return createClerkClient({
     secretKey,
-    apiUrl: emulator.config.apiUrl,
-    publishableKey: emulator.config.publishableKey,
+    apiUrl: rig.emulator.config.apiUrl,
+    publishableKey: rig.emulator.config.publishableKey,
     telemetry: { disabled: true },
   })
 }
@@ -71,7 +59,7 @@ async function inPage(page: Page, body: string, arg: unknown = null): Promise<st
   )
 }
 
-const load = (page: Page) => loadClerkModule(page, pages.origin, emulator.config)
+const load = (page: Page) => loadClerkModule(page, rig.pages.origin, rig.emulator.config)
 
 test('every response ClerkJS and @clerk/backend get validates against Clerk’s OpenAPI specs', async ({
   page,
@@ -265,8 +253,8 @@ test('every response ClerkJS and @clerk/backend get validates against Clerk’s 
     outcome(async () => {
       if (!templated) throw new Error('no templated token')
       await verifyToken(templated, {
-        secretKey: emulator.config.secretKey,
-        apiUrl: emulator.config.apiUrl,
+        secretKey: rig.emulator.config.secretKey,
+        apiUrl: rig.emulator.config.apiUrl,
         audience: 'conformance',
       })
     }),

@@ -5,34 +5,17 @@
  */
 import { createClerkClient } from '@clerk/backend'
 import { expect, test, type Page } from '@playwright/test'
-import { startEmulator } from '../../emulator/node/start.ts'
 import { toNodeListener } from '../../emulator/node/adapter.ts'
 import { createEmulator } from '../../emulator/app.ts'
 import { control } from '../../emulator/testing/control.ts'
 import { decodeJwt } from '../../emulator/testing/jwt.ts'
-import { startPageServer, type PageServer } from '../support/page-server.ts'
-
-type Started = Awaited<ReturnType<typeof startEmulator>>
+import { useEmulatorAndPages } from '../support/emulator-and-pages.ts'
+import { startPageServer } from '../support/page-server.ts'
 
 const EMAIL = 'ada@example.test'
 const PASSWORD = 'lovelace-1815'
 
-let emulator: Started
-let pages: PageServer
-
-test.beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 })
-  pages = await startPageServer()
-})
-
-test.afterAll(async () => {
-  await pages.close()
-  await emulator.close()
-})
-
-test.beforeEach(async () => {
-  await control(emulator.config.proxyUrl, 'POST', 'reset')
-})
+const rig = useEmulatorAndPages({ resetEachTest: true })
 
 interface ClerkSummary {
   status: string
@@ -63,7 +46,7 @@ async function loadFromModule(page: Page, origin: string, proxyUrl: string): Pro
         sessionId: clerk.session?.id ?? null,
       }
     },
-    { publishableKey: emulator.config.publishableKey, proxyUrl },
+    { publishableKey: rig.emulator.config.publishableKey, proxyUrl },
   )
 }
 
@@ -110,18 +93,18 @@ async function claims(page: Page, skipCache: boolean): Promise<Record<string, un
 async function requestLog(): Promise<{ method: string; route: string; api: string }[]> {
   const { requests } = await control<{
     requests: { method: string; route: string; api: string }[]
-  }>(emulator.config.proxyUrl, 'GET', 'requests')
+  }>(rig.emulator.config.proxyUrl, 'GET', 'requests')
   return requests.filter((r) => r.api !== 'control')
 }
 
 async function clearLog(): Promise<void> {
-  await control(emulator.config.proxyUrl, 'DELETE', 'requests')
+  await control(rig.emulator.config.proxyUrl, 'DELETE', 'requests')
 }
 
 function backend() {
   return createClerkClient({
-    secretKey: emulator.config.secretKey,
-    apiUrl: emulator.config.apiUrl,
+    secretKey: rig.emulator.config.secretKey,
+    apiUrl: rig.emulator.config.apiUrl,
     telemetry: { disabled: true },
   })
 }
@@ -130,15 +113,15 @@ test('ClerkJS from the npm module loads cross-origin through proxyUrl with two r
   page,
 }) => {
   expect(await page.evaluate(() => navigator.webdriver)).toBe(false)
-  const summary = await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+  const summary = await loadFromModule(page, rig.pages.origin, rig.emulator.config.proxyUrl)
   expect(summary).toEqual({ status: 'ready', loaded: true, userId: null, sessionId: null })
   const log = await requestLog()
   expect(log.map((r) => r.route)).toEqual(['PATCH /v1/environment', 'GET /v1/client'])
 })
 
 test('ClerkJS loads by script tag from the emulator and sets window.Clerk', async ({ page }) => {
-  const { publishableKey, proxyUrl } = emulator.config
-  await page.goto(`${pages.origin}/`)
+  const { publishableKey, proxyUrl } = rig.emulator.config
+  await page.goto(`${rig.pages.origin}/`)
   const result = await page.evaluate(
     async ({ publishableKey, proxyUrl }) => {
       const script = document.createElement('script')
@@ -163,10 +146,10 @@ test('ClerkJS loads by script tag from the emulator and sets window.Clerk', asyn
   expect(result.version).toMatch(/^6\./)
   const exact = await fetch(
     `${proxyUrl}/npm/@clerk/clerk-js@${result.version}/dist/clerk.browser.js`,
-    { headers: { origin: pages.origin } },
+    { headers: { origin: rig.pages.origin } },
   )
   expect(exact.status).toBe(200)
-  expect(exact.headers.get('access-control-allow-origin')).toBe(pages.origin)
+  expect(exact.headers.get('access-control-allow-origin')).toBe(rig.pages.origin)
   expect((await signIn(page, 'one-step')).ok).toBe(true)
 })
 
@@ -174,7 +157,7 @@ for (const flow of ['one-step', 'two-step'] as const) {
   test(`signs in (${flow}) and reads the template claim from the session token`, async ({
     page,
   }) => {
-    await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+    await loadFromModule(page, rig.pages.origin, rig.emulator.config.proxyUrl)
     const result = await signIn(page, flow)
     expect(result.ok).toBe(true)
     if (flow === 'two-step') expect(result.firstStatus).toBe('needs_first_factor')
@@ -183,14 +166,14 @@ for (const flow of ['one-step', 'two-step'] as const) {
     const token = await claims(page, false)
     expect(token.birthday).toBe(user?.publicMetadata.birthday)
     expect(token.sub).toBe(user?.id)
-    expect(token.azp).toBe(pages.origin)
+    expect(token.azp).toBe(rig.pages.origin)
   })
 }
 
 test('getToken({ skipCache: true }) and user.reload() both reflect a backend metadata change', async ({
   page,
 }) => {
-  await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+  await loadFromModule(page, rig.pages.origin, rig.emulator.config.proxyUrl)
   const { userId } = await signIn(page, 'one-step')
   expect(userId).toBeTruthy()
   const clerk = backend()
@@ -231,7 +214,7 @@ for (const action of ['revokeSession', 'banUser', 'deleteUser'] as const) {
   test(`the Backend API's ${action} signs ClerkJS out and stops its token minting`, async ({
     page,
   }) => {
-    const before = await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+    const before = await loadFromModule(page, rig.pages.origin, rig.emulator.config.proxyUrl)
     expect(before.sessionId).toBeNull()
     const { userId } = await signIn(page, 'one-step')
     const sessionId = await page.evaluate(() => Reflect.get(window, 'clerk').session.id as string)
@@ -242,7 +225,7 @@ for (const action of ['revokeSession', 'banUser', 'deleteUser'] as const) {
     if (action === 'deleteUser') await clerk.users.deleteUser(userId ?? '')
     const after = await afterServerAction(page)
     expect(after).toMatchObject({ token: null, session: null, user: null })
-    const reloaded = await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+    const reloaded = await loadFromModule(page, rig.pages.origin, rig.emulator.config.proxyUrl)
     expect(reloaded.sessionId).toBeNull()
     if (action === 'banUser') {
       expect(await signIn(page, 'one-step')).toMatchObject({
@@ -255,7 +238,7 @@ for (const action of ['revokeSession', 'banUser', 'deleteUser'] as const) {
 }
 
 test('a wrong password gives the 422 error, and sign-out works', async ({ page }) => {
-  await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+  await loadFromModule(page, rig.pages.origin, rig.emulator.config.proxyUrl)
   const wrong = await signIn(page, 'one-step', 'not-the-password')
   expect(wrong).toMatchObject({ ok: false, status: 422, code: 'form_password_incorrect' })
   expect((await signIn(page, 'one-step')).ok).toBe(true)
@@ -265,7 +248,7 @@ test('a wrong password gives the 422 error, and sign-out works', async ({ page }
     return { session: clerk.session?.id ?? null, user: clerk.user?.id ?? null }
   })
   expect(after).toEqual({ session: null, user: null })
-  const reloaded = await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+  const reloaded = await loadFromModule(page, rig.pages.origin, rig.emulator.config.proxyUrl)
   expect(reloaded.sessionId).toBeNull()
 })
 
@@ -273,16 +256,16 @@ test('a page reload keeps the session; two browser contexts are two clients', as
   page,
   browser,
 }) => {
-  await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+  await loadFromModule(page, rig.pages.origin, rig.emulator.config.proxyUrl)
   const { userId } = await signIn(page, 'one-step')
-  const again = await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+  const again = await loadFromModule(page, rig.pages.origin, rig.emulator.config.proxyUrl)
   expect(again.userId).toBe(userId)
   expect(again.sessionId).toBeTruthy()
 
   const other = await browser.newContext()
   try {
     const otherPage = await other.newPage()
-    const fresh = await loadFromModule(otherPage, pages.origin, emulator.config.proxyUrl)
+    const fresh = await loadFromModule(otherPage, rig.pages.origin, rig.emulator.config.proxyUrl)
     expect(fresh.sessionId).toBeNull()
   } finally {
     await other.close()

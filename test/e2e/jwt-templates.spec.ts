@@ -5,26 +5,14 @@
  */
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { expect, test } from '@playwright/test'
-import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
-import { startPageServer, type PageServer } from '../support/page-server.ts'
+import { useEmulatorAndPages } from '../support/emulator-and-pages.ts'
 
-let emulator: StartedEmulator
-let pages: PageServer
-
-test.beforeAll(async () => {
-  emulator = await startEmulator()
-  pages = await startPageServer()
-})
-
-test.afterAll(async () => {
-  await pages.close()
-  await emulator.close()
-})
+const rig = useEmulatorAndPages()
 
 test('getToken({ template }) mints the template and verifyToken accepts it', async ({ page }) => {
   const clerk = createClerkClient({
-    secretKey: emulator.config.secretKey,
-    apiUrl: emulator.config.apiUrl,
+    secretKey: rig.emulator.config.secretKey,
+    apiUrl: rig.emulator.config.apiUrl,
     telemetry: { disabled: true },
   })
   const template = await clerk.jwtTemplates.create({
@@ -39,7 +27,7 @@ test('getToken({ template }) mints the template and verifyToken accepts it', asy
   })
   expect(template).toMatchObject({ name: 'supabase', lifetime: 3600, allowedClockSkew: 20 })
 
-  await page.goto(`${pages.origin}/`)
+  await page.goto(`${rig.pages.origin}/`)
   const jwt = await page.evaluate(
     async ({ publishableKey, proxyUrl }) => {
       const moduleUrl = '/clerk.mjs'
@@ -54,29 +42,29 @@ test('getToken({ template }) mints the template and verifyToken accepts it', asy
       await clerk.setActive({ session: attempt.createdSessionId })
       return (await clerk.session.getToken({ template: 'supabase' })) as string
     },
-    { publishableKey: emulator.config.publishableKey, proxyUrl: emulator.config.proxyUrl },
+    { publishableKey: rig.emulator.config.publishableKey, proxyUrl: rig.emulator.config.proxyUrl },
   )
   for (const options of [
-    { jwtKey: emulator.config.jwtKey },
-    { secretKey: emulator.config.secretKey, apiUrl: emulator.config.apiUrl },
+    { jwtKey: rig.emulator.config.jwtKey },
+    { secretKey: rig.emulator.config.secretKey, apiUrl: rig.emulator.config.apiUrl },
   ]) {
     const claims = await verifyToken(jwt, {
       ...options,
       audience: 'authenticated',
-      authorizedParties: [pages.origin],
+      authorizedParties: [rig.pages.origin],
     })
     expect(claims).toMatchObject({
       aud: 'authenticated',
       role: 'authenticated',
       email: 'ada@example.test',
-      azp: pages.origin,
+      azp: rig.pages.origin,
     })
     expect(claims.exp - claims.iat).toBe(3600)
     expect(claims.iat - (claims.nbf ?? 0)).toBe(20)
     expect(claims).not.toHaveProperty('sid')
   }
   await expect(
-    verifyToken(jwt, { jwtKey: emulator.config.jwtKey, audience: 'someone-else' }),
+    verifyToken(jwt, { jwtKey: rig.emulator.config.jwtKey, audience: 'someone-else' }),
   ).rejects.toThrow()
   await clerk.jwtTemplates.delete(template.id)
   const after = await page.evaluate(async () => {

@@ -7,11 +7,10 @@
 import { createClerkClient } from '@clerk/backend'
 import { expect, test, type BrowserContext } from '@playwright/test'
 import { toNodeListener } from '../../emulator/node/adapter.ts'
-import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { createBirthdayHandler } from '../../server/index.ts'
 import { control } from '../../emulator/testing/control.ts'
 import { decodeJwt } from '../../emulator/testing/jwt.ts'
-import { startPageServer, type PageServer } from '../support/page-server.ts'
+import { useEmulatorAndPages } from '../support/emulator-and-pages.ts'
 
 const CLIENTS = 8
 const users = Array.from({ length: CLIENTS }, (_, i) => ({
@@ -20,34 +19,27 @@ const users = Array.from({ length: CLIENTS }, (_, i) => ({
   birthday: `19${String(70 + i)}-0${(i % 9) + 1}-1${i}`,
 }))
 
-let emulator: StartedEmulator
-let pages: PageServer
-
-test.beforeAll(async () => {
-  emulator = await startEmulator({
-    users: users.map(({ email, password }) => ({ email, password })),
-  })
-  let listener: ReturnType<typeof toNodeListener> | null = null
-  pages = await startPageServer({
+let listener: ReturnType<typeof toNodeListener> | null = null
+const rig = useEmulatorAndPages({
+  emulator: { users: users.map(({ email, password }) => ({ email, password })) },
+  pages: {
     handle: (req, res) => {
       if (!req.url?.startsWith('/api/update-user-metadata') || !listener) return false
       listener(req, res)
       return true
     },
-  })
+  },
+})
+
+test.beforeAll(() => {
   const handler = createBirthdayHandler({
-    secretKey: emulator.config.secretKey,
-    jwtKey: emulator.config.jwtKey,
-    apiUrl: emulator.config.apiUrl,
-    allowedOrigins: [pages.origin],
+    secretKey: rig.emulator.config.secretKey,
+    jwtKey: rig.emulator.config.jwtKey,
+    apiUrl: rig.emulator.config.apiUrl,
+    allowedOrigins: [rig.pages.origin],
     logger: () => {},
   })
   listener = toNodeListener(handler)
-})
-
-test.afterAll(async () => {
-  await pages.close()
-  await emulator.close()
 })
 
 interface ClientRun {
@@ -62,7 +54,7 @@ interface ClientRun {
 /** One browser: load, sign in, save through the handler, refresh the token. */
 async function run(context: BrowserContext, user: (typeof users)[number]): Promise<ClientRun> {
   const page = await context.newPage()
-  await page.goto(`${pages.origin}/`)
+  await page.goto(`${rig.pages.origin}/`)
   const { before, after, ...rest } = await page.evaluate(
     async ({ publishableKey, proxyUrl, user }) => {
       const moduleUrl = '/clerk.mjs'
@@ -91,7 +83,11 @@ async function run(context: BrowserContext, user: (typeof users)[number]): Promi
         after: fresh,
       }
     },
-    { publishableKey: emulator.config.publishableKey, proxyUrl: emulator.config.proxyUrl, user },
+    {
+      publishableKey: rig.emulator.config.publishableKey,
+      proxyUrl: rig.emulator.config.proxyUrl,
+      user,
+    },
   )
   return { ...rest, before: decodeJwt(before).payload, after: decodeJwt(after).payload }
 }
@@ -100,13 +96,13 @@ test(`${CLIENTS} browser contexts sign in, save and refresh at once; nothing cro
   browser,
 }) => {
   test.setTimeout(120_000)
-  await control(emulator.url, 'DELETE', 'requests')
+  await control(rig.emulator.url, 'DELETE', 'requests')
   const contexts = await Promise.all(users.map(() => browser.newContext()))
   try {
     const runs = await Promise.all(contexts.map((context, i) => run(context, users[i]!)))
     const backend = createClerkClient({
-      secretKey: emulator.config.secretKey,
-      apiUrl: emulator.config.apiUrl,
+      secretKey: rig.emulator.config.secretKey,
+      apiUrl: rig.emulator.config.apiUrl,
       telemetry: { disabled: true },
     })
     const stored = await backend.users.getUserList({ limit: 100 })
@@ -119,7 +115,7 @@ test(`${CLIENTS} browser contexts sign in, save and refresh at once; nothing cro
       expect(result.userId).toBe(userId)
       expect(result.saved).toEqual({ birthday: user.birthday })
       for (const claims of [result.before, result.after]) {
-        expect(claims).toMatchObject({ sub: userId, sid: result.sessionId, azp: pages.origin })
+        expect(claims).toMatchObject({ sub: userId, sid: result.sessionId, azp: rig.pages.origin })
       }
       expect(result.after.birthday).toBe(user.birthday)
       expect(birthdayById.get(userId ?? '')).toBe(user.birthday)
@@ -133,7 +129,7 @@ test(`${CLIENTS} browser contexts sign in, save and refresh at once; nothing cro
     const cookies = await Promise.all(
       contexts.map(async (context) =>
         // ClerkJS's own `__client_uat*` cookies are not HttpOnly; the emulator's client cookie is.
-        (await context.cookies(emulator.url)).filter(
+        (await context.cookies(rig.emulator.url)).filter(
           (c) => c.name.startsWith('__client_') && c.httpOnly,
         ),
       ),
@@ -148,7 +144,7 @@ test(`${CLIENTS} browser contexts sign in, save and refresh at once; nothing cro
   // last requests are in (the log records a request when it has been answered).
   const settled = await stableLog()
   const counters = await control<{ routes: Record<string, number>; bapiWrites: number }>(
-    emulator.url,
+    rig.emulator.url,
     'GET',
     'counters',
   )
@@ -169,7 +165,7 @@ async function stableLog(): Promise<{ api: string; route: string | null }[]> {
   const read = async () =>
     (
       await control<{ requests: { api: string; route: string | null }[] }>(
-        emulator.url,
+        rig.emulator.url,
         'GET',
         'requests',
       )

@@ -6,29 +6,14 @@
  */
 import { createClerkClient } from '@clerk/backend'
 import { expect, test, type Page } from '@playwright/test'
-import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { control } from '../../emulator/testing/control.ts'
-import { loadClerkModule, startPageServer, type PageServer } from '../support/page-server.ts'
+import { loadClerkModule } from '../support/page-server.ts'
+import { useEmulatorAndPages } from '../support/emulator-and-pages.ts'
 
 const PASSWORD = 'a-good-password-1'
-let emulator: StartedEmulator
-let pages: PageServer
+const rig = useEmulatorAndPages({ resetEachTest: true })
 
-test.beforeAll(async () => {
-  emulator = await startEmulator()
-  pages = await startPageServer()
-})
-
-test.afterAll(async () => {
-  await pages.close()
-  await emulator.close()
-})
-
-test.beforeEach(async () => {
-  await control(emulator.url, 'POST', 'reset')
-})
-
-const load = (page: Page) => loadClerkModule(page, pages.origin, emulator.config)
+const load = (page: Page) => loadClerkModule(page, rig.pages.origin, rig.emulator.config)
 
 /** Creates the sign-up and prepares the email code; returns the ClerkJS status. */
 function start(page: Page, emailAddress: string, password = PASSWORD) {
@@ -70,8 +55,8 @@ function verify(page: Page, code: string) {
 
 function backend() {
   return createClerkClient({
-    secretKey: emulator.config.secretKey,
-    apiUrl: emulator.config.apiUrl,
+    secretKey: rig.emulator.config.secretKey,
+    apiUrl: rig.emulator.config.apiUrl,
     telemetry: { disabled: true },
   })
 }
@@ -97,7 +82,7 @@ test('another address verifies with the code from the control surface', async ({
   await load(page)
   expect((await start(page, 'grace@example.test')).ok).toBe(true)
   const { codes } = await control<{ codes: { code: string }[] }>(
-    emulator.url,
+    rig.emulator.url,
     'GET',
     'verification_codes?email_address=grace@example.test',
   )
