@@ -205,6 +205,9 @@ export function activeSessionJSON(session: SessionRecord, user: UserRecord, now:
       is_mobile: false,
       device_type: 'Emulated device',
       browser_name: 'Emulated browser',
+      ip_address: '127.0.0.1',
+      city: 'Loopback',
+      country: 'ZZ',
     },
   }
 }
