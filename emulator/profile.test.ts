@@ -132,6 +132,34 @@ describe('email addresses', () => {
       'user.updated', // primary
       'user.updated', // removed
     ])
+    // The Backend API's updateUser makes any verified address primary, and only those.
+    const second = await browser.call<Wrapped<EmailJson>>('POST', '/v1/me/email_addresses', {
+      email_address: 'ada.king+clerk_test@example.test',
+    })
+    await expect(
+      clerk().users.updateUser(user!.id, { primaryEmailAddressID: second.body.response.id }),
+    ).rejects.toMatchObject({ errors: [{ code: 'form_param_value_invalid' }] })
+    const unchanged = await clerk().users.getUser(user!.id)
+    expect(unchanged.primaryEmailAddressId).toBe(id)
+    await browser.call(
+      'POST',
+      `/v1/me/email_addresses/${second.body.response.id}/prepare_verification`,
+      {
+        strategy: 'email_code',
+      },
+    )
+    await browser.call(
+      'POST',
+      `/v1/me/email_addresses/${second.body.response.id}/attempt_verification`,
+      {
+        code: '424242',
+      },
+    )
+    const switched = await clerk().users.updateUser(user!.id, {
+      primaryEmailAddressID: second.body.response.id,
+    })
+    expect(switched.primaryEmailAddress?.emailAddress).toBe('ada.king+clerk_test@example.test')
+    await clerk().users.updateUser(user!.id, { primaryEmailAddressID: id })
     // The new address signs in; the removed one no longer does.
     const again = new TestBrowser(emu.config.proxyUrl, { origin: PAGE })
     await again.signIn('augusta+clerk_test@example.test')

@@ -35,3 +35,11 @@ export function makePrimary(user: UserRecord, emailId: string, now: number): voi
   user.emailAddressId = target.id
   user.emailAddress = target.emailAddress
 }
+
+/** Whether `emailId` names one of the user's verified addresses (the primary one included). */
+export function isVerifiedEmailOf(user: UserRecord, emailId: string): boolean {
+  if (emailId === user.emailAddressId) return true
+  return (user.otherEmails ?? []).some(
+    (email) => email.id === emailId && email.verification?.status === 'verified',
+  )
+}
