@@ -21,6 +21,7 @@ import { routes as handshake } from './routes/handshake.ts'
 import { routes as jwtTemplates } from './routes/jwt-templates.ts'
 import { routes as script } from './routes/script.ts'
 import { routes as sessions } from './routes/sessions.ts'
+import { routes as profile } from './routes/profile.ts'
 import { routes as signUp } from './routes/sign-up.ts'
 import { routes as webhooks } from './routes/webhooks.ts'
 import { routes as accountPortal } from './routes/account-portal.ts'
@@ -59,6 +60,7 @@ const ROUTES: readonly Route[] = [
   // Frontend API: clerk-js through `proxyUrl` (non-GET verbs arrive as POST + `_method`).
   ...frontend,
   ...signUp,
+  ...profile,
   ...handshake,
   // Backend API: @clerk/backend through `apiUrl` (Bearer secret key). (jwt-templates.ts also serves
   // the Frontend API's template tokens.)

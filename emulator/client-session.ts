@@ -83,6 +83,22 @@ export function mint(
   })
 }
 
+/** The signed-in user of this request (`_clerk_session_id`, else the client's last active session). */
+export function currentUser(ctx: Context): {
+  client: ClientRecord
+  session: SessionRecord
+  user: UserRecord
+} {
+  const { client } = findClient(ctx)
+  if (!client) throw signedOut()
+  const active = ctx.state.store.activeSessions(client)
+  const wanted = ctx.url.searchParams.get('_clerk_session_id') ?? client.lastActiveSessionId
+  const session = active.find((candidate) => candidate.id === wanted) ?? active[0]
+  const user = session && ctx.state.store.users.get(session.userId)
+  if (!session || !user) throw signedOut()
+  return { client, session, user }
+}
+
 /**
  * The browser's client. With the dev-browser flow clerk-js names its dev browser in every request's
  * `__clerk_db_jwt`; an unknown one (after a reset or restart) gets the 401 that makes clerk-js create a

@@ -8,6 +8,7 @@
 
 import type {
   ClientRecord,
+  EmailRecord,
   JwtTemplateRecord,
   SessionRecord,
   SignInRecord,
@@ -41,7 +42,34 @@ export function emailCodeVerificationJSON(verification: {
   }
 }
 
-function emailAddressJSON(user: UserRecord): Json {
+/** The user's primary address, then the others (`<UserProfile/>`'s list). */
+function emailAddressesJSON(user: UserRecord): Json[] {
+  return [primaryEmailJSON(user), ...(user.otherEmails ?? []).map(emailAddressJSON)]
+}
+
+/** One of the user's other addresses (`/v1/me/email_addresses`). */
+export function emailAddressJSON(email: EmailRecord): Json {
+  const { verification } = email
+  return {
+    object: 'email_address',
+    id: email.id,
+    email_address: email.emailAddress,
+    reserved: false,
+    verification: verification
+      ? emailCodeVerificationJSON({
+          status: verification.status,
+          attempts: verification.attempts,
+          expireAt: verification.expireAt,
+        })
+      : null,
+    linked_to: [],
+    matches_sso_connection: false,
+    created_at: email.createdAt,
+    updated_at: email.updatedAt,
+  }
+}
+
+function primaryEmailJSON(user: UserRecord): Json {
   return {
     object: 'email_address',
     id: user.emailAddressId,
@@ -79,7 +107,7 @@ function commonUserJSON(user: UserRecord): Json {
     primary_email_address_id: user.emailAddressId,
     primary_phone_number_id: null,
     primary_web3_wallet_id: null,
-    email_addresses: [emailAddressJSON(user)],
+    email_addresses: emailAddressesJSON(user),
     phone_numbers: [],
     web3_wallets: [],
     passkeys: [],
@@ -164,6 +192,23 @@ export function sessionJSON(
     public_user_data: publicUserDataJSON(user),
     created_at: session.createdAt,
     updated_at: session.updatedAt,
+  }
+}
+
+/** A session in `GET /v1/me/sessions/active` (`<UserProfile/>`'s "Active devices"). */
+export function activeSessionJSON(session: SessionRecord, user: UserRecord, now: number): Json {
+  return {
+    ...sessionJSON(session, user, null, now),
+    latest_activity: {
+      object: 'session_activity',
+      id: `sess_activity_${session.id}`,
+      is_mobile: false,
+      device_type: 'Emulated device',
+      browser_name: 'Emulated browser',
+      ip_address: '127.0.0.1',
+      city: 'Loopback',
+      country: 'ZZ',
+    },
   }
 }
 

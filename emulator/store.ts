@@ -11,10 +11,30 @@ import { randomBase62, randomId, toBase64Url, utf8 } from './encoding.ts'
 import type { Metadata } from './metadata.ts'
 import { parseWith, type ParseResult } from './validation.ts'
 
+/**
+ * An email address of a user besides the primary one (`<UserProfile/>`'s "Add email address"): unverified
+ * until its code is attempted; `verification` is null until prepared.
+ */
+export interface EmailRecord {
+  id: string
+  emailAddress: string
+  verification: {
+    status: 'unverified' | 'verified' | 'failed' | 'expired'
+    code: string
+    attempts: number
+    expireAt: number
+  } | null
+  createdAt: number
+  updatedAt: number
+}
+
 export interface UserRecord {
   id: string
+  /** The primary email address (its id and address). */
   emailAddressId: string
   emailAddress: string
+  /** The user's other email addresses, oldest first. Absent: none. */
+  otherEmails?: EmailRecord[]
   /** `sha256$<salt>$<hash>`; null for a user without a password. */
   passwordDigest: string | null
   firstName: string | null
@@ -194,10 +214,19 @@ export class Store {
     })
   }
 
+  /** The user with this address as primary or as a verified other address. */
   findUserByEmail(email: string): UserRecord | undefined {
     const wanted = email.trim().toLowerCase()
     for (const user of this.users.values()) {
       if (user.emailAddress.toLowerCase() === wanted) return user
+      for (const other of user.otherEmails ?? []) {
+        if (
+          other.verification?.status === 'verified' &&
+          other.emailAddress.toLowerCase() === wanted
+        ) {
+          return user
+        }
+      }
     }
     return undefined
   }
@@ -271,10 +300,26 @@ async function digest(salt: string, password: string): Promise<string> {
 const metadataSchema = z.record(z.string(), z.unknown())
 const nullableString = z.nullable(z.string())
 
+const emailSchema = z.object({
+  id: z.string().check(z.minLength(1)),
+  emailAddress: z.string().check(z.minLength(3)),
+  verification: z.nullable(
+    z.object({
+      status: z.enum(['unverified', 'verified', 'failed', 'expired']),
+      code: z.string(),
+      attempts: z.int(),
+      expireAt: z.number(),
+    }),
+  ),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+})
+
 const userSchema = z.object({
   id: z.string().check(z.minLength(1)),
   emailAddressId: z.string().check(z.minLength(1)),
   emailAddress: z.string().check(z.minLength(3)),
+  otherEmails: z.optional(z.array(emailSchema)),
   passwordDigest: nullableString,
   firstName: nullableString,
   lastName: nullableString,

@@ -76,13 +76,18 @@ async function main(argv: string[]): Promise<void> {
   }
   // --key-file wins; with --data alone the key is kept beside the data, so sessions and the printed
   // CLERK_JWT_KEY survive a restart.
-  const privateKeyPem = args.keyFile
-    ? await readPrivateKeyFile(args.keyFile)
-    : args.data
-      ? await openSigningKey(signingKeyFileFor(args.data))
-      : undefined
+  // The key, the data file and the installed ClerkJS / @clerk/ui are read side by side (start-up time).
   const store = args.data ? new SnapshotFile(args.data) : null
-  const state = store ? await store.load() : undefined
+  const [privateKeyPem, state, clerkUi, clerkJs] = await Promise.all([
+    args.keyFile
+      ? readPrivateKeyFile(args.keyFile)
+      : args.data
+        ? openSigningKey(signingKeyFileFor(args.data))
+        : undefined,
+    store ? store.load() : undefined,
+    installedClerkUi().catch(() => null),
+    installedClerkJs().catch(() => null),
+  ])
 
   const emulator = await startEmulator({
     port: args.port,
@@ -125,8 +130,6 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'))
   process.once('SIGTERM', () => void stop('SIGTERM'))
 
-  const clerkUi = await installedClerkUi().catch(() => null)
-  const clerkJs = await installedClerkJs().catch(() => null)
   if (!clerkJs) {
     process.stderr.write(
       'clerk emulator: @clerk/clerk-js is not installed next to the emulator, so it cannot serve ' +

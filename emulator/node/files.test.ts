@@ -1,10 +1,10 @@
 /** The emulator's folder on disk: a signing key and the users, kept across opens. */
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openEmulatorFiles } from './files.ts'
+import { openEmulatorFiles, SnapshotFile } from './files.ts'
 
 let dir: string
 
@@ -28,5 +28,25 @@ describe('openEmulatorFiles', () => {
     expect(second.state).toEqual({ version: 1, users: [] })
     await writeFile(path.join(folder, 'users.json'), '{"version":2}')
     await expect(openEmulatorFiles(folder)).rejects.toThrow(/is corrupt/)
+  })
+})
+
+describe('SnapshotFile', () => {
+  it('skips a write of what the file holds and writes a change', async () => {
+    const file = path.join(dir, 'snapshot', 'data.json')
+    const first = new SnapshotFile(file)
+    expect(await first.load()).toBeUndefined()
+    const snapshot = { version: 2 as const, users: [], clients: [], sessions: [], jwtTemplates: [] }
+    await first.save(snapshot)
+    const written = await stat(file)
+
+    const again = new SnapshotFile(file)
+    expect(await again.load()).toEqual(snapshot)
+    await again.save(snapshot)
+    expect((await stat(file)).ino).toBe(written.ino) // not replaced
+
+    const changed = { ...snapshot, webhookSecret: 'whsec_AAAAAAAAAAAAAAAAAAAA' }
+    await again.save(changed)
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(changed)
   })
 })

@@ -95,6 +95,8 @@ export async function readPrivateKeyFile(file: string): Promise<string> {
 export class SnapshotFile {
   readonly file: string
   #queue: Promise<void> = Promise.resolve()
+  /** The file's text as last read or queued for writing; null when unknown (after a failed write). */
+  #last: string | null = null
 
   constructor(file: string) {
     this.file = path.resolve(file)
@@ -119,15 +121,22 @@ export class SnapshotFile {
     }
     const parsed = parseSnapshot(json)
     if (!parsed.ok) throw this.#corrupt(parsed.message)
+    this.#last = text
     return parsed.value
   }
 
-  /** Queues a write; writes happen in call order and each replaces the file atomically. */
+  /**
+   * Queues a write; writes happen in call order and each replaces the file atomically. A snapshot
+   * the file already holds (a start that restored it and changed nothing) is not written again.
+   */
   save(snapshot: EmulatorSnapshot): Promise<void> {
-    const write = this.#queue.then(() =>
-      writeAtomically(this.file, `${JSON.stringify(snapshot, null, 2)}\n`),
-    )
-    this.#queue = write.catch(() => undefined)
+    const text = `${JSON.stringify(snapshot, null, 2)}\n`
+    if (text === this.#last) return this.#queue
+    this.#last = text
+    const write = this.#queue.then(() => writeAtomically(this.file, text))
+    this.#queue = write.catch(() => {
+      this.#last = null
+    })
     return write
   }
 

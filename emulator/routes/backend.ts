@@ -14,6 +14,7 @@ import { sessionEvent, userEvent } from '../events.ts'
 import { hashPassword, verifyPassword, type SessionRecord, type UserRecord } from '../store.ts'
 import { jwks as jwksOf } from '../tokens.ts'
 import { parseWith } from '../validation.ts'
+import { isVerifiedEmailOf, makePrimary } from '../user-emails.ts'
 
 /** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
 export const routes: readonly RouteRow[] = [
@@ -178,7 +179,8 @@ const updateUserSchema = z.object({
 
 /**
  * `PATCH /v1/users/:id` (`users.updateUser`): names, external id, password (the user's sessions stay
- * unless `sign_out_of_other_sessions`), and the primary email address (the user's one address).
+ * unless `sign_out_of_other_sessions`), and the primary email address (one of the user's verified
+ * addresses).
  */
 export async function updateUser(ctx: Context): Promise<Response> {
   const user = requireUser(ctx)
@@ -188,7 +190,7 @@ export async function updateUser(ctx: Context): Promise<Response> {
   if (!parsed.ok) throw invalidBody(parsed.message)
   const params = parsed.value
   const primary = params.primary_email_address_id
-  if (primary !== undefined && primary !== null && primary !== user.emailAddressId) {
+  if (primary !== undefined && primary !== null && !isVerifiedEmailOf(user, primary)) {
     throw formError(
       'form_param_value_invalid',
       'primary_email_address_id',
@@ -207,6 +209,7 @@ export async function updateUser(ctx: Context): Promise<Response> {
   if (params.first_name !== undefined) user.firstName = params.first_name
   if (params.last_name !== undefined) user.lastName = params.last_name
   if (params.external_id !== undefined) user.externalId = params.external_id
+  if (primary !== undefined && primary !== null) makePrimary(user, primary, now)
   let revoked: SessionRecord[] = []
   if (password !== null) {
     user.passwordDigest = await hashPassword(password)

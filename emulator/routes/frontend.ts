@@ -7,6 +7,7 @@
 
 import {
   clientSession,
+  currentUser,
   ensureClient,
   findClient,
   mint,
@@ -18,6 +19,7 @@ import {
   startSession,
 } from '../client-session.ts'
 import type { Context, RouteRow } from '../context.ts'
+import { makePrimary } from '../user-emails.ts'
 import { sessionEvent, userEvent } from '../events.ts'
 import { randomId } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
@@ -210,22 +212,19 @@ export async function me(ctx: Context): Promise<Response> {
 }
 
 /** What `user.update()` may change here; any other field answers 501 rather than being ignored. */
-const UPDATABLE = ['first_name', 'last_name']
+const UPDATABLE = ['first_name', 'last_name', 'primary_email_address_id']
 
-/** `PATCH /v1/me` (`user.update({ firstName, lastName })`, `<UserProfile/>`'s name form). */
+/**
+ * `PATCH /v1/me` (`user.update({ firstName, lastName })`, `<UserProfile/>`'s name form, and
+ * `primaryEmailAddressId`, its "Set as primary"). Every field is checked before any is written.
+ */
 export async function updateMe(ctx: Context): Promise<Response> {
-  const { client } = findClient(ctx)
-  if (!client) throw signedOut()
-  const active = ctx.state.store.activeSessions(client)
-  const wanted = ctx.url.searchParams.get('_clerk_session_id') ?? client.lastActiveSessionId
-  const session = active.find((candidate) => candidate.id === wanted) ?? active[0]
-  const user = session && ctx.state.store.users.get(session.userId)
-  if (!user) throw signedOut()
+  const { client, user } = currentUser(ctx)
   const form = await readForm(ctx.request)
   for (const key of form.keys()) {
     if (!UPDATABLE.includes(key)) throw notImplemented(`user.update field "${key}"`)
   }
-  for (const key of UPDATABLE) {
+  for (const key of ['first_name', 'last_name']) {
     const value = form.get(key)
     if (value !== null && value.length > 256) {
       throw formError(
@@ -235,11 +234,14 @@ export async function updateMe(ctx: Context): Promise<Response> {
       )
     }
   }
+  const now = ctx.state.now()
+  const primary = form.get('primary_email_address_id')
+  if (primary !== null) makePrimary(user, primary, now)
   const first = form.get('first_name')
   const last = form.get('last_name')
   if (first !== null) user.firstName = first.trim() === '' ? null : first
   if (last !== null) user.lastName = last.trim() === '' ? null : last
-  user.updatedAt = ctx.state.now()
+  user.updatedAt = now
   await ctx.state.persist()
   userEvent(ctx, 'user.updated', user)
   return jsonResponse({ response: fapiUserJSON(user), client: await renderClient(ctx, client) })

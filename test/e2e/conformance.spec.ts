@@ -267,6 +267,69 @@ test('every response ClerkJS and @clerk/backend get validates against Clerk’s 
     inPage(page, `await clerk.user.update({ firstName: 'Augusta', lastName: 'King' })`),
   )
   await step('fapi: session.touch()', 'ok', () => inPage(page, `await clerk.session.touch()`))
+  // <UserProfile/>'s actions: email addresses, the password, the active sessions.
+  const NEW_EMAIL = 'augusta+clerk_test@example.test'
+  await step('fapi: add an email address', 'ok', () =>
+    inPage(page, `await clerk.user.createEmailAddress({ email: arg })`, NEW_EMAIL),
+  )
+  const newEmail = `clerk.user.emailAddresses.find((e) => e.emailAddress === ${JSON.stringify(NEW_EMAIL)})`
+  await step('fapi: prepare the email code', 'ok', () =>
+    inPage(page, `await ${newEmail}.prepareVerification({ strategy: 'email_code' })`),
+  )
+  await step('fapi: make an unverified address primary', '422 form_identifier_not_verified', () =>
+    inPage(page, `await clerk.user.update({ primaryEmailAddressId: ${newEmail}.id })`),
+  )
+  await step('fapi: verify the email with a wrong code', '422 form_code_incorrect', () =>
+    inPage(page, `await ${newEmail}.attemptVerification({ code: '000000' })`),
+  )
+  await step('fapi: verify the email with the test code', 'ok', () =>
+    inPage(page, `await ${newEmail}.attemptVerification({ code: '424242' })`),
+  )
+  await step('fapi: make it primary', 'ok', () =>
+    inPage(page, `await clerk.user.update({ primaryEmailAddressId: ${newEmail}.id })`),
+  )
+  await step('fapi: remove the primary address', '400 primary_identifier_cannot_be_deleted', () =>
+    inPage(page, `await ${newEmail}.destroy()`),
+  )
+  await step('fapi: make the first address primary again', 'ok', () =>
+    inPage(
+      page,
+      `await clerk.user.update({ primaryEmailAddressId: clerk.user.emailAddresses.find((e) => e.emailAddress === arg).id })`,
+      EMAIL,
+    ),
+  )
+  await step('fapi: remove an email address', 'ok', () =>
+    inPage(page, `await clerk.user.reload(); await ${newEmail}.destroy()`),
+  )
+  await step('fapi: change the password with a wrong one', '422 form_password_incorrect', () =>
+    inPage(
+      page,
+      `await clerk.user.updatePassword({ currentPassword: 'nope', newPassword: arg })`,
+      'x'.repeat(12),
+    ),
+  )
+  await step('fapi: change the password (and back)', 'ok', () =>
+    inPage(
+      page,
+      `await clerk.user.updatePassword({ currentPassword: arg[0], newPassword: arg[1] })
+       await clerk.user.updatePassword({ currentPassword: arg[1], newPassword: arg[0] })`,
+      [PASSWORD, 'analytical-engine'],
+    ),
+  )
+  await step('bapi: a second session for the user', 'ok', () =>
+    outcome(async () => {
+      const [user] = (await clerk.users.getUserList({ emailAddress: [EMAIL] })).data
+      await clerk.sessions.createSession({ userId: user!.id })
+    }),
+  )
+  await step('fapi: list the active sessions and revoke the other one', 'ok', () =>
+    inPage(
+      page,
+      `const sessions = await clerk.user.getSessions()
+       if (sessions.length !== 2) throw new Error('sessions: ' + sessions.length)
+       await sessions.find((s) => s.id !== clerk.session.id).revoke()`,
+    ),
+  )
   recorder.step('fapi: load signed in')
   await load(page)
   await step('fapi: sign-out', 'ok', () => inPage(page, `await clerk.signOut()`))

@@ -47,7 +47,12 @@ export class ResponseRecorder {
         api === 'fapi' && request.method === 'POST' && override
           ? override.toUpperCase()
           : request.method
-      const specPath = api === 'bapi' ? path.replace(/^\/api\/v1/, '') : path
+      // ClerkJS posts `user.createEmailAddress` to `/v1/me/email_addresses/` (a trailing slash, which
+      // Clerk's router ignores); the spec names the path without it.
+      const specPath = (api === 'bapi' ? path.replace(/^\/api\/v1/, '') : path).replace(
+        /(.)\/$/,
+        '$1',
+      )
       const step = this.#step
       const copy = response.clone()
       const pending = copy.text().then((text) => {
