@@ -211,6 +211,62 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     await expect(page.locator('birthday-editor')).toHaveJSProperty('status', 'saved')
   })
 
+  await test.step("the README's edge route: built on the edge runtime, a verified save through it", async () => {
+    // The route is the README's edge snippet as written (only its path comment differs).
+    const snippet = readFileSync(path.join(ROOT, 'server/snippets/nextjs-edge-route.ts'), 'utf8')
+    const route = readFileSync(
+      path.join(ROOT, 'examples/nextjs/app/api/birthday-edge/route.ts'),
+      'utf8',
+    )
+    expect(route.split('\n').slice(2).join('\n')).toBe(snippet.split('\n').slice(1).join('\n'))
+    // The same next build (cacheComponents off) made it an edge function, not a Node route.
+    const manifest = JSON.parse(
+      readFileSync(
+        path.join(ROOT, 'examples/nextjs/.next/server/middleware-manifest.json'),
+        'utf8',
+      ),
+    ) as { functions: Record<string, unknown> }
+    expect(Object.keys(manifest.functions)).toContain('/api/birthday-edge/route')
+    // A save with the session's token, as the element sends it, then the stored value read back.
+    const answers = await page.evaluate(async () => {
+      const clerk = (
+        window as unknown as {
+          Clerk: { session: { getToken(options?: { skipCache: boolean }): Promise<string> } }
+        }
+      ).Clerk
+      const headers = { Authorization: `Bearer ${await clerk.session.getToken()}` }
+      const post = await fetch('/api/birthday-edge', {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ birthday: '1994-05-06' }),
+      })
+      const get = await fetch('/api/birthday-edge', { headers })
+      const refused = await fetch('/api/birthday-edge', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ birthday: '1995-06-07' }),
+      })
+      // A new session token carries the new claim to the server's auth(), as refresh="token" does.
+      await clerk.session.getToken({ skipCache: true })
+      return {
+        post: [post.status, await post.json()],
+        get: [get.status, await get.json()],
+        refused: refused.status,
+      }
+    })
+    expect(answers).toEqual({
+      post: [200, { birthday: '1994-05-06' }],
+      get: [200, { birthday: '1994-05-06' }],
+      refused: 401,
+    })
+    expect(await serverBirthday(page)).toBe('1994-05-06')
+    // Back to the value the later steps expect, through the element and the Node route.
+    await page.goto(`${app.url}/handler`)
+    await page.locator('birthday-editor').getByLabel('Birthday').fill('1992-03-04')
+    await page.locator('birthday-editor').getByRole('button', { name: 'Save' }).click()
+    await expect(page.locator('birthday-editor')).toHaveJSProperty('status', 'saved')
+  })
+
   await test.step('<UserProfile/> opens from <UserButton/> and shows the user', async () => {
     await page.goto(`${app.url}/user-profile`)
     await page.getByRole('button', { name: 'Open user menu' }).click()

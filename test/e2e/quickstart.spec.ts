@@ -1,72 +1,34 @@
 /**
- * Clerk's JavaScript quickstart offline, as the README's plain-HTML snippet writes it: ClerkJS 6
- * and `@clerk/ui` by script tag from the emulator, `mountSignIn` / `mountUserButton`, and
- * `<birthday-editor>` saving through the handler on the page's own origin (no `ALLOWED_ORIGINS`).
- * Then `Clerk.redirectToSignIn()`, what `<SignInButton/>` does in redirect mode, through the
- * emulator's Account Portal page and back. Zero page errors; nothing leaves loopback.
+ * Clerk's JavaScript quickstart offline, as a new user runs it: `examples/quickstart` holds the
+ * README's plain-HTML snippet as written (`index.html`) and this package installed from its packed
+ * tarball beside `@clerk/clerk-js` and `@clerk/ui`; that install's `npx birthday-editor emulator`
+ * prints the lines, and `server.js` (the page, the element's bundle from the install, the handler
+ * on the page's own origin, no `ALLOWED_ORIGINS`) runs with only them. In Chromium: `mountSignIn`,
+ * `<birthday-editor>` saving with a verified token, `mountUserButton`; then
+ * `Clerk.redirectToSignIn()`, what `<SignInButton/>` does in redirect mode, through the emulator's
+ * Account Portal page and back. Zero page errors; nothing leaves loopback.
  */
-import { once } from 'node:events'
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { CLI_KEY_HOST } from '../../emulator/node/cli.ts'
-import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
-import { createBirthdayHandler } from '../../server/handler.ts'
-import { toNodeListener } from '../../server/node/adapter.ts'
+import { ROOT, startQuickstartExample, type RunningExample } from '../support/example-apps.ts'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
-const ELEMENT_URL = 'https://your.cdn/birthday-editor/dist/birthday-editor.js'
+const EXAMPLE = path.join(ROOT, 'examples', 'quickstart')
 
-let emu: StartedEmulator
-let site: Server
-let origin = ''
-
-/** The README's quickstart snippet with the emulator's key and proxy URL filled in. */
-function quickstartPage(): string {
-  const readme = readFileSync('README.md', 'utf8')
-  const snippet = /<!-- snippet: quickstart -->\s*```html\n([\s\S]*?)```/.exec(readme)?.[1]
-  if (!snippet) throw new Error('README has no quickstart snippet')
-  const body = snippet
-    .replaceAll('YOUR_PROXY_URL', emu.config.proxyUrl)
-    .replaceAll('YOUR_PUBLISHABLE_KEY', emu.config.publishableKey)
-    .replace(ELEMENT_URL, '/birthday-editor.js')
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>quickstart</title><link rel="icon" href="data:,"></head><body>${body}</body></html>`
-}
+let app: RunningExample
 
 test.beforeAll(async () => {
-  // The CLI's key host (a development instance's), as in the lines it prints for the snippet.
-  emu = await startEmulator({ port: 0, keyHost: CLI_KEY_HOST })
-  const handler = toNodeListener(
-    createBirthdayHandler({
-      secretKey: emu.config.secretKey,
-      jwtKey: emu.config.jwtKey,
-      apiUrl: emu.config.apiUrl,
-      logger: () => undefined,
-    }),
+  test.setTimeout(300_000)
+  app = await startQuickstartExample()
+  console.log(
+    `examples/quickstart: npm ci ${app.timings.install.toFixed(1)} s, server ${app.timings.start.toFixed(1)} s`,
   )
-  const element = readFileSync('dist/birthday-editor.js', 'utf8')
-  site = createServer((req, res) => {
-    if (req.url?.startsWith('/api/update-user-metadata')) return void handler(req, res)
-    if (req.url === '/birthday-editor.js') {
-      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(element)
-      return
-    }
-    if (req.url === '/' || req.url?.startsWith('/?')) {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(quickstartPage())
-      return
-    }
-    res.writeHead(404).end()
-  }).listen(0, '127.0.0.1')
-  await once(site, 'listening')
-  // `localhost`, as the emulator advertises: the client cookie is per host name.
-  origin = `http://localhost:${(site.address() as AddressInfo).port}`
 })
 
 test.afterAll(async () => {
-  site?.closeAllConnections()
-  await new Promise((done) => site?.close(done))
-  await emu?.close()
+  await app?.close()
 })
 
 async function watch(page: Page) {
@@ -92,24 +54,63 @@ async function signInWithClerksForm(page: Page) {
   await page.getByRole('button', { name: 'Continue', exact: true }).click()
 }
 
-test("the quickstart's mountSignIn and mountUserButton next to the element, then a redirect sign-in", async ({
+test("the example's page is the README's quickstart snippet, as written", () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const snippet = /<!-- snippet: quickstart -->\s*```html\n([\s\S]*?)```/.exec(readme)?.[1]
+  expect(snippet, 'README quickstart snippet').toBeTruthy()
+  const html = readFileSync(path.join(EXAMPLE, 'index.html'), 'utf8')
+  const body = /<body>\n\s*<!--.*-->\n([\s\S]*?)\s*<\/body>/.exec(html)?.[1] ?? ''
+  const dedented = body
+    .split('\n')
+    .map((line) => line.replace(/^ {4}/, ''))
+    .join('\n')
+  expect(`${dedented}\n`).toBe(snippet)
+})
+
+test('server.js without the printed lines stops at once, naming the missing variable', () => {
+  const run = spawnSync(process.execPath, ['server.js'], {
+    cwd: EXAMPLE,
+    env: { PATH: process.env.PATH, CLERK_PROXY_URL: app.emulatorUrl },
+    encoding: 'utf8',
+    timeout: 10_000,
+  })
+  expect(run.status).toBe(1)
+  expect(run.stderr).toContain(
+    "CLERK_PUBLISHABLE_KEY is not set: start with the emulator's printed lines",
+  )
+})
+
+test('from the tarball: mountSignIn, a verified save, mountUserButton, then a redirect sign-in', async ({
   page,
 }) => {
   test.setTimeout(90_000)
   const { pageErrors, offLoopback } = await watch(page)
+  const origin = new URL(app.url).origin
 
   await test.step('mountSignIn: signing in reloads the page signed in, with the user button', async () => {
-    await page.goto(`${origin}/`)
+    await page.goto(`${app.url}/`)
     await signInWithClerksForm(page)
     await expect(page.getByRole('button', { name: 'Open user menu' })).toBeVisible()
-    const input = page.locator('birthday-editor').getByLabel('Birthday')
-    await expect(input).toHaveValue('1990-12-10')
+    await expect(page.locator('birthday-editor').getByLabel('Birthday')).toHaveValue('1990-12-10')
   })
 
-  await test.step('the element saves through the same-origin handler, no origin list set', async () => {
+  await test.step('the element saves through the same-origin handler, verified', async () => {
     const host = page.locator('birthday-editor')
+    const saved = host.evaluate(
+      (el) =>
+        new Promise<{ birthday: string | null; verified: boolean }>((resolve) =>
+          el.addEventListener('birthday-editor-saved', (event) => {
+            const { birthday, verified } = event as unknown as {
+              birthday: string
+              verified: boolean
+            }
+            resolve({ birthday, verified })
+          }),
+        ),
+    )
     await host.getByLabel('Birthday').fill('1991-02-03')
     await host.getByRole('button', { name: 'Save' }).click()
+    expect(await saved).toEqual({ birthday: '1991-02-03', verified: true })
     await expect(host).toHaveJSProperty('status', 'saved')
     await expect(host.getByRole('status')).toHaveText('Saved.')
   })
@@ -127,7 +128,7 @@ test("the quickstart's mountSignIn and mountUserButton next to the element, then
         window as unknown as { Clerk: { redirectToSignIn(): Promise<unknown> } }
       ).Clerk.redirectToSignIn(),
     )
-    await page.waitForURL((url) => url.href.startsWith(`${emu.config.proxyUrl}/sign-in`))
+    await page.waitForURL((url) => url.href.startsWith(`${app.emulatorUrl}/sign-in`))
     // ClerkJS passes the page to return to as redirect_url (in the fragment, for hash routing).
     expect(decodeURIComponent(page.url())).toContain(`redirect_url=${origin}/`)
     await signInWithClerksForm(page)

@@ -107,12 +107,27 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env
 }
 
-/** `npm run emulator -- --port 0`, until it printed its last line. */
-function startEmulatorCli() {
+/**
+ * `npm run emulator -- --port 0` in the repository, or, given an example whose install holds the
+ * packed package, that install's `npx birthday-editor emulator --port 0`; until it printed its last
+ * line.
+ */
+function startEmulatorCli(installedIn?: string) {
+  const [command, args, cwd] = installedIn
+    ? [
+        path.join(installedIn, 'node_modules', '.bin', 'birthday-editor'),
+        ['emulator', '--port', '0'],
+        installedIn,
+      ]
+    : [
+        path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+        ['emulator/node/cli.ts', '--port', '0'],
+        ROOT,
+      ]
   return startUntil(
-    path.join(ROOT, 'node_modules', '.bin', 'tsx'),
-    ['emulator/node/cli.ts', '--port', '0'],
-    ROOT,
+    command,
+    args,
+    cwd,
     baseEnv(),
     (stdout) => /^VITE_CLERK_TELEMETRY_DISABLED=.*$/m.test(stdout),
     30_000,
@@ -126,8 +141,9 @@ function startEmulatorCli() {
  */
 async function besideTheEmulator(
   start: (clerk: Record<string, string | undefined>, children: ChildProcess[]) => Promise<string>,
+  emulatorInstalledIn?: string,
 ): Promise<Omit<RunningExample, 'timings'>> {
-  const emulator = await startEmulatorCli()
+  const emulator = await startEmulatorCli(emulatorInstalledIn)
   const children: ChildProcess[] = [emulator.child]
   const close = async () => {
     for (const child of children.reverse()) await stop(child)
@@ -274,6 +290,38 @@ export async function startVueExample(port: number): Promise<RunningExample> {
     timings.start = (performance.now() - started) / 1000
     return url
   })
+  return { ...app, timings }
+}
+
+/**
+ * Clerk's JavaScript quickstart as a new user runs it (`examples/quickstart`: the README's plain-HTML
+ * snippet in `index.html`, this package installed from its packed tarball beside `@clerk/clerk-js`
+ * and `@clerk/ui`): that install's `npx birthday-editor emulator`, then `node server.js` (`npm start`: the page, the
+ * element's bundle from the install, and the handler on one origin) with only the printed lines.
+ */
+export async function startQuickstartExample(): Promise<RunningExample> {
+  const example = path.join(ROOT, 'examples', 'quickstart')
+  if (!existsSync(path.join(ROOT, 'dist', 'src', 'define.js'))) {
+    throw new Error(
+      'The package is not built (dist/src). Run `npm run build` first; `npm test` does.',
+    )
+  }
+  const timings = { install: await ensureInstalled(example, '@clerk/ui'), build: 0, start: 0 }
+  const app = await besideTheEmulator(async (clerk, children) => {
+    const started = performance.now()
+    // `npm start`'s command, run directly so that stopping it stops the server itself.
+    const server = await startUntil(
+      process.execPath,
+      ['server.js'],
+      example,
+      { ...baseEnv(), ...clerk, PORT: '0' },
+      (stdout) => /quickstart on http:\/\/localhost:\d+/.test(stdout),
+      30_000,
+    )
+    children.push(server.child)
+    timings.start = (performance.now() - started) / 1000
+    return /quickstart on (http:\/\/localhost:\d+)/.exec(server.stdout())![1]!
+  }, example)
   return { ...app, timings }
 }
 

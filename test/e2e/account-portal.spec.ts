@@ -1,0 +1,132 @@
+/**
+ * The emulator's hosted Account Portal pages in Chromium, on ClerkJS 6 (with `@clerk/ui`) and on
+ * ClerkJS 5 (the project's `clerk-js-5` alias served as the emulator's ClerkJS, so the hosted page
+ * loads 5 and no `@clerk/ui`): a page signed out calls `Clerk.redirectToSignUp()`, a new user signs
+ * up on the hosted `/sign-up` page with Clerk's test-mode code 424242, and the browser comes back to
+ * the page signed in as that user, who then exists in the Backend API. Zero page errors; nothing
+ * leaves loopback.
+ */
+import { createClerkClient } from '@clerk/backend'
+import { expect, test, type Page } from '@playwright/test'
+import { CLI_KEY_HOST } from '../../emulator/node/cli.ts'
+import { installedClerkJs } from '../../emulator/node/clerk-js-source.ts'
+import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
+import { startPageServer, type PageServer } from '../support/page-server.ts'
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+const PASSWORD = 'a-good-password-1'
+
+/** The app's page: ClerkJS by script tag from the emulator, and a line saying who is signed in. */
+function appPage(emu: StartedEmulator, major: string): string {
+  const { proxyUrl, publishableKey } = emu.config
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>app</title><link rel="icon" href="data:,"></head><body>
+<p id="state">loading</p>
+<script src="${proxyUrl}/npm/@clerk/clerk-js@${major}/dist/clerk.browser.js" data-clerk-publishable-key="${publishableKey}" data-clerk-proxy-url="${proxyUrl}"></script>
+<script>
+  window.addEventListener('load', async () => {
+    await Clerk.load({ telemetry: false })
+    document.getElementById('state').textContent = Clerk.user
+      ? 'signed in as ' + Clerk.user.primaryEmailAddress.emailAddress
+      : 'signed out'
+  })
+</script>
+</body></html>`
+}
+
+async function watch(page: Page) {
+  const pageErrors: string[] = []
+  const offLoopback: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  await page.context().route(
+    (url) => {
+      const off =
+        ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !LOOPBACK.has(url.hostname)
+      if (off) offLoopback.push(url.href)
+      return off
+    },
+    (route) => route.abort('blockedbyclient'),
+  )
+  return { pageErrors, offLoopback }
+}
+
+for (const major of ['6', '5'] as const) {
+  test.describe(`ClerkJS ${major}`, () => {
+    let emu: StartedEmulator
+    let app: PageServer
+
+    test.beforeAll(async () => {
+      const installed = await installedClerkJs()
+      const clerkJsSource =
+        major === '6'
+          ? installed
+          : installed.alongside?.find((source) => source.version.startsWith('5.'))
+      if (!clerkJsSource?.version.startsWith(`${major}.`)) {
+        throw new Error(
+          `ClerkJS ${major} is not installed (the clerk-js-5 alias is a devDependency): run npm ci`,
+        )
+      }
+      // The CLI's key host (a development instance's), whose hosted pages these are.
+      emu = await startEmulator({ clerkJsSource, keyHost: CLI_KEY_HOST })
+      app = await startPageServer({ html: appPage(emu, major) })
+    })
+
+    test.afterAll(async () => {
+      await app?.close()
+      await emu?.close()
+    })
+
+    test('a new user signs up on the hosted /sign-up page with 424242 and comes back signed in', async ({
+      page,
+    }) => {
+      const { pageErrors, offLoopback } = await watch(page)
+      const uiRequests: string[] = []
+      page.on('request', (request) => {
+        if (request.url().includes('/npm/@clerk/ui@')) uiRequests.push(request.url())
+      })
+      const email = `new-${major}+clerk_test@example.test`
+      await page.goto(`${app.origin}/`)
+      await expect(page.locator('#state')).toHaveText('signed out')
+
+      await page.evaluate(() =>
+        (
+          window as unknown as { Clerk: { redirectToSignUp(): Promise<unknown> } }
+        ).Clerk.redirectToSignUp(),
+      )
+      await page.waitForURL((url) => url.href.startsWith(`${emu.config.proxyUrl}/sign-up`))
+      expect(decodeURIComponent(page.url())).toContain(`redirect_url=${app.origin}/`)
+      // The hosted page loads the emulator's ClerkJS of this major.
+      await expect
+        .poll(() =>
+          page.evaluate(
+            () => (window as unknown as { Clerk?: { version?: string } }).Clerk?.version,
+          ),
+        )
+        .toMatch(new RegExp(`^${major}\\.`))
+
+      await page.getByLabel('Email address').fill(email)
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+      await page.getByRole('button', { name: 'Continue', exact: true }).click()
+      // Clerk's one-time-code field: typing fills its six boxes and submits.
+      await page.getByRole('textbox').first().click()
+      await page.keyboard.type('424242')
+
+      await page.waitForURL((url) => url.origin === app.origin)
+      await expect(page.locator('#state')).toHaveText(`signed in as ${email}`)
+
+      const backend = createClerkClient({
+        secretKey: emu.config.secretKey,
+        apiUrl: emu.config.apiUrl,
+        telemetry: { disabled: true },
+      })
+      const users = await backend.users.getUserList({ emailAddress: [email] })
+      expect(users.data).toHaveLength(1)
+      expect(users.data[0]?.primaryEmailAddress?.verification?.status).toBe('verified')
+
+      // ClerkJS 6 draws the hosted form with @clerk/ui; ClerkJS 5 bundles its own components.
+      if (major === '6') expect(uiRequests.length).toBeGreaterThan(0)
+      else expect(uiRequests).toEqual([])
+      expect(pageErrors, 'page errors').toEqual([])
+      expect(offLoopback, 'requests leaving loopback').toEqual([])
+    })
+  })
+}
