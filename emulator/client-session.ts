@@ -5,7 +5,6 @@
  */
 
 import { ClerkError, parseJson } from './errors.ts'
-import { randomId } from './encoding.ts'
 import { clientJSON, sessionJSON, signInJSON, signUpJSON } from './resources.ts'
 import type { Context } from './context.ts'
 import type { ClientRecord, SessionRecord, UserRecord } from './store.ts'
@@ -14,7 +13,8 @@ import { mintSessionToken } from './tokens.ts'
 /**
  * A new active session of `user` on `client`, which becomes the client's last active one; how the
  * user authenticated is kept on the client, and the user's last sign-in and activity move to now.
- * The one place a session is started (sign-in and sign-up).
+ * The one place a browser session is started (sign-in and sign-up); the record itself is
+ * `Store.createSession`, which the Backend API's `createSession` uses too.
  */
 export function startSession(
   ctx: Context,
@@ -23,18 +23,7 @@ export function startSession(
   strategy: string,
 ): SessionRecord {
   const now = ctx.state.now()
-  const session: SessionRecord = {
-    id: randomId('sess'),
-    clientId: client.id,
-    userId: user.id,
-    status: 'active',
-    createdAt: now,
-    updatedAt: now,
-    lastActiveAt: now,
-    firstFactorVerifiedAt: now,
-  }
-  ctx.state.store.sessions.set(session.id, session)
-  client.lastActiveSessionId = session.id
+  const session = ctx.state.store.createSession(now, client, user.id)
   client.lastAuthenticationStrategy = strategy
   client.updatedAt = now
   user.lastSignInAt = now

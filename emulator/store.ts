@@ -259,6 +259,23 @@ export class Store {
     return client
   }
 
+  /** A new active session of `userId` on `clientId`, which becomes the client's last active one. */
+  createSession(now: number, client: ClientRecord, userId: string): SessionRecord {
+    const session: SessionRecord = {
+      id: randomId('sess'),
+      clientId: client.id,
+      userId,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+      lastActiveAt: now,
+      firstFactorVerifiedAt: now,
+    }
+    this.sessions.set(session.id, session)
+    client.lastActiveSessionId = session.id
+    return session
+  }
+
   /** Ends every active session of `userId` with `status` (a ban, a deletion); returns them. */
   endUserSessions(userId: string, status: 'revoked' | 'removed', now: number): SessionRecord[] {
     const ended = [...this.sessions.values()].filter(

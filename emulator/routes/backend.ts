@@ -9,6 +9,7 @@ import { randomId, jsonByteLength } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '../errors.ts'
 import { METADATA_LIMIT_BYTES, mergeMetadata, type Metadata } from '../metadata.ts'
 import { bapiUserJSON, deletedObjectJSON } from '../resources.ts'
+import { pagination } from '../pagination.ts'
 import type { Context, EmulatorState, RouteRow } from '../context.ts'
 import { sessionEvent, userEvent } from '../events.ts'
 import { hashPassword, verifyPassword, type SessionRecord, type UserRecord } from '../store.ts'
@@ -148,8 +149,7 @@ export async function listUsers(ctx: Context): Promise<Response> {
     'offset',
     'order_by',
   ])
-  const limit = integerParam(query, 'limit', 10, 1, 500)
-  const offset = integerParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER)
+  const { limit, offset } = pagination(query)
   const order = query.get('order_by') ?? '-created_at'
   const match = /^([+-]?)(created_at|updated_at)$/.exec(order)
   if (!match) throw notImplemented(`order_by=${order}`)
@@ -393,26 +393,6 @@ function requireUser(ctx: Context): UserRecord {
     })
   }
   return user
-}
-
-function integerParam(
-  query: URLSearchParams,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = query.get(name)
-  if (raw === null) return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw formError(
-      'form_param_value_invalid',
-      name,
-      `${name} must be an integer from ${min} to ${max}.`,
-    )
-  }
-  return value
 }
 
 /** A parameter the emulator does not model fails loudly instead of being silently ignored. */

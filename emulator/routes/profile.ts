@@ -8,10 +8,10 @@
  * its webhook (`user.updated`, `session.revoked`) is emitted, and the next session token carries it.
  */
 
+import { checkPasswordLength } from '../password-rules.ts'
 import type { Context, RouteRow } from '../context.ts'
 import { currentUser, notFound, readForm, renderClient } from '../client-session.ts'
 import { randomId } from '../encoding.ts'
-import { PASSWORD_POLICY } from '../environment.ts'
 import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
 import { sessionEvent, userEvent, verificationEmailEvent } from '../events.ts'
 import {
@@ -234,20 +234,7 @@ export async function changePassword(ctx: Context): Promise<Response> {
   const form = await readForm(ctx.request)
   const next = form.get('new_password') ?? ''
   if (next === '') throw formError('form_param_missing', 'new_password', 'Enter a new password.')
-  if (next.length < PASSWORD_POLICY.minLength) {
-    throw formError(
-      'form_password_length_too_short',
-      'new_password',
-      `Passwords must be ${PASSWORD_POLICY.minLength} characters or more.`,
-    )
-  }
-  if (next.length > PASSWORD_POLICY.maxLength) {
-    throw formError(
-      'form_password_length_too_long',
-      'new_password',
-      `Passwords must be less than ${PASSWORD_POLICY.maxLength + 1} characters.`,
-    )
-  }
+  checkPasswordLength('new_password', next)
   if (user.passwordDigest !== null) {
     const current = form.get('current_password')
     if (current === null || current === '') {

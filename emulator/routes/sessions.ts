@@ -7,7 +7,7 @@
 
 import * as z from 'zod/mini'
 import { mint } from '../client-session.ts'
-import { randomId } from '../encoding.ts'
+import { pagination } from '../pagination.ts'
 import type { Context, RouteRow } from '../context.ts'
 import { sessionEvent } from '../events.ts'
 import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '../errors.ts'
@@ -49,8 +49,7 @@ export async function listSessions(ctx: Context): Promise<Response> {
   if (status !== null && !STATUSES.includes(status)) {
     throw formError('form_param_value_invalid', 'status', `status must be one of ${STATUSES}.`)
   }
-  const limit = integer(query, 'limit', 10, 1, 500)
-  const offset = integer(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER)
+  const { limit, offset } = pagination(query)
   const matching = [...ctx.state.store.sessions.values()]
     .filter(
       (session) =>
@@ -113,18 +112,7 @@ export async function createSession(ctx: Context): Promise<Response> {
   }
   const now = ctx.state.now()
   const client = ctx.state.store.createClient(now, null)
-  const session: SessionRecord = {
-    id: randomId('sess'),
-    clientId: client.id,
-    userId: user.id,
-    status: 'active',
-    createdAt: now,
-    updatedAt: now,
-    lastActiveAt: now,
-    firstFactorVerifiedAt: now,
-  }
-  ctx.state.store.sessions.set(session.id, session)
-  client.lastActiveSessionId = session.id
+  const session = ctx.state.store.createSession(now, client, user.id)
   await ctx.state.persist()
   sessionEvent(ctx, 'session.created', session)
   return jsonResponse(bapiSessionJSON(session))
@@ -173,20 +161,6 @@ function activeSession(ctx: Context): { session: SessionRecord; user: UserRecord
     })
   }
   return { session, user }
-}
-
-function integer(query: URLSearchParams, name: string, fallback: number, min: number, max: number) {
-  const raw = query.get(name)
-  if (raw === null) return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw formError(
-      'form_param_value_invalid',
-      name,
-      `${name} must be an integer from ${min} to ${max}.`,
-    )
-  }
-  return value
 }
 
 function invalidBody(message: string): ClerkError {

@@ -9,9 +9,9 @@
  */
 
 import { randomId } from '../encoding.ts'
-import { PASSWORD_POLICY } from '../environment.ts'
 import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
 import { EMAIL_CODE_LIFETIME_MS, signUpJSON } from '../resources.ts'
+import { checkPasswordLength } from '../password-rules.ts'
 import type { Context, RouteRow } from '../context.ts'
 import { sessionEvent, userEvent, verificationEmailEvent } from '../events.ts'
 import { hashPassword, type SignUpRecord, type UserRecord } from '../store.ts'
@@ -223,20 +223,7 @@ async function applyFields(
   }
   const password = form.get('password')
   if (password !== null) {
-    if (password.length < PASSWORD_POLICY.minLength) {
-      throw formError(
-        'form_password_length_too_short',
-        'password',
-        `Passwords must be ${PASSWORD_POLICY.minLength} characters or more.`,
-      )
-    }
-    if (password.length > PASSWORD_POLICY.maxLength) {
-      throw formError(
-        'form_password_length_too_long',
-        'password',
-        `Passwords must be less than ${PASSWORD_POLICY.maxLength + 1} characters.`,
-      )
-    }
+    checkPasswordLength('password', password)
     signUp.passwordDigest = await hashPassword(password)
   }
   const firstName = form.get('first_name')
