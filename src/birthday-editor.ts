@@ -1,17 +1,27 @@
-import { checkBirthday, isIsoDate, localToday, MIN_BIRTHDAY } from './birthday.ts'
-import type { BirthdayProblem } from './birthday.ts'
-import { styles } from './birthday-editor.styles.ts'
-import { globalClerk, loadClerk } from './clerk-port.ts'
+import { checkBirthday, isIsoDate } from './birthday.ts'
+import { BirthdayEditorView } from './birthday-editor-view.ts'
+import { ClerkConnection } from './clerk-connection.ts'
+import { newEdit, NOTHING_MISSED, UNKNOWN } from './edit.ts'
+import type { Edit, Problem } from './edit.ts'
 import type { ClerkPort, ClerkSession } from './clerk-port.ts'
-import { whenClerkAppears } from './clerk-watch.ts'
 import { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent, changeEvent } from './events.ts'
 import type { BirthdayEditorErrorCode } from './events.ts'
-import { readStoredBirthday } from './save.ts'
-import type { SaveFailure, TokenSource } from './save.ts'
+import { RetryQueue } from './retry-queue.ts'
+import { readStoredBirthday, tokenSource } from './save.ts'
+import type { SaveFailure } from './save.ts'
 import { saveAndVerify } from './save-and-verify.ts'
+import { defaultStrings, fillText, formatDate } from './strings.ts'
+import type { BirthdayEditorStrings, Text } from './strings.ts'
+import { attributeOf, PRIMITIVES, reflectProperties } from './properties.ts'
+import { openTabSync } from './tab-sync.ts'
+import type { PostSave } from './tab-sync.ts'
 import { claimAt, decodeClaims } from './token.ts'
 import type { Claims } from './token.ts'
 import { warnOnce } from './warn.ts'
+
+export { defaultStrings } from './strings.ts'
+export { PRIMITIVES } from './properties.ts'
+export type { BirthdayEditorStrings } from './strings.ts'
 
 /** What the element is doing; also exposed as the custom state of the same name. */
 export type BirthdayEditorStatus =
@@ -20,79 +30,8 @@ export type BirthdayEditorStatus =
 /** What `save()` resolves with: the event that ended the save, or `null` when nothing was sent. */
 export type BirthdayEditorSaveResult = BirthdayEditorSavedEvent | BirthdayEditorErrorEvent | null
 
-/**
- * Every user-visible string, in English. `{name}` marks a value filled in when shown. Error messages
- * are keyed by their error code, validation messages by the problem.
- */
-export const defaultStrings = {
-  label: 'Birthday',
-  save: 'Save',
-  remove: 'Remove',
-  current: 'Saved: {date}',
-  none: 'None saved.',
-  unchanged: 'Pick a new date to save.',
-  signedOut: 'Sign in to set your birthday.',
-  loading: 'Loading…',
-  saving: 'Saving…',
-  refreshing: 'Syncing…',
-  saved: 'Saved.',
-  willSync: 'Saved. It will sync soon.',
-  'claim-stale': 'Saved.',
-  format: 'Enter a real date.',
-  required: 'Enter a date.',
-  min: 'Enter {min} or later.',
-  max: 'Enter {max} or earlier.',
-  invalid: 'The server refused this date.',
-  unauthenticated: 'Please sign in again.',
-  config: 'Saving is not set up here.',
-  'rate-limited': 'Too many changes. Retrying in {seconds} s.',
-  busy: 'Still saving your previous change. Try again in a moment.',
-  server: 'Server error. Try again.',
-  timeout: 'No answer from the server. Try again.',
-  network: 'Could not reach the server. Try again.',
-  offline: 'Offline. It will save once online.',
-  clerk: 'Sign-in is not available right now. Reload the page to try again.',
-}
-
-export type BirthdayEditorStrings = typeof defaultStrings
-type Text = keyof BirthdayEditorStrings
-
-/**
- * Primitive properties, each backed by its attribute (the source of truth): property name → how the
- * attribute reads. A getter never throws; invalid input gives the default.
- */
-const date = (fallback: () => string) => (value: string | null) =>
-  isIsoDate(value) ? value : fallback()
-const flag = (value: string | null) => value !== null
-const text = (fallback: string | null) => (value: string | null) => value || fallback
-export const PRIMITIVES: Record<string, (value: string | null) => unknown> = {
-  value: date(() => ''),
-  min: date(() => MIN_BIRTHDAY),
-  max: date(localToday),
-  required: flag,
-  disabled: flag,
-  readOnly: flag,
-  endpoint: text('/api/update-user-metadata'),
-  claim: text('birthday'),
-  refresh: (value) => (value === 'user' ? value : 'token'),
-  timeout: (value) => (Number(value) > 0 ? Number(value) : 10_000),
-  publishableKey: text(null),
-  proxyUrl: text(null),
-  clerkJsUrl: text(null),
-}
-const attributeOf = (property: string) =>
-  property === 'readOnly' ? 'readonly' : property.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
-
-/** Date formatters by language (key `undefined`: the browser's). */
-const FORMATS: Record<string, Intl.DateTimeFormat> = {}
-
 // So that the module imports without a DOM (server-side rendering, Node tools).
 const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
-  const node = document.createElement(tag)
-  if (part) node.setAttribute('part', part)
-  return node
-}
 
 /**
  * `<birthday-editor>`: edits the signed-in Clerk user's birthday, reads it from the session token and
@@ -164,18 +103,7 @@ export class BirthdayEditorElement extends Base {
   static observedAttributes = [...Object.keys(PRIMITIVES).map(attributeOf), 'lang']
 
   static {
-    for (const [property, read] of Object.entries(PRIMITIVES)) {
-      const name = attributeOf(property)
-      Object.defineProperty(this.prototype, property, {
-        get(this: HTMLElement) {
-          return read(this.getAttribute(name))
-        },
-        set(this: HTMLElement, value: unknown) {
-          if (value || value === 0) this.setAttribute(name, value === true ? '' : String(value))
-          else this.removeAttribute(name)
-        },
-      })
-    }
+    reflectProperties(this.prototype)
   }
 
   declare value: string
@@ -194,85 +122,36 @@ export class BirthdayEditorElement extends Base {
 
   #internals: ElementInternals | undefined
   #connection: AbortController | null = null
-  #status: BirthdayEditorStatus = 'loading'
-  /** The Clerk in use, and the one set through the property. */
-  #clerk: ClerkPort | undefined
+  /** What the element is doing, and the message that goes with it; changed by `#setStatus` only. */
+  #state: { status: BirthdayEditorStatus; message: string } = { status: 'loading', message: '' }
   #clerkProperty: ClerkPort | null = null
-  /** Stops following the Clerk in use, or stops waiting for `window.Clerk`. */
-  #unsubscribe: (() => void) | undefined
-  /** Gives up on Clerk 10 s after connecting unless it is usable by then. */
-  #giveUp: ReturnType<typeof setTimeout> | undefined
-  /** True while the `clerk` error shows: no usable Clerk yet. */
-  #clerkFailed = false
-  #channel: BroadcastChannel | undefined
+  #link = new ClerkConnection({
+    loading: () => this.#setStatus('loading', this.#text('loading')),
+    unusable: () => this.#fail('clerk'),
+    ready: (clerk, recovered) => this.#follow(clerk, recovered),
+  })
+  #post: PostSave | undefined
+  #retry = new RetryQueue((birthday) => void this.#save(birthday))
   #strings: Partial<BirthdayEditorStrings> = {}
-  /** The saved birthday (`undefined` while unknown), the claim last read from a token, whose it is. */
-  #saved: string | null | undefined
-  #tokenClaim: string | null | undefined
-  #subject: unknown
-  /** The template lacks the claim: the stored value was asked for (once per user), and not read. */
-  #storedAsked = false
-  #storedUnread = false
-  /** Shown instead of `#saved` while a save is in flight (optimistic display). */
-  #optimistic: string | null = null
-  /** The message of the current status. */
-  #message = ''
-  #problem: BirthdayProblem | 'required' | null = null
-  /** The `value` last written into the input: the input is only overwritten when `value` changes. */
-  #shown: string | undefined
-  /** A birthday waiting for `online` or for `Retry-After`. */
-  #queued: string | null | undefined
-  /** A saved value seen while a save ran (a token's claim, another tab's save): applied if it fails. */
-  #missed: string | null | undefined
-  /** Bumped on disconnect, sign-out and user switch: work started before is dropped. */
-  #generation = 0
-  /** Aborts the save in flight when it is dropped, so no request of it outlives it. */
-  #saveAbort: AbortController | undefined
+  #edit: Edit = newEdit()
+  #view: BirthdayEditorView
   #renderQueued = false
-  #form = el('form', 'form')
-  #label = el('label', 'label')
-  #current = el('p', 'current-value')
-  #input = el('input', 'input')
-  #saveButton = el('button', 'save-button')
-  #removeButton = el('button', 'remove-button')
-  #slot = el('slot')
-  #messageNode = el('p', 'message')
 
   constructor() {
     super()
-    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open', delegatesFocus: true })
-    const { id } = Object.assign(this.#messageNode, { id: 'message', tabIndex: -1 })
-    root.adoptedStyleSheets = [styles()]
-    Object.assign(this.#input, { type: 'date', id: 'input' })
-    this.#label.htmlFor = 'input'
-    this.#slot.name = 'signed-out'
-    this.#removeButton.type = 'button'
-    this.#form.noValidate = true
-    this.#messageNode.setAttribute('role', 'status')
-    this.#input.setAttribute('aria-describedby', id)
-    this.#saveButton.setAttribute('aria-describedby', id)
-    this.#form.append(
-      this.#label,
-      this.#current,
-      this.#input,
-      this.#saveButton,
-      this.#removeButton,
-      this.#messageNode,
+    this.#view = new BirthdayEditorView(
+      this.shadowRoot ?? this.attachShadow({ mode: 'open', delegatesFocus: true }),
     )
-    root.replaceChildren(this.#form, this.#slot)
     // Browsers without ElementInternals (and happy-dom) still get status, ARIA and events.
     this.#internals = this.attachInternals?.()
   }
 
   get clerk(): ClerkPort | null {
-    return this.#clerk ?? this.#clerkProperty
+    return this.#link.clerk ?? this.#clerkProperty
   }
   set clerk(value: ClerkPort | null) {
     this.#clerkProperty = value
-    if (this.#connection) {
-      this.#detach()
-      this.#attach()
-    }
+    if (this.#connection) this.#reconnectClerk()
   }
   get strings(): BirthdayEditorStrings {
     return { ...defaultStrings, ...this.#strings }
@@ -282,29 +161,28 @@ export class BirthdayEditorElement extends Base {
     this.#scheduleRender()
   }
   get status(): BirthdayEditorStatus {
-    return this.#status
+    return this.#state.status
   }
 
   connectedCallback(): void {
     const connection = (this.#connection = new AbortController())
-    const options = { signal: connection.signal }
+    const { signal } = connection
+    const view = this.#view
     this.#replayPreUpgradeProperties()
-    this.#form.addEventListener('submit', this.#handleSubmit, options)
-    this.#input.addEventListener('input', this.#handleInput, options)
-    this.#input.addEventListener('change', this.#commit, options)
-    this.#removeButton.addEventListener('click', this.#handleRemove, options)
-    window.addEventListener('online', this.#handleOnline, options)
-    const channel = (this.#channel = new BroadcastChannel('birthday-editor'))
-    channel.onmessage = this.#handleMessage
-    connection.signal.addEventListener('abort', () => channel.close())
-    this.#attach()
+    view.form.addEventListener('submit', this.#handleSubmit, { signal })
+    view.input.addEventListener('input', this.#handleInput, { signal })
+    view.input.addEventListener('change', this.#commit, { signal })
+    view.removeButton.addEventListener('click', this.#handleRemove, { signal })
+    this.#retry.connect(signal)
+    this.#post = openTabSync(signal, this.#heard)
+    this.#openClerk()
     this.#scheduleRender()
   }
 
   disconnectedCallback(): void {
     this.#connection?.abort()
     this.#connection = null
-    this.#detach()
+    this.#closeClerk()
   }
 
   /**
@@ -323,24 +201,32 @@ export class BirthdayEditorElement extends Base {
     }
   }
 
-  /** Lets go of the Clerk in use (or of waiting for one), and of any work started with it. */
-  #detach() {
-    this.#unsubscribe?.()
-    this.#unsubscribe = this.#clerk = undefined
-    clearTimeout(this.#giveUp)
-    this.#clerkFailed = false
-    this.#status = 'loading'
-    this.#generation++
+  #openClerk() {
+    this.#link.open({
+      clerk: this.#clerkProperty,
+      publishableKey: this.publishableKey,
+      proxyUrl: this.proxyUrl,
+      clerkJsUrl: this.clerkJsUrl,
+    })
+  }
+
+  /** Lets go of the Clerk in use (or of waiting for one), and drops any work started with it. */
+  #closeClerk() {
+    this.#link.close()
+    this.#setStatus('loading')
+    this.#edit = { ...this.#edit }
+  }
+
+  #reconnectClerk() {
+    this.#closeClerk()
+    this.#openClerk()
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return
     if (this.#connection) {
-      if (name === 'claim' && this.#clerk) this.#sync()
-      if (name === 'publishable-key' && !this.#clerk) {
-        this.#detach()
-        this.#attach()
-      }
+      if (name === 'claim' && this.#link.clerk) this.#link.changed()
+      if (name === 'publishable-key' && !this.#link.clerk) this.#reconnectClerk()
     }
     this.#scheduleRender()
   }
@@ -354,33 +240,18 @@ export class BirthdayEditorElement extends Base {
    */
   save(): Promise<BirthdayEditorSaveResult> {
     // A `value` set in this tick has not reached the field yet: bring it there before committing.
-    if (this.value !== this.#shown) this.#render()
+    if (this.value !== this.#view.shown) this.#render()
     return this.#commit() ? this.#save(this.value || null) : Promise.resolve(null)
   }
 
   /** A string, with `{name}` filled from `values` (any object: the element itself fills `{claim}`). */
-  #text(key: Text, values: object = {}) {
-    return (this.#strings[key] ?? defaultStrings[key]).replace(
-      /\{(\w+)\}/g,
-      (match, name: string) => `${(values as Record<string, unknown>)[name] ?? match}`,
-    )
+  #text(key: Text, values?: object) {
+    return fillText(this.#strings, key, values)
   }
 
-  /**
-   * An ISO date in words, in the element's language; read as UTC so no time zone shifts it. The
-   * formatter is kept per language: making one takes about a millisecond, and every render shows a
-   * date.
-   */
+  /** An ISO date in words, in the element's language (else the nearest ancestor's). */
   #format(iso: string) {
-    try {
-      const lang = this.closest<HTMLElement>('[lang]')?.lang ?? ''
-      return (FORMATS[lang] ??= new Intl.DateTimeFormat(lang || undefined, {
-        dateStyle: 'long',
-        timeZone: 'UTC',
-      })).format(new Date(iso))
-    } catch {
-      return iso
-    }
+    return formatDate(iso, this.closest<HTMLElement>('[lang]')?.lang ?? '')
   }
 
   /**
@@ -398,122 +269,52 @@ export class BirthdayEditorElement extends Base {
   }
 
   get #busy() {
-    return this.#status === 'saving' || this.#status === 'refreshing'
+    const { status } = this.#state
+    return status === 'saving' || status === 'refreshing'
   }
 
-  #setStatus(status: BirthdayEditorStatus, message: string) {
-    this.#status = status
-    this.#message = message
+  /** The one place status changes; the message stays unless a new one is given. */
+  #setStatus(status: BirthdayEditorStatus, message = this.#state.message) {
+    this.#state = { status, message }
     this.#scheduleRender()
   }
 
   #fail(code: BirthdayEditorErrorCode, values?: object, focus?: boolean) {
     this.#setStatus('error', this.#text(code, values))
-    const event = new BirthdayEditorErrorEvent(code, this.#message)
+    const event = new BirthdayEditorErrorEvent(code, this.#state.message)
     this.dispatchEvent(event)
     // After the render queued above: the message is up to date when it takes focus.
-    if (focus) queueMicrotask(() => this.#messageNode.focus())
+    if (focus) queueMicrotask(() => this.#view.message.focus())
     return event
   }
 
-  /**
-   * Finds Clerk: the `clerk` property, else `window.Clerk` (now, or once it appears), else a load
-   * from `publishable-key`. Gives up after 10 s without a usable Clerk, and recovers if one comes.
-   */
-  #attach() {
-    const generation = this.#generation
-    const key = this.publishableKey
-    const clerk = this.#clerkProperty ?? globalClerk()
-    this.#giveUp = setTimeout(() => this.#clerk?.loaded || this.#clerkUnusable(), 10_000)
-    if (clerk) return this.#use(clerk)
-    if (!key) return this.#waitForClerk()
-    loadClerk(key, this.proxyUrl, this.clerkJsUrl).then(
-      (loaded) => {
-        if (generation === this.#generation && !this.#clerk)
-          if (loaded) this.#use(loaded)
-          else this.#waitForClerk()
-      },
-      () => {
-        if (generation !== this.#generation) return
-        this.#clerkUnusable('its load failed')
-        this.#waitForClerk()
-      },
-    )
-  }
-
-  #waitForClerk() {
-    this.#unsubscribe = whenClerkAppears((clerk) => this.#use(clerk))
-  }
-
-  #use(clerk: ClerkPort) {
-    this.#unsubscribe?.()
-    this.#clerk = clerk
-    const off = clerk.addListener(this.#sync)
-    clerk.on?.('status', this.#sync)
-    this.#unsubscribe = () => {
-      off()
-      clerk.off?.('status', this.#sync)
-    }
-    this.#sync()
-  }
-
-  /**
-   * No usable Clerk (none after 10 s, not loaded after 10 s, or its load failed): a message for the
-   * user, the `clerk` error event, and one console warning per page for the developer.
-   */
-  #clerkUnusable(
-    reason = !this.#clerk
-      ? 'none found in 10 s'
-      : this.#clerk.status === 'error'
-        ? 'its load failed'
-        : 'nothing called Clerk.load() in 10 s',
-  ) {
-    if (this.#clerkFailed) return
-    this.#clerkFailed = true
-    warnOnce(
-      'clerk',
-      `no usable Clerk: ${reason}.` +
-        ' Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`.',
-    )
-    this.#fail('clerk')
-  }
-
-  /** Follows Clerk: loading, sign-in, sign-out, user switch, token refresh. */
-  #sync = () => {
-    const clerk = this.#clerk
-    if (!clerk) return
-    if (!clerk.loaded) {
-      if (clerk.status === 'error') this.#clerkUnusable()
-      else if (!this.#clerkFailed) this.#setStatus('loading', this.#text('loading'))
-      return
-    }
-    const recovered = this.#clerkFailed
-    this.#clerkFailed = false
-    clearTimeout(this.#giveUp)
+  /** Follows a loaded Clerk: sign-in, sign-out, user switch, token refresh. */
+  #follow(clerk: ClerkPort, recovered: boolean) {
     const session = clerk.session
+    const { status } = this.#state
     if (!session) {
-      if (this.#status !== 'signed-out') {
+      if (status !== 'signed-out') {
         this.#forget()
         this.#setStatus('signed-out', '')
       }
       return
     }
     const claims = decodeClaims(session.lastActiveToken?.getRawString())
-    if (claims?.sub !== this.#subject) {
+    if (claims?.sub !== this.#edit.subject) {
       this.#forget()
-      this.#subject = claims?.sub
+      this.#edit.subject = claims?.sub
     }
+    const edit = this.#edit
     const claim = this.#claimIn(claims)
     if (claim === undefined) {
-      if (!this.#storedAsked) void this.#readStored(session)
-    } else if (claim !== this.#tokenClaim || this.#saved === undefined) {
+      if (edit.stored === 'unasked') void this.#readStored(session)
+    } else if (claim !== edit.tokenClaim || edit.saved === UNKNOWN) {
       // Adopt a claim only when it changed, and not mid-save: a token lagging a save must not undo it.
-      this.#tokenClaim = claim
-      if (this.#busy) this.#missed = claim
+      edit.tokenClaim = claim
+      if (this.#busy) edit.missed = claim
       else this.#adopt(claim)
     }
-    if (recovered || this.#status === 'loading' || this.#status === 'signed-out')
-      this.#setStatus('idle', '')
+    if (recovered || status === 'loading' || status === 'signed-out') this.#setStatus('idle', '')
     else this.#scheduleRender()
   }
 
@@ -525,35 +326,33 @@ export class BirthdayEditorElement extends Base {
   async #readStored(session: ClerkSession) {
     const signal = this.#connection?.signal
     if (!signal) return
-    this.#storedAsked = true
+    const edit = this.#edit
+    edit.stored = 'asked'
     const { claim, endpoint } = this
     warnOnce(
       'claim',
       `session tokens lack "${claim}": add "${claim}": "{{user.public_metadata.birthday}}" to the` +
         ` session token template. Until then it is read from GET ${endpoint}.`,
     )
-    const generation = this.#generation
     const stored = await readStoredBirthday({
       url: endpoint,
-      token: this.#tokenOf(session),
+      token: tokenSource(session),
       timeout: this.timeout,
       signal,
     })
-    if (generation !== this.#generation || this.#saved !== undefined) return
-    this.#storedUnread = stored === undefined
+    if (edit !== this.#edit || edit.saved !== UNKNOWN) return
+    if (stored === undefined) edit.stored = 'unread'
     this.#adopt(stored ?? null)
     this.#scheduleRender()
   }
 
   /** Drops everything about the previous user; a save in flight for them is abandoned. */
   #forget() {
-    this.#generation++
-    this.#saveAbort?.abort()
-    this.#saved = this.#tokenClaim = this.#queued = this.#missed = this.#subject = undefined
-    this.#problem = null
-    this.#storedAsked = this.#storedUnread = false
+    this.#edit.abort?.abort()
+    this.#edit = newEdit()
+    this.#retry.drop()
     this.value = ''
-    if (this.#busy) this.#status = 'idle'
+    if (this.#busy) this.#setStatus('idle')
   }
 
   /**
@@ -561,42 +360,46 @@ export class BirthdayEditorElement extends Base {
    * for the old field value is dropped.
    */
   #adopt(birthday: string | null) {
-    const old = this.#saved
-    this.#saved = birthday
-    if (old === undefined || (this.value || null) === old) {
+    const edit = this.#edit
+    const old = edit.saved
+    edit.saved = birthday
+    if (old === UNKNOWN || (this.value || null) === old) {
       this.value = birthday ?? ''
-      this.#queued = undefined
+      this.#retry.drop()
     }
   }
 
-  #check(value = this.#input.value): BirthdayProblem | 'required' | null {
-    if (!value) return this.#input.validity.badInput ? 'format' : this.required ? 'required' : null
+  #check(value = this.#view.input.value): Problem | null {
+    if (!value)
+      return this.#view.input.validity.badInput ? 'format' : this.required ? 'required' : null
     return checkBirthday(value, { min: this.min, max: this.max })
   }
 
   /** Takes the field's value as `value` if valid; `change` when it is new. Handles `change` too. */
   #commit = () => {
-    const value = this.#input.value
-    this.#problem = this.#check(value)
-    if (!this.#problem && value !== this.value) {
-      this.value = this.#shown = value
+    const value = this.#view.input.value
+    const problem = (this.#edit.problem = this.#check(value))
+    if (!problem && value !== this.value) {
+      this.value = this.#view.shown = value
       this.dispatchEvent(changeEvent())
     }
     this.#scheduleRender()
-    return !this.#problem
+    return !problem
   }
 
   #handleInput = () => {
-    if (this.#problem) this.#problem = this.#check()
-    this.#queued = undefined
-    if (this.#status === 'saved' || this.#status === 'error') this.#setStatus('idle', '')
+    const edit = this.#edit
+    if (edit.problem) edit.problem = this.#check()
+    this.#retry.drop()
+    const { status } = this.#state
+    if (status === 'saved' || status === 'error') this.#setStatus('idle', '')
     this.#scheduleRender()
   }
 
   #handleSubmit = (event: Event) => {
     event.preventDefault()
     if (this.#commit()) void this.#save(this.value || null, true)
-    else this.#input.focus()
+    else this.#view.input.focus()
   }
 
   /** Remove empties the field too: the user chose "no birthday" over whatever it held. */
@@ -606,20 +409,14 @@ export class BirthdayEditorElement extends Base {
     void this.#save(null, true)
   }
 
-  #handleOnline = () => {
-    // A birthday is queued only by a failed save, and any edit drops it.
-    if (this.#queued !== undefined) void this.#save(this.#queued)
-  }
-
   /** Another editor of this origin saved: show it, and get a fresh token if ours lags. */
-  #handleMessage = ({ data }: MessageEvent<{ subject?: unknown; birthday?: unknown } | null>) => {
-    const birthday = data?.birthday
-    const session = this.#clerk?.session
-    if (!session || data?.subject !== this.#subject) return
-    if (birthday !== null && !isIsoDate(birthday)) return
-    if (this.#busy) return void (this.#missed = birthday)
+  #heard = (subject: unknown, birthday: string | null) => {
+    const session = this.#link.clerk?.session
+    const edit = this.#edit
+    if (!session || subject !== edit.subject) return
+    if (this.#busy) return void (edit.missed = birthday)
     this.#adopt(birthday)
-    this.#storedUnread = false
+    if (edit.stored === 'unread') edit.stored = 'asked'
     const claim = this.#claimIn(decodeClaims(session.lastActiveToken?.getRawString()))
     if (claim !== undefined && claim !== birthday) {
       session.getToken({ skipCache: true }).catch(() => {})
@@ -627,22 +424,9 @@ export class BirthdayEditorElement extends Base {
     this.#scheduleRender()
   }
 
-  /**
-   * The token to send: the one ClerkJS holds while it has over 10 s left, without a call into
-   * ClerkJS (which takes milliseconds even from its cache); else, or when fresh, ClerkJS's.
-   */
-  #tokenOf(session: ClerkSession): TokenSource {
-    return (fresh) => {
-      const held = session.lastActiveToken?.getRawString()
-      return !fresh && Number(decodeClaims(held)?.exp) > Date.now() / 1e3 + 10
-        ? held
-        : session.getToken({ skipCache: fresh })
-    }
-  }
-
   /** The session to save with, when saving is possible now. */
   #canSave(): ClerkSession | null {
-    const session = this.#clerk?.session
+    const session = this.#link.clerk?.session
     return session && this.#connection && !this.#busy && !this.disabled && !this.readOnly
       ? session
       : null
@@ -651,36 +435,37 @@ export class BirthdayEditorElement extends Base {
   async #save(birthday: string | null, focus?: boolean): Promise<BirthdayEditorSaveResult> {
     const session = this.#canSave()
     const connection = this.#connection?.signal
-    const generation = this.#generation
-    if (!session || !connection || birthday === this.#saved) return null
-    this.#saveAbort = new AbortController()
-    const signal = AbortSignal.any([connection, this.#saveAbort.signal])
-    this.#queued = this.#missed = undefined
-    this.#optimistic = birthday
+    const edit = this.#edit
+    if (!session || !connection || birthday === edit.saved) return null
+    const abort = (edit.abort = new AbortController())
+    const signal = AbortSignal.any([connection, abort.signal])
+    this.#retry.drop()
+    edit.missed = NOTHING_MISSED
+    edit.optimistic = birthday
     this.#setStatus('saving', this.#text('saving'))
     const outcome = await saveAndVerify({
       url: this.endpoint,
       birthday,
       session,
-      user: this.#clerk?.user,
+      user: this.#link.clerk?.user,
       refresh: this.refresh,
       timeout: this.timeout,
       signal,
-      token: this.#tokenOf(session),
+      token: tokenSource(session),
       claimOf: (claims) => this.#claimIn(claims),
       onStored: () => {
-        if (generation !== this.#generation) return
+        if (edit !== this.#edit) return
         // Not `#adopt`: the field already holds this value unless the user typed since, and then
         // what they typed stays, even if it equals the value saved before.
-        this.#saved = birthday
-        this.#storedUnread = false
+        edit.saved = birthday
+        if (edit.stored === 'unread') edit.stored = 'asked'
         this.#setStatus('refreshing', this.#text('refreshing'))
       },
     })
-    if (generation !== this.#generation) return null
+    if (edit !== this.#edit) return null
     if (!outcome.ok) {
       const failed = this.#failed(outcome.failure, birthday, signal, focus)
-      if (this.#missed !== undefined) this.#adopt(this.#missed)
+      if (edit.missed !== NOTHING_MISSED) this.#adopt(edit.missed)
       return failed
     }
     const { check, iat } = outcome
@@ -691,8 +476,8 @@ export class BirthdayEditorElement extends Base {
     const saved = new BirthdayEditorSavedEvent(birthday, check === 'verified', iat)
     this.dispatchEvent(saved)
     if (check === 'stale')
-      this.dispatchEvent(new BirthdayEditorErrorEvent('claim-stale', this.#message))
-    this.#channel?.postMessage({ subject: this.#subject, birthday })
+      this.dispatchEvent(new BirthdayEditorErrorEvent('claim-stale', this.#state.message))
+    this.#post?.(edit.subject, birthday)
     return saved
   }
 
@@ -703,13 +488,7 @@ export class BirthdayEditorElement extends Base {
   #failed(failure: SaveFailure, birthday: string | null, signal: AbortSignal, focus?: boolean) {
     const { code, seconds } = failure
     const retry = code === 'offline' || code === 'network' || !!seconds
-    if (retry && (this.value || null) === birthday) this.#queued = birthday
-    if (seconds && this.#queued === birthday) {
-      const timer = setTimeout(() => {
-        if (this.#queued === birthday) void this.#save(birthday)
-      }, seconds * 1000)
-      signal.addEventListener('abort', () => clearTimeout(timer))
-    }
+    if (retry && (this.value || null) === birthday) this.#retry.hold(birthday, seconds, signal)
     return this.#fail(code, failure, focus)
   }
 
@@ -719,51 +498,51 @@ export class BirthdayEditorElement extends Base {
     queueMicrotask(() => this.#render())
   }
 
-  /** The only code that writes to the shadow DOM. */
+  /** Computes what the view shows from the edit, the status and the attributes. */
   #render() {
     this.#renderQueued = false
     if (!this.#connection) return
-    const status = this.#status
-    const input = this.#input
-    const value = this.value
-    if (value !== this.#shown) {
-      input.value = this.#shown = value
-      this.#problem = null
-    }
-    const saved = this.#saved ?? null
-    const shown = status === 'saving' ? this.#optimistic : this.#saved
+    const view = this.#view
+    const edit = this.#edit
+    const { status, message } = this.#state
+    if (view.show(this.value)) edit.problem = null
+    const known = edit.saved !== UNKNOWN
+    const saved = known ? edit.saved : null
+    const shown = status === 'saving' ? edit.optimistic : edit.saved
+    const unread = edit.stored === 'unread'
     const busy = status === 'loading' || this.#busy
     // Nothing to edit without a known saved value: loading, or no usable Clerk.
-    const off = this.disabled || this.#saved === undefined
+    const off = this.disabled || !known
     const locked = off || this.readOnly || busy
-    const problem = this.#problem
-    const unchanged = (input.value || null) === saved
-    this.#form.hidden = status === 'signed-out'
-    this.#slot.hidden = !this.#form.hidden
-    this.#form.setAttribute('aria-busy', String(busy))
-    this.#slot.textContent = this.#text('signedOut')
-    this.#label.textContent = this.#text('label')
-    this.#saveButton.textContent = this.#text('save')
-    this.#removeButton.textContent = this.#text('remove')
-    this.#current.textContent =
-      shown === undefined || (this.#storedUnread && status !== 'saving')
-        ? ''
-        : shown
-          ? this.#text('current', { date: this.#format(shown) })
-          : this.#text('none')
-    // Only when changed (both are ISO dates): assigning `min` or `max`, even the same value, resets
-    // a date field that is being typed into (Chromium), so keyboard entry came out garbled.
-    if (input.min + input.max !== this.min + this.max)
-      Object.assign(input, { min: this.min, max: this.max })
-    Object.assign(input, { required: this.required, readOnly: this.readOnly, disabled: off })
-    input.setAttribute('aria-invalid', String(!!problem))
-    this.#saveButton.disabled = locked || unchanged || !!problem
-    this.#removeButton.disabled = locked || this.required || (saved === null && !this.#storedUnread)
-    this.#messageNode.textContent = problem
-      ? this.#text(problem, { min: this.#format(this.min), max: this.#format(this.max) })
-      : status === 'idle' && unchanged
-        ? this.#text('unchanged')
-        : this.#message
+    const problem = edit.problem
+    const unchanged = (view.input.value || null) === saved
+    view.render({
+      signedOut: status === 'signed-out',
+      busy,
+      label: this.#text('label'),
+      save: this.#text('save'),
+      remove: this.#text('remove'),
+      signedOutText: this.#text('signedOut'),
+      current:
+        shown === UNKNOWN || (unread && status !== 'saving')
+          ? ''
+          : shown
+            ? this.#text('current', { date: this.#format(shown) })
+            : this.#text('none'),
+      message: problem
+        ? this.#text(problem, { min: this.#format(this.min), max: this.#format(this.max) })
+        : status === 'idle' && unchanged
+          ? this.#text('unchanged')
+          : message,
+      min: this.min,
+      max: this.max,
+      required: this.required,
+      readOnly: this.readOnly,
+      off,
+      invalid: !!problem,
+      saveDisabled: locked || unchanged || !!problem,
+      removeDisabled: locked || this.required || (saved === null && !unread),
+    })
     const states = this.#internals?.states
     if (states) {
       states.clear()
