@@ -4,6 +4,7 @@
  * {@link ViewState} and hands it over.
  */
 import { styles } from './birthday-editor.styles.ts'
+import type { Text } from './strings.ts'
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
   const node = document.createElement(tag)
@@ -15,10 +16,6 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
 export interface ViewState {
   signedOut: boolean
   busy: boolean
-  label: string
-  save: string
-  remove: string
-  signedOutText: string
   current: string
   message: string
   min: string
@@ -30,6 +27,8 @@ export interface ViewState {
   invalid: boolean
   saveDisabled: boolean
   removeDisabled: boolean
+  /** A string of the element's strings. */
+  text: (key: Text) => string
 }
 
 export class BirthdayEditorView {
@@ -78,10 +77,10 @@ export class BirthdayEditorView {
     form.hidden = state.signedOut
     this.slot.hidden = !form.hidden
     form.setAttribute('aria-busy', String(state.busy))
-    this.slot.textContent = state.signedOutText
-    this.label.textContent = state.label
-    this.saveButton.textContent = state.save
-    this.removeButton.textContent = state.remove
+    this.slot.textContent = state.text('signedOut')
+    this.label.textContent = state.text('label')
+    this.saveButton.textContent = state.text('save')
+    this.removeButton.textContent = state.text('remove')
     this.current.textContent = state.current
     // Only when changed (both are ISO dates): assigning `min` or `max`, even the same value, resets
     // a date field that is being typed into (Chromium), so keyboard entry came out garbled.

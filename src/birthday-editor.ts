@@ -201,13 +201,9 @@ export class BirthdayEditorElement extends Base {
     }
   }
 
+  /** The `clerk` getter reads the `clerk` property here: the connection holds no Clerk yet. */
   #openClerk() {
-    this.#link.open({
-      clerk: this.#clerkProperty,
-      publishableKey: this.publishableKey,
-      proxyUrl: this.proxyUrl,
-      clerkJsUrl: this.clerkJsUrl,
-    })
+    this.#link.open(this)
   }
 
   /** Lets go of the Clerk in use (or of waiting for one), and drops any work started with it. */
@@ -519,10 +515,6 @@ export class BirthdayEditorElement extends Base {
     view.render({
       signedOut: status === 'signed-out',
       busy,
-      label: this.#text('label'),
-      save: this.#text('save'),
-      remove: this.#text('remove'),
-      signedOutText: this.#text('signedOut'),
       current:
         shown === UNKNOWN || (unread && status !== 'saving')
           ? ''
@@ -542,6 +534,7 @@ export class BirthdayEditorElement extends Base {
       invalid: !!problem,
       saveDisabled: locked || unchanged || !!problem,
       removeDisabled: locked || this.required || (saved === null && !unread),
+      text: (key) => this.#text(key),
     })
     const states = this.#internals?.states
     if (states) {

@@ -6,9 +6,9 @@
 import type { BirthdayProblem } from './birthday.ts'
 
 /** Not known yet: no token, stored value, save or other tab has told this user's birthday. */
-export const UNKNOWN = Symbol('unknown')
+export const UNKNOWN = Symbol()
 /** No saved value was seen while a save ran. */
-export const NOTHING_MISSED = Symbol('nothing missed')
+export const NOTHING_MISSED = Symbol()
 
 /** Why the field cannot be saved. */
 export type Problem = BirthdayProblem | 'required'

@@ -5,7 +5,7 @@
  */
 
 /** Nothing is queued. */
-export const NOTHING_QUEUED = Symbol('nothing queued')
+export const NOTHING_QUEUED = Symbol()
 
 export class RetryQueue {
   /** The birthday waiting for `online` or `Retry-After`. */
