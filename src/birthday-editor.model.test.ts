@@ -406,6 +406,15 @@ describe('failures the model found (kept as plain tests; seeds from fast-check)'
       'seed 1717933527: a save dropped by sign-out kept its request in flight beside the next one',
       [new Click('remove'), new Session(false), new Session(true), new Click('remove')],
     ],
+    [
+      'seed 1838826058: another tab’s save during a failed Remove overwrote the date typed since',
+      [
+        new Click('remove'),
+        new TypeDate('1990-12-10'),
+        new OtherTabSave('2000-02-29'),
+        new Answer('server'),
+      ],
+    ],
   ])('%s', async (_, sequence) => {
     await runSequence(sequence)
   })

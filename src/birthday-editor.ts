@@ -461,7 +461,10 @@ export class BirthdayEditorElement extends Base {
     if (edit !== this.#edit) return null
     if (!outcome.ok) {
       const failed = this.#failed(outcome.failure, birthday, signal, focus)
-      if (edit.missed !== NOTHING_MISSED) this.#adopt(edit.missed)
+      // A saved value seen meanwhile: the field follows it unless the user typed since the save began.
+      if (edit.missed !== NOTHING_MISSED)
+        if ((this.value || null) === birthday) this.#adopt(edit.missed)
+        else edit.saved = edit.missed
       return failed
     }
     const { check, iat } = outcome
