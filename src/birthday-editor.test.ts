@@ -59,7 +59,10 @@ async function mount(
   const session = signIn ? clerk.signIn('user_1', birthday) : undefined
   const backend = fakeBackend(clerk)
   const el = document.createElement('birthday-editor')
-  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value)
+  // These tests drive the native date input (`input="native"`, as it always was); the three
+  // memorable-date fields have their own file, birthday-editor.fields.test.ts.
+  for (const [name, value] of Object.entries({ input: 'native', ...attributes }))
+    el.setAttribute(name, value)
   el.clerk = clerk
   document.body.append(el)
   const events = record(el)
@@ -119,6 +122,8 @@ describe('creation and structure', () => {
       'label',
       'current-value',
       'input',
+      'fields',
+      'label',
       'save-button',
       'remove-button',
       'message',
@@ -517,7 +522,7 @@ describe('editing', () => {
     type(input, value)
     await settle()
     expect(input.getAttribute('aria-invalid')).toBe('true')
-    expect(states(el)).toEqual(['idle', 'invalid'])
+    expect(states(el)).toEqual(['idle', 'invalid', 'user-invalid'])
     expect(message.textContent).toMatch(text)
     expect(save.disabled).toBe(true)
     expect(events).toEqual([])
@@ -1159,6 +1164,7 @@ describe('a session token template without the claim', () => {
     const backend = fakeBackend(clerk)
     backend.replies.push(get)
     const el = document.createElement('birthday-editor')
+    el.input = 'native'
     el.clerk = clerk
     document.body.append(el)
     const events = record(el)

@@ -1,4 +1,4 @@
-import { checkBirthday, isIsoDate } from './birthday.ts'
+import { checkBirthday, isIsoDate, localToday } from './birthday.ts'
 import { BirthdayEditorView } from './birthday-editor-view.ts'
 import { ClerkConnection } from './clerk-connection.ts'
 import { newEdit, NOTHING_MISSED, UNKNOWN } from './edit.ts'
@@ -12,6 +12,8 @@ import type { SaveFailure } from './save.ts'
 import { saveAndVerify } from './save-and-verify.ts'
 import { defaultStrings, fillText, formatDate } from './strings.ts'
 import type { BirthdayEditorStrings, Text } from './strings.ts'
+import { isoTexts, partLabel, partOrder, PARTS, readPasted } from './memorable-date.ts'
+import type { DatePart } from './memorable-date.ts'
 import { attributeOf, PRIMITIVES, reflectProperties } from './properties.ts'
 import { openTabSync } from './tab-sync.ts'
 import type { PostSave } from './tab-sync.ts'
@@ -29,6 +31,17 @@ export type BirthdayEditorStatus =
 
 /** What `save()` resolves with: the event that ended the save, or `null` when nothing was sent. */
 export type BirthdayEditorSaveResult = BirthdayEditorSavedEvent | BirthdayEditorErrorEvent | null
+
+/** The `ValidityState` flag each problem sets. */
+const VALIDITY: Record<Problem, keyof ValidityStateFlags> = {
+  required: 'valueMissing',
+  missing: 'badInput',
+  format: 'badInput',
+  real: 'badInput',
+  min: 'rangeUnderflow',
+  max: 'rangeOverflow',
+  future: 'rangeOverflow',
+}
 
 // So that the module imports without a DOM (server-side rendering, Node tools).
 const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
@@ -100,6 +113,7 @@ const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
  * @cssstate invalid - The field holds a date that cannot be saved.
  */
 export class BirthdayEditorElement extends Base {
+  static formAssociated = true
   static observedAttributes = [...Object.keys(PRIMITIVES).map(attributeOf), 'lang']
 
   static {
@@ -119,6 +133,8 @@ export class BirthdayEditorElement extends Base {
   declare publishableKey: string | null
   declare proxyUrl: string | null
   declare clerkJsUrl: string | null
+  declare name: string | null
+  declare input: 'fields' | 'native'
 
   #internals: ElementInternals | undefined
   #connection: AbortController | null = null
@@ -135,6 +151,11 @@ export class BirthdayEditorElement extends Base {
   #strings: Partial<BirthdayEditorStrings> = {}
   #edit: Edit = newEdit()
   #view: BirthdayEditorView
+  /**
+   * What the element's form says: a disabled `<fieldset>` around it, and a state restored after
+   * back/forward navigation that programmatic values must not overwrite until the user acts.
+   */
+  #form = { disabled: false, restored: false }
   #renderQueued = false
 
   constructor() {
@@ -163,6 +184,54 @@ export class BirthdayEditorElement extends Base {
   get status(): BirthdayEditorStatus {
     return this.#state.status
   }
+  get form(): HTMLFormElement | null {
+    return this.#internals?.form ?? null
+  }
+  get validity(): ValidityState | undefined {
+    return this.#internals?.validity
+  }
+  get validationMessage(): string {
+    return this.#internals?.validationMessage ?? ''
+  }
+  checkValidity(): boolean {
+    return this.#settle().checkValidity?.() ?? true
+  }
+  reportValidity(): boolean {
+    return this.#settle().reportValidity?.() ?? true
+  }
+
+  /** The internals, with the validity of what the field holds right now (not at the next render). */
+  #settle() {
+    if (this.#renderQueued) this.#render()
+    return this.#internals ?? ({} as Partial<ElementInternals>)
+  }
+
+  /** The form was reset: the stored birthday comes back, and no error shows. */
+  formResetCallback(): void {
+    const edit = this.#edit
+    this.#form.restored = edit.typed = false
+    edit.problem = null
+    edit.faulty = []
+    this.#view.shown = undefined
+    this.value = edit.saved === UNKNOWN ? '' : (edit.saved ?? '')
+    this.#scheduleRender()
+  }
+
+  /** A disabled `<fieldset>` around the element disables it, as it does native fields. */
+  formDisabledCallback(disabled: boolean): void {
+    this.#form.disabled = disabled
+    this.#scheduleRender()
+  }
+
+  /** Back/forward navigation brings back what the user had typed (the state of `setFormValue`). */
+  formStateRestoreCallback(state: unknown): void {
+    if (typeof state !== 'string') return
+    const [day = '', month = '', year = ''] = state.split('/')
+    this.#view.fill({ day, month, year })
+    this.#view.input.value = state
+    this.#form.restored = true
+    this.#scheduleRender()
+  }
 
   connectedCallback(): void {
     const connection = (this.#connection = new AbortController())
@@ -170,8 +239,11 @@ export class BirthdayEditorElement extends Base {
     const view = this.#view
     this.#replayPreUpgradeProperties()
     view.form.addEventListener('submit', this.#handleSubmit, { signal })
-    view.input.addEventListener('input', this.#handleInput, { signal })
+    view.form.addEventListener('input', this.#handleInput, { signal })
     view.input.addEventListener('change', this.#commit, { signal })
+    view.fields.addEventListener('change', this.#handleFieldChange, { signal })
+    view.fields.addEventListener('focusout', this.#handleFocusOut, { signal })
+    view.fields.addEventListener('paste', this.#handlePaste, { signal })
     view.removeButton.addEventListener('click', this.#handleRemove, { signal })
     this.#retry.connect(signal)
     this.#post = openTabSync(signal, this.#heard)
@@ -247,7 +319,11 @@ export class BirthdayEditorElement extends Base {
 
   /** An ISO date in words, in the element's language (else the nearest ancestor's). */
   #format(iso: string) {
-    return formatDate(iso, this.closest<HTMLElement>('[lang]')?.lang ?? '')
+    return formatDate(iso, this.#lang)
+  }
+
+  get #lang() {
+    return this.closest<HTMLElement>('[lang]')?.lang ?? ''
   }
 
   /**
@@ -359,33 +435,85 @@ export class BirthdayEditorElement extends Base {
     const edit = this.#edit
     const old = edit.saved
     edit.saved = birthday
-    if (old === UNKNOWN || (this.value || null) === old) {
+    if (old === UNKNOWN || ((this.value || null) === old && this.#untouched())) {
       this.value = birthday ?? ''
       this.#retry.drop()
     }
   }
 
-  #check(value = this.#view.input.value): Problem | null {
-    if (!value)
-      return this.#view.input.validity.badInput ? 'format' : this.required ? 'required' : null
-    return checkBirthday(value, { min: this.min, max: this.max })
+  /** The field shows `value` (or will at the next render): nothing typed there since. */
+  #untouched() {
+    return this.#view.shown !== this.value || this.#entry().iso === this.value
+  }
+
+  get #native() {
+    return this.input === 'native'
+  }
+
+  /**
+   * What the field holds: an ISO date (`''`: none) or why it cannot be saved, and the parts at
+   * fault (all three when the date as a whole is wrong, as GOV.UK marks them).
+   */
+  #entry(): { iso: string; problem: Problem | null; faulty: DatePart[] } {
+    const native = this.#native
+    const entry = this.#view.read(native, this.#lang)
+    const all = native ? [] : PARTS
+    if (entry.problem !== undefined) {
+      const problem = entry.problem === 'format' && !native ? 'real' : entry.problem
+      return { iso: '', problem, faulty: entry.parts }
+    }
+    const { iso } = entry
+    const problem = !iso
+      ? this.required
+        ? 'required'
+        : null
+      : !native && iso > localToday()
+        ? 'future'
+        : checkBirthday(iso, { min: this.min, max: this.max })
+    return { iso, problem, faulty: problem ? all : [] }
   }
 
   /** Takes the field's value as `value` if valid; `change` when it is new. Handles `change` too. */
   #commit = () => {
-    const value = this.#view.input.value
-    const problem = (this.#edit.problem = this.#check(value))
-    if (!problem && value !== this.value) {
-      this.value = this.#view.shown = value
+    const { iso, problem, faulty } = this.#entry()
+    const edit = this.#edit
+    edit.problem = problem
+    edit.faulty = faulty
+    this.#form.restored = edit.typed = false
+    if (!problem && iso !== this.value) {
+      this.value = this.#view.shown = iso
       this.dispatchEvent(changeEvent())
     }
     this.#scheduleRender()
     return !problem
   }
 
+  /** A field's change commits once all three are filled; before that, leaving the group does. */
+  #handleFieldChange = () => {
+    const texts = this.#view.texts()
+    if (PARTS.every((part) => texts[part].trim())) this.#commit()
+  }
+
+  #handleFocusOut = ({ relatedTarget }: FocusEvent) => {
+    if (!this.#view.fields.contains(relatedTarget as Node | null) && this.#edit.typed)
+      this.#commit()
+  }
+
+  /** A whole date pasted into any field fills all three. */
+  #handlePaste = (event: ClipboardEvent) => {
+    const iso = readPasted(event.clipboardData?.getData('text') ?? '', this.#lang)
+    if (!iso) return
+    event.preventDefault()
+    this.#view.fill(isoTexts(iso))
+    this.#handleInput()
+    this.#commit()
+  }
+
   #handleInput = () => {
     const edit = this.#edit
-    if (edit.problem) edit.problem = this.#check()
+    edit.typed = true
+    this.#form.restored = false
+    if (edit.problem) ({ problem: edit.problem, faulty: edit.faulty } = this.#entry())
     this.#retry.drop()
     const { status } = this.#state
     if (status === 'saved' || status === 'error') this.#setStatus('idle', '')
@@ -395,7 +523,11 @@ export class BirthdayEditorElement extends Base {
   #handleSubmit = (event: Event) => {
     event.preventDefault()
     if (this.#commit()) void this.#save(this.value || null, true)
-    else this.#view.input.focus()
+    else this.#focusFault()
+  }
+
+  #focusFault() {
+    this.#view.fieldFor(this.#native, this.#edit.faulty).focus()
   }
 
   /** Remove empties the field too: the user chose "no birthday" over whatever it held. */
@@ -423,7 +555,12 @@ export class BirthdayEditorElement extends Base {
   /** The session to save with, when saving is possible now. */
   #canSave(): ClerkSession | null {
     const session = this.#link.clerk?.session
-    return session && this.#connection && !this.#busy && !this.disabled && !this.readOnly
+    return session &&
+      this.#connection &&
+      !this.#busy &&
+      !this.disabled &&
+      !this.#form.disabled &&
+      !this.readOnly
       ? session
       : null
   }
@@ -504,20 +641,36 @@ export class BirthdayEditorElement extends Base {
     const view = this.#view
     const edit = this.#edit
     const { status, message } = this.#state
-    if (view.show(this.value)) edit.problem = null
+    const native = this.#native
+    const lang = this.#lang
+    if (this.#form.restored) view.shown = this.value
+    else if (view.show(this.value)) {
+      edit.problem = null
+      edit.faulty = []
+    }
+    const entry = this.#entry()
     const known = edit.saved !== UNKNOWN
     const saved = known ? edit.saved : null
     const shown = status === 'saving' ? edit.optimistic : edit.saved
     const unread = edit.stored === 'unread'
     const busy = status === 'loading' || this.#busy
     // Nothing to edit without a known saved value: loading, or no usable Clerk.
-    const off = this.disabled || !known
+    const off = this.disabled || this.#form.disabled || !known
     const locked = off || this.readOnly || busy
     const problem = edit.problem
-    const unchanged = (view.input.value || null) === saved
+    // A partly typed date counts as a change (Save tells what is missing); in the native input, as empty.
+    const unchanged = (native || !entry.problem) && (entry.iso || null) === saved
     view.render({
       signedOut: status === 'signed-out',
       busy,
+      native,
+      // Native: no order to look up (and no formatter made for it); the fields are hidden.
+      order: native ? [] : partOrder(lang),
+      labels: {
+        day: this.#label('day', lang),
+        month: this.#label('month', lang),
+        year: this.#label('year', lang),
+      },
       current:
         shown === UNKNOWN || (unread && status !== 'saving')
           ? ''
@@ -525,7 +678,7 @@ export class BirthdayEditorElement extends Base {
             ? this.#text('current', { date: this.#format(shown) })
             : this.#text('none'),
       message: problem
-        ? this.#text(problem, { min: this.#format(this.min), max: this.#format(this.max) })
+        ? this.#problemText(problem, edit.faulty)
         : status === 'idle' && unchanged
           ? this.#text('unchanged')
           : message,
@@ -535,15 +688,46 @@ export class BirthdayEditorElement extends Base {
       readOnly: this.readOnly,
       off,
       invalid: !!problem,
+      faulty: edit.faulty,
       saveDisabled: locked || unchanged || !!problem,
       removeDisabled: locked || this.required || (saved === null && !unread),
       text: (key) => this.#text(key),
     })
-    const states = this.#internals?.states
+    const internals = this.#internals
+    if (internals?.setValidity) {
+      const texts = view.texts()
+      internals.setFormValue(
+        entry.problem ? '' : entry.iso,
+        native ? view.input.value : PARTS.map((part) => texts[part]).join('/'),
+      )
+      if (entry.problem)
+        internals.setValidity(
+          { [VALIDITY[entry.problem]]: true },
+          this.#problemText(entry.problem, entry.faulty),
+          view.fieldFor(native, entry.faulty),
+        )
+      else internals.setValidity({})
+    }
+    const states = internals?.states
     if (states) {
       states.clear()
       states.add(status)
-      if (problem) states.add('invalid')
+      // Both only once the user has acted: `user-invalid` is `:user-invalid`'s name.
+      if (problem) states.add('invalid').add('user-invalid')
     }
+  }
+
+  /** A problem in words; `missing` names the parts at fault. */
+  #problemText(problem: Problem, faulty: DatePart[]) {
+    return this.#text(problem, {
+      min: this.#format(this.min),
+      max: this.#format(this.max),
+      parts: faulty.map((part) => this.#text(part).toLowerCase()).join(' and '),
+    })
+  }
+
+  /** A field's label: the page's string, else the part's name in the element's language. */
+  #label(part: DatePart, lang: string) {
+    return this.#strings[part] ?? partLabel(part, lang) ?? defaultStrings[part]
   }
 }

@@ -4,6 +4,7 @@
  * one (a save, a read of the stored value) sees it is stale by identity and drops its result.
  */
 import type { BirthdayProblem } from './birthday.ts'
+import type { DatePart } from './memorable-date.ts'
 
 /** Not known yet: no token, stored value, save or other tab has told this user's birthday. */
 export const UNKNOWN = Symbol()
@@ -11,7 +12,7 @@ export const UNKNOWN = Symbol()
 export const NOTHING_MISSED = Symbol()
 
 /** Why the field cannot be saved. */
-export type Problem = BirthdayProblem | 'required'
+export type Problem = BirthdayProblem | 'required' | 'missing' | 'real' | 'future'
 
 export interface Edit {
   /** Whose edit it is: the session token's `sub`. */
@@ -29,7 +30,12 @@ export interface Edit {
   missed: string | null | typeof NOTHING_MISSED
   /** Shown instead of `saved` while a save is in flight (optimistic display). */
   optimistic: string | null
+  /** Why the field cannot be saved, shown once the user has committed it. */
   problem: Problem | null
+  /** The parts at fault: they get `aria-invalid`, and the first takes focus. */
+  faulty: DatePart[]
+  /** The user typed since the last commit. */
+  typed: boolean
   /** Aborts the save in flight when it is dropped, so no request of it outlives it. */
   abort: AbortController | undefined
 }
@@ -42,5 +48,7 @@ export const newEdit = (): Edit => ({
   missed: NOTHING_MISSED,
   optimistic: null,
   problem: null,
+  faulty: [],
+  typed: false,
   abort: undefined,
 })

@@ -27,6 +27,8 @@ export const PRIMITIVES: Record<string, (value: string | null) => unknown> = {
   publishableKey: text(null),
   proxyUrl: text(null),
   clerkJsUrl: text(null),
+  name: text(null),
+  input: (value) => (value === 'native' ? value : 'fields'),
 }
 export const attributeOf = (property: string) =>
   property === 'readOnly' ? 'readonly' : property.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())

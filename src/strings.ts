@@ -5,11 +5,15 @@
  */
 
 /**
- * Every user-visible string, in English. `{name}` marks a value filled in when shown. Error messages
+ * Every user-visible string, in English (the field labels `day`, `month`, `year` default to their
+ * names in the element's language where the browser knows them). `{name}` marks a value filled in when shown. Error messages
  * are keyed by their error code, validation messages by the problem.
  */
 export const defaultStrings = {
   label: 'Birthday',
+  day: 'Day',
+  month: 'Month',
+  year: 'Year',
   save: 'Save',
   remove: 'Remove',
   current: 'Saved: {date}',
@@ -23,6 +27,9 @@ export const defaultStrings = {
   willSync: 'Saved. It will sync soon.',
   'claim-stale': 'Saved.',
   format: 'Enter a real date.',
+  missing: 'Birthday must include a {parts}.',
+  real: 'Birthday must be a real date.',
+  future: 'Birthday must be in the past.',
   required: 'Enter a date.',
   min: 'Enter {min} or later.',
   max: 'Enter {max} or earlier.',

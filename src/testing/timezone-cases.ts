@@ -27,6 +27,7 @@ export function timeZoneCases(zone: string, offsetMinutes: number, localDate: st
       clerk.signIn('user_1', birthday)
       const backend = fakeBackend(clerk)
       const el = document.createElement('birthday-editor')
+      el.input = 'native'
       el.clerk = clerk
       document.body.append(el)
       await new Promise((resolve) => setTimeout(resolve, 0))
