@@ -43,7 +43,6 @@ export interface ViewState {
 
 export class BirthdayEditorView {
   form = el('form', 'form')
-  label = el('label', 'label')
   current = el('p', 'current-value')
   input = el('input', 'input')
   fields = el('fieldset', 'fields')
@@ -61,30 +60,24 @@ export class BirthdayEditorView {
   constructor(root: ShadowRoot) {
     const { id } = Object.assign(this.message, { id: 'message', tabIndex: -1 })
     root.adoptedStyleSheets = [styles()]
+    // One legend names both ways of entry: the fields as a group, the native input by reference.
     Object.assign(this.input, { type: 'date', id: 'input' })
-    this.label.htmlFor = 'input'
+    this.legend.id = 'label'
+    this.input.setAttribute('aria-labelledby', 'label')
     for (const part of PARTS) {
       const input = (this.parts[part] = el('input', part))
       Object.assign(input, { id: part, inputMode: 'numeric', autocomplete: 'bday-' + part })
       const label = (this.#labels[part] = el('label'))
       label.htmlFor = part
     }
-    this.fields.append(this.legend)
+    this.fields.append(this.legend, this.input)
     this.slot.name = 'signed-out'
     this.removeButton.type = 'button'
     this.form.noValidate = true
     this.message.setAttribute('role', 'status')
     for (const node of [this.input, this.fields, this.saveButton])
       node.setAttribute('aria-describedby', id)
-    this.form.append(
-      this.label,
-      this.current,
-      this.input,
-      this.fields,
-      this.saveButton,
-      this.removeButton,
-      this.message,
-    )
+    this.form.append(this.fields, this.current, this.saveButton, this.removeButton, this.message)
     root.replaceChildren(this.form, this.slot)
   }
 
@@ -128,18 +121,18 @@ export class BirthdayEditorView {
     this.slot.hidden = !form.hidden
     form.setAttribute('aria-busy', String(state.busy))
     this.slot.textContent = state.text('signedOut')
-    this.label.textContent = this.legend.textContent = state.text('label')
+    this.legend.textContent = state.text('label')
     this.saveButton.textContent = state.text('save')
     this.removeButton.textContent = state.text('remove')
     this.current.textContent = state.current
-    this.label.hidden = input.hidden = !state.native
-    fields.hidden = state.native
+    input.hidden = !state.native
     // Moving a field blurs it: reorder only when the language's order changes.
     const order = state.order.join(' ')
     if (order !== this.#order) {
       this.#order = order
       fields.replaceChildren(
         this.legend,
+        input,
         ...state.order.flatMap((part) => [this.#labels[part], parts[part]]),
       )
     }

@@ -119,11 +119,10 @@ describe('creation and structure', () => {
     const names = [...root.querySelectorAll('[part]')].map((node) => node.getAttribute('part'))
     expect(names).toEqual([
       'form',
-      'label',
-      'current-value',
-      'input',
       'fields',
       'label',
+      'input',
+      'current-value',
       'save-button',
       'remove-button',
       'message',
@@ -138,9 +137,10 @@ describe('creation and structure', () => {
 
   it('labels the native date input and wires up ARIA', async () => {
     const { el, input, form, message, save } = await mount()
-    const label = part<HTMLLabelElement>(el, 'label')
+    const label = part<HTMLLegendElement>(el, 'label')
     expect(input.type).toBe('date')
-    expect(label.htmlFor).toBe(input.id)
+    // The fields' legend names it too: one label for both ways of entry.
+    expect(input.getAttribute('aria-labelledby')).toBe(label.id)
     expect(label.textContent).toBe('Birthday')
     expect(input.getAttribute('aria-describedby')).toBe(message.id)
     expect(save.getAttribute('aria-describedby')).toBe(message.id)

@@ -65,7 +65,9 @@ const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
  * @attr {string} publishable-key - Clerk publishable key. With it, no `clerk` property, no `window.Clerk` and no Clerk script tag on the page, the element loads Clerk's browser bundle by script tag and calls `load()` on the instance it created; one load per page.
  * @attr {string} proxy-url - Clerk proxy URL: the script is loaded from it and gets it as `data-clerk-proxy-url`.
  * @attr {string} clerk-js-url - Exact URL of Clerk's browser bundle, instead of `<proxy-url or https://<frontend API>>/npm/@clerk/clerk-js@6/dist/clerk.browser.js`.
- * @attr {string} lang - Locale for the displayed date (else the nearest ancestor's `lang`).
+ * @attr {string} lang - Locale for the displayed date and the fields' order and labels (else the nearest ancestor's `lang`).
+ * @attr {string} name - The name of the value in its form's `FormData` (the element is a form-associated custom element; `form` and `<label for>` work as for native fields).
+ * @attr {'fields'|'native'} input - How the date is entered: `fields` (default), three memorable-date fields (day, month, year in the locale's order, no date picker); `native`, the browser's `<input type="date">`.
  *
  * @prop {string} value - Reflects the `value` attribute; `''` when the attribute is not a real date.
  * @prop {string} min - Reflects `min`; the default when invalid.
@@ -80,10 +82,17 @@ const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
  * @prop {string|null} publishableKey - Reflects `publishable-key`.
  * @prop {string|null} proxyUrl - Reflects `proxy-url`.
  * @prop {string|null} clerkJsUrl - Reflects `clerk-js-url`.
+ * @prop {string|null} name - Reflects `name`.
+ * @prop {'fields'|'native'} input - Reflects `input`; `fields` when absent or invalid.
+ * @prop {HTMLFormElement|null} form - Read-only: the form the element belongs to.
+ * @prop {ValidityState} validity - Read-only: `valueMissing` (`required` and empty), `badInput` (a part missing or not a real date), `rangeUnderflow` (before `min`), `rangeOverflow` (after `max`, or in the future).
+ * @prop {string} validationMessage - Read-only: the message of the first problem, as the element shows it.
  * @prop {ClerkPort|null} clerk - The Clerk instance to use, loaded or still loading (the page loads it); not reflected. Without it: `window.Clerk` (also one that appears later), then `publishable-key`. Reading it gives the instance in use.
  * @prop {Partial<BirthdayEditorStrings>} strings - Overrides for any user-visible text (English defaults in `defaultStrings`); reading it gives the merged set.
  * @prop {BirthdayEditorStatus} status - Read-only: `loading`, `signed-out`, `idle`, `saving`, `refreshing`, `saved` or `error`.
  *
+ * @method checkValidity - True when the field holds a date that can be saved (or nothing, unless `required`); else fires `invalid` and returns false.
+ * @method reportValidity - As `checkValidity`, and the browser shows the message at the field at fault.
  * @method save - Commits the field (or a `value` just set from code) and saves it if it is valid and changed. Resolves when the save and its token check are done, with the event that ended it (`BirthdayEditorSavedEvent` or `BirthdayEditorErrorEvent`), or `null` when nothing was sent; never rejects.
  *
  * @fires {Event} change - The user committed a new valid date (not fired when code sets `value`).
@@ -93,9 +102,13 @@ const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
  * @slot signed-out - Shown instead of the form when nobody is signed in. Default: a short message.
  *
  * @csspart form - The form holding label, current value, field, buttons and message (`aria-busy` while loading, saving, refreshing).
- * @csspart label - The field's visible label.
+ * @csspart label - The field's visible label (the fields' legend, or the native input's label).
+ * @csspart fields - The `fieldset` of the three memorable-date fields.
+ * @csspart day - The day field (`aria-invalid` when at fault).
+ * @csspart month - The month field: digits, a month name or its abbreviation.
+ * @csspart year - The year field, four digits.
  * @csspart current-value - The saved birthday, formatted with `Intl` in the element's language.
- * @csspart input - The native date input (`aria-invalid`, described by the message).
+ * @csspart input - The native date input, with `input="native"` (`aria-invalid`, described by the message).
  * @csspart save-button - The submit button.
  * @csspart remove-button - The button that removes the birthday (saves `null`).
  * @csspart message - The polite live region for status, validation and errors.
@@ -110,7 +123,8 @@ const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
  * @cssstate refreshing - Saved; refreshing and checking the session token (at most 5 s).
  * @cssstate saved - The last save succeeded (the message says whether the token is in sync).
  * @cssstate error - The last save (or loading Clerk) failed; the message says why. After `offline`/`network` it retries on `online`, after `rate-limited` once `Retry-After` has passed; after `clerk` when Clerk becomes usable.
- * @cssstate invalid - The field holds a date that cannot be saved.
+ * @cssstate invalid - The field holds a date that cannot be saved, and the user has committed it (the message says why).
+ * @cssstate user-invalid - The same, named after `:user-invalid`: never before the user has interacted.
  */
 export class BirthdayEditorElement extends Base {
   static formAssociated = true
