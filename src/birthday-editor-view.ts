@@ -70,7 +70,7 @@ export class BirthdayEditorView {
       const label = (this.#labels[part] = el('label'))
       label.htmlFor = part
     }
-    this.fields.append(this.legend, this.input)
+    this.#arrange(PARTS)
     this.slot.name = 'signed-out'
     this.removeButton.type = 'button'
     this.form.noValidate = true
@@ -115,8 +115,20 @@ export class BirthdayEditorView {
     return this.parts[order.find((part) => faulty.includes(part)) ?? order[0]!]
   }
 
+  /** Puts the fields in `order`. Moving a field blurs it: only when the order changes. */
+  #arrange(order: DatePart[]) {
+    const key = order.join(' ')
+    if (key === this.#order) return
+    this.#order = key
+    this.fields.replaceChildren(
+      this.legend,
+      this.input,
+      ...order.flatMap((part) => [this.#labels[part], this.parts[part]]),
+    )
+  }
+
   render(state: ViewState): void {
-    const { input, form, fields, parts } = this
+    const { input, form, parts } = this
     form.hidden = state.signedOut
     this.slot.hidden = !form.hidden
     form.setAttribute('aria-busy', String(state.busy))
@@ -126,16 +138,7 @@ export class BirthdayEditorView {
     this.removeButton.textContent = state.text('remove')
     this.current.textContent = state.current
     input.hidden = !state.native
-    // Moving a field blurs it: reorder only when the language's order changes.
-    const order = state.order.join(' ')
-    if (order !== this.#order) {
-      this.#order = order
-      fields.replaceChildren(
-        this.legend,
-        input,
-        ...state.order.flatMap((part) => [this.#labels[part], parts[part]]),
-      )
-    }
+    if (!state.native) this.#arrange(state.order)
     // Only when changed (both are ISO dates): assigning `min` or `max`, even the same value, resets
     // a date field that is being typed into (Chromium), so keyboard entry came out garbled.
     if (input.min + input.max !== state.min + state.max)
@@ -145,6 +148,7 @@ export class BirthdayEditorView {
     input.setAttribute('aria-invalid', String(state.invalid))
     for (const part of PARTS) {
       this.#labels[part].textContent = state.labels[part]
+      this.#labels[part].hidden = parts[part].hidden = state.native
       Object.assign(parts[part], editable)
       parts[part].setAttribute('aria-invalid', String(state.faulty.includes(part)))
     }

@@ -679,7 +679,7 @@ export class BirthdayEditorElement extends Base {
       busy,
       native,
       // Native: no order to look up (and no formatter made for it); the fields are hidden.
-      order: native ? [] : partOrder(lang),
+      order: native ? PARTS : partOrder(lang),
       labels: {
         day: this.#label('day', lang),
         month: this.#label('month', lang),
