@@ -60,11 +60,18 @@ function typeInto(el: Editor, part: DatePart, text: string) {
   fire(input, 'change')
 }
 
-/** Types a date part by part, then the element has it. */
+/** Focus leaves the three fields (for the page, or for a button of the element). */
+const leave = (el: Editor) =>
+  field(el, 'year').dispatchEvent(
+    new FocusEvent('focusout', { bubbles: true, relatedTarget: null }),
+  )
+
+/** Types a date part by part and leaves the fields: the element commits it. */
 async function typeDate(el: Editor, day: string, month: string, year: string) {
   typeInto(el, 'day', day)
   typeInto(el, 'month', month)
   typeInto(el, 'year', year)
+  leave(el)
   await settle()
 }
 
@@ -152,8 +159,12 @@ describe('three fields by default', () => {
     const { el, changes, message } = await mount({}, null)
     typeInto(el, 'day', '03')
     typeInto(el, 'month', 'Feb')
-    expect(changes).toHaveLength(0)
     typeInto(el, 'year', ' 1991 ')
+    await settle()
+    // Nothing is committed while focus moves between the fields.
+    expect(changes).toHaveLength(0)
+    expect(el.value).toBe('')
+    leave(el)
     await settle()
     expect(el.value).toBe('1991-02-03')
     expect(changes).toHaveLength(1)
@@ -180,6 +191,7 @@ describe('three fields by default', () => {
     field(el, 'year').dispatchEvent(paste)
     await settle()
     expect(paste.defaultPrevented).toBe(true)
+    // A paste fills all three, and commits: the date is whole.
     expect(texts()).toBe('3/2/1991')
     expect(el.value).toBe('1991-02-03')
   })
@@ -247,6 +259,7 @@ describe('errors that say what is wrong and mark the part at fault', () => {
     await typeDate(el, '31', '2', '1990')
     await submit(el)
     typeInto(el, 'day', '28')
+    leave(el)
     await settle()
     expect(message()).not.toBe('Birthday must be a real date.')
     expect(invalid()).toEqual([])
@@ -353,7 +366,7 @@ describe('a form-associated custom element', () => {
     const el = document.createElement('birthday-editor')
     el.clerk = clerk
     document.body.append(el)
-    el.formStateRestoreCallback('3/Feb/1991', 'restore')
+    el.formStateRestoreCallback('3/Feb/1991')
     clerk.signIn('user_1', '1990-12-10')
     await settle()
     const texts = ['day', 'month', 'year'].map((part) => field(el, part).value).join('/')
@@ -368,7 +381,7 @@ describe('a form-associated custom element', () => {
 
   it('formStateRestoreCallback ignores a state that is not its own', async () => {
     const { el, texts } = await mount()
-    el.formStateRestoreCallback(new FormData(), 'restore')
+    el.formStateRestoreCallback(new FormData())
     await settle()
     expect(texts()).toBe('10/12/1990')
   })

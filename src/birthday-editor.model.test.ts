@@ -165,6 +165,10 @@ class TypeDate implements Command {
         fire(world.field(part), 'input')
         fire(world.field(part), 'change')
       }
+      // Leaving the fields commits what they hold.
+      world
+        .field('year')
+        .dispatchEvent(new FocusEvent('focusout', { bubbles: true, relatedTarget: null }))
     }
     await world.flush()
     model.typed = formatted(this.date) === shown ? null : { texts: world.texts, iso: this.date }

@@ -252,13 +252,16 @@ export class BirthdayEditorElement extends Base {
     const { signal } = connection
     const view = this.#view
     this.#replayPreUpgradeProperties()
-    view.form.addEventListener('submit', this.#handleSubmit, { signal })
-    view.form.addEventListener('input', this.#handleInput, { signal })
-    view.input.addEventListener('change', this.#commit, { signal })
-    view.fields.addEventListener('change', this.#handleFieldChange, { signal })
-    view.fields.addEventListener('focusout', this.#handleFocusOut, { signal })
-    view.fields.addEventListener('paste', this.#handlePaste, { signal })
-    view.removeButton.addEventListener('click', this.#handleRemove, { signal })
+    const on = (node: EventTarget, type: string, handler: (event: never) => void) =>
+      node.addEventListener(type, handler as EventListener, { signal })
+    on(view.form, 'submit', this.#handleSubmit)
+    on(view.form, 'input', this.#handleInput)
+    // The fieldset holds the native input too: these hear both ways of entry.
+    on(view.fields, 'change', this.#handleChange)
+    on(view.fields, 'focusout', this.#handleFocusOut)
+    on(view.fields, 'paste', this.#handlePaste)
+    on(view.fields, 'keydown', this.#handleKey)
+    on(view.removeButton, 'click', this.#handleRemove)
     this.#retry.connect(signal)
     this.#post = openTabSync(signal, this.#heard)
     this.#openClerk()
@@ -502,10 +505,12 @@ export class BirthdayEditorElement extends Base {
     return !problem
   }
 
-  /** A field's change commits once all three are filled; before that, leaving the group does. */
-  #handleFieldChange = () => {
-    const texts = this.#view.texts()
-    if (PARTS.every((part) => texts[part].trim())) this.#commit()
+  /**
+   * The native input's change commits. The three fields commit when focus leaves the group (or on
+   * Enter, or submit): moving between them commits nothing half-typed.
+   */
+  #handleChange = () => {
+    if (this.#native) this.#commit()
   }
 
   #handleFocusOut = ({ relatedTarget }: FocusEvent) => {
@@ -534,10 +539,24 @@ export class BirthdayEditorElement extends Base {
     this.#scheduleRender()
   }
 
+  /** In a page's form, Save submits that form, as in a native field; its handler saves. */
   #handleSubmit = (event: Event) => {
     event.preventDefault()
-    if (this.#commit()) void this.#save(this.value || null, true)
-    else this.#focusFault()
+    if (!this.#commit()) this.#focusFault()
+    else if (this.form) this.form.requestSubmit()
+    else void this.#save(this.value || null, true)
+  }
+
+  /**
+   * Enter in a field: an invalid date moves focus to the part at fault (even while Save is
+   * disabled); in a page's form, a valid one submits that form (its handler saves).
+   */
+  #handleKey = (event: KeyboardEvent) => {
+    if (event.key !== 'Enter') return
+    if (!this.#commit()) this.#focusFault()
+    else if (this.form) this.form.requestSubmit()
+    else return
+    event.preventDefault()
   }
 
   #focusFault() {
@@ -727,7 +746,10 @@ export class BirthdayEditorElement extends Base {
       states.clear()
       states.add(status)
       // Both only once the user has acted: `user-invalid` is `:user-invalid`'s name.
-      if (problem) states.add('invalid').add('user-invalid')
+      if (problem) {
+        states.add('invalid')
+        states.add('user-invalid')
+      }
     }
   }
 

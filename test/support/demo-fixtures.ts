@@ -282,13 +282,12 @@ export type Editor = ReturnType<typeof editorOf>
 
 /**
  * Types an ISO date (`''`: none) into the three fields, as the element writes it (no leading zeros),
- * then fires `change` on the year as leaving it would: the element commits a complete date. Only
- * locators and their events: the same in every engine.
+ * then leaves the group (blur), which commits it. Only locators: the same in every engine.
  */
 export async function fillDate(editor: Editor, iso: string): Promise<void> {
   const texts = isoTexts(iso)
   for (const part of PARTS) await editor[part].fill(texts[part])
-  await editor.year.dispatchEvent('change')
+  await editor.year.blur()
 }
 
 /**
