@@ -21,9 +21,9 @@ export interface ViewState {
   busy: boolean
   /** The native date input instead of the three fields. */
   native: boolean
-  /** The fields in the language's order, and their labels. */
+  /** The fields in the language's order, and the label of each: the page's, else the language's. */
   order: DatePart[]
-  labels: Record<DatePart, string>
+  label: (part: DatePart) => string
   current: string
   message: string
   min: string
@@ -147,7 +147,7 @@ export class BirthdayEditorView {
     Object.assign(input, editable)
     input.setAttribute('aria-invalid', String(state.invalid))
     for (const part of PARTS) {
-      this.#labels[part].textContent = state.labels[part]
+      this.#labels[part].textContent = state.label(part)
       this.#labels[part].hidden = parts[part].hidden = state.native
       Object.assign(parts[part], editable)
       parts[part].setAttribute('aria-invalid', String(state.faulty.includes(part)))

@@ -32,16 +32,15 @@ export type BirthdayEditorStatus =
 /** What `save()` resolves with: the event that ended the save, or `null` when nothing was sent. */
 export type BirthdayEditorSaveResult = BirthdayEditorSavedEvent | BirthdayEditorErrorEvent | null
 
-/** The `ValidityState` flag each problem sets. */
-const VALIDITY: Record<Problem, keyof ValidityStateFlags> = {
-  required: 'valueMissing',
-  missing: 'badInput',
-  format: 'badInput',
-  real: 'badInput',
-  min: 'rangeUnderflow',
-  max: 'rangeOverflow',
-  future: 'rangeOverflow',
-}
+/** The `ValidityState` flag a problem sets (`missing`, `format`, `real`: a bad input). */
+const validityFlag = (problem: Problem): keyof ValidityStateFlags =>
+  problem === 'required'
+    ? 'valueMissing'
+    : problem === 'min'
+      ? 'rangeUnderflow'
+      : problem === 'max' || problem === 'future'
+        ? 'rangeOverflow'
+        : 'badInput'
 
 // So that the module imports without a DOM (server-side rendering, Node tools).
 const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
@@ -699,11 +698,7 @@ export class BirthdayEditorElement extends Base {
       native,
       // Native: no order to look up (and no formatter made for it); the fields are hidden.
       order: native ? PARTS : partOrder(lang),
-      labels: {
-        day: this.#label('day', lang),
-        month: this.#label('month', lang),
-        year: this.#label('year', lang),
-      },
+      label: (part) => this.#strings[part] ?? partLabel(part, lang) ?? defaultStrings[part],
       current:
         shown === UNKNOWN || (unread && status !== 'saving')
           ? ''
@@ -735,7 +730,7 @@ export class BirthdayEditorElement extends Base {
       )
       if (entry.problem)
         internals.setValidity(
-          { [VALIDITY[entry.problem]]: true },
+          { [validityFlag(entry.problem)]: true },
           this.#problemText(entry.problem, entry.faulty),
           view.fieldFor(native, entry.faulty),
         )
@@ -760,10 +755,5 @@ export class BirthdayEditorElement extends Base {
       max: this.#format(this.max),
       parts: faulty.map((part) => this.#text(part).toLowerCase()).join(' and '),
     })
-  }
-
-  /** A field's label: the page's string, else the part's name in the element's language. */
-  #label(part: DatePart, lang: string) {
-    return this.#strings[part] ?? partLabel(part, lang) ?? defaultStrings[part]
   }
 }

@@ -29,7 +29,7 @@ export interface Edit {
   /** A saved value seen while a save ran (a token's claim, another tab's save): applied if it fails. */
   missed: string | null | typeof NOTHING_MISSED
   /** Shown instead of `saved` while a save is in flight (optimistic display). */
-  optimistic: string | null
+  optimistic?: string | null
   /** Why the field cannot be saved, shown once the user has committed it. */
   problem: Problem | null
   /** The parts at fault: they get `aria-invalid`, and the first takes focus. */
@@ -37,7 +37,7 @@ export interface Edit {
   /** The user typed since the last commit. */
   typed: boolean
   /** Aborts the save in flight when it is dropped, so no request of it outlives it. */
-  abort: AbortController | undefined
+  abort?: AbortController
 }
 
 export const newEdit = (): Edit => ({
@@ -46,9 +46,7 @@ export const newEdit = (): Edit => ({
   tokenClaim: UNKNOWN,
   stored: 'unasked',
   missed: NOTHING_MISSED,
-  optimistic: null,
   problem: null,
   faulty: [],
   typed: false,
-  abort: undefined,
 })

@@ -136,6 +136,8 @@ test('the README’s own form: an incomplete date blocks the page’s submit and
 
 const NATIVE_FORM = `
 <script type="module" src="${ELEMENT_URL}"></script>
+<main>
+<h1>Profile</h1>
 <form id="outer">
   <fieldset id="group">
     <legend>Profile</legend>
@@ -147,6 +149,7 @@ const NATIVE_FORM = `
 </form>
 <birthday-editor id="outside" name="other" form="outer" input="native"></birthday-editor>
 <a href="/journey/elsewhere.html">Elsewhere</a>
+</main>
 `
 
 test('a native-form citizen: label for, validity, reset, disabled fieldset, form attribute', async ({
