@@ -190,7 +190,7 @@ test.describe('finding Clerk on the page', () => {
     const editor = editorOf(page)
     await expect(editor.message.first()).toHaveText(CLERK_MESSAGE, { timeout: 15_000 })
     await expect(editor.host.first()).toHaveJSProperty('status', 'error')
-    await expect(editor.day).toBeDisabled()
+    await expect(editor.day.first()).toBeDisabled()
     expect(await events()).toEqual([
       { type: 'birthday-editor-error', code: 'clerk', message: CLERK_MESSAGE },
     ])

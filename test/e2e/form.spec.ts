@@ -110,7 +110,7 @@ test('the README’s own form: an incomplete date blocks the page’s submit and
   signIn,
 }) => {
   await signIn(page)
-  await openFormPage(
+  const journey = await openFormPage(
     page,
     origin,
     'own-form',
@@ -129,6 +129,8 @@ test('the README’s own form: an incomplete date blocks the page’s submit and
   await expect(page.locator('output')).toHaveText('')
   // Fixing it lets the form submit.
   await page.keyboard.type('Dec')
+  await expect(editor.month).toHaveAttribute('aria-invalid', 'false')
+  expect(journey.pageErrors).toEqual([])
   await page.keyboard.press('Enter')
   await expect(page.locator('output')).toHaveText(`Saved ${INITIAL_BIRTHDAY}`)
   expect(await submitted()).toEqual([{ name: 'Ada', birthday: INITIAL_BIRTHDAY }])
