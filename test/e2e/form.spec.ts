@@ -219,7 +219,8 @@ test('a native-form citizen: label for, validity, reset, disabled fieldset, form
   await expectNoAxeViolations(page)
 
   // Reset brings the stored birthday back, with no error.
-  await page.getByRole('button', { name: 'Reset' }).click()
+  await page.getByRole('button', { name: 'Reset' }).focus()
+  await page.keyboard.press('Enter')
   await expectDate(first, INITIAL_BIRTHDAY)
   await expect(first.day).toHaveAttribute('aria-invalid', 'false')
   expect(await data()).toEqual({ birthday: INITIAL_BIRTHDAY, other: INITIAL_BIRTHDAY })
