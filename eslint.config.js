@@ -32,6 +32,12 @@ const SERVER_IMPORTS = [
   SERVER_SRC_RULE,
   NO_TEST_CODE,
 ]
+/** Each route file is its paths beside their handlers; what two of them share lives in `emulator/`. */
+const ROUTE_FILE_RULE = {
+  regex: '^(\\./|\\.\\./routes/|.*emulator/routes/)[^/]+$',
+  message:
+    'a route file imports no other route file: shared code belongs in emulator/ (e.g. client-session.ts)',
+}
 const EMULATOR_RULE = {
   group: ['**/src/**', '**/server/**', '**/demo/**', '**/test/**'],
   message: 'the emulator imitates a third party: it imports nothing of ours',
@@ -157,6 +163,14 @@ export default tseslint.config(
     ignores: ['emulator/node/**', ...TEST_CODE],
     rules: {
       ...restrict([EMULATOR_RULE, NO_TEST_CODE, ...runtimeNeutral('emulator')]),
+      ...noDynamicImport(runtimeNeutral('emulator')),
+    },
+  },
+  {
+    files: ['emulator/routes/*.ts'],
+    ignores: TEST_CODE,
+    rules: {
+      ...restrict([EMULATOR_RULE, NO_TEST_CODE, ...runtimeNeutral('emulator'), ROUTE_FILE_RULE]),
       ...noDynamicImport(runtimeNeutral('emulator')),
     },
   },

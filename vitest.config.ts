@@ -13,9 +13,16 @@ const zoned: Record<string, string> = {
 export default defineConfig({
   // The README's handler snippets (server/snippets/) import the package's entry as a user would.
   resolve: {
-    alias: {
-      'birthday-editor/server': fileURLToPath(new URL('./server/index.ts', import.meta.url)),
-    },
+    alias: [
+      {
+        find: /^birthday-editor\/server$/,
+        replacement: fileURLToPath(new URL('./server/index.ts', import.meta.url)),
+      },
+      {
+        find: /^birthday-editor\/server\/node$/,
+        replacement: fileURLToPath(new URL('./server/node/index.ts', import.meta.url)),
+      },
+    ],
   },
   test: {
     restoreMocks: true,

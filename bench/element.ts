@@ -11,9 +11,11 @@
  * Bounded: 20 element saves and 20 bare saves per strategy, 1000 cycles. Printed, never asserted.
  * Run alone with `npx tsx bench/element.ts`.
  */
-import { chromium, type Page } from '@playwright/test'
+import { chromium, firefox, type Page } from '@playwright/test'
 import { startBuiltDemo } from '../demo/server/serve-built.ts'
+import { isoTexts, PARTS } from '../src/memorable-date.ts'
 import { chromiumLaunchOptions } from '../test/support/chromium.ts'
+import { firefoxLaunchOptions } from '../test/support/firefox.ts'
 import { median, printTable, type Row } from './table.ts'
 
 const SAVES = 20
@@ -24,13 +26,19 @@ interface LogEntry {
   route: string | null
 }
 
-export async function benchElement(): Promise<Row[]> {
+/** The engines Playwright drives here; WebKit's figures come from `bench/element-webkit.ts`. */
+export type PlaywrightEngine = 'chromium' | 'firefox'
+
+export async function benchElement(engine: PlaywrightEngine = 'chromium'): Promise<Row[]> {
   // The handler's and the emulator's per-user limits would turn a benchmark's saves into 429s.
   const demo = await startBuiltDemo({
     handlerOptions: { rateLimit: { max: 10_000, windowMs: 1_000 } },
     emulatorOptions: { metadataWriteLimit: { max: 10_000, windowMs: 1_000 } },
   })
-  const browser = await chromium.launch(chromiumLaunchOptions())
+  const browser =
+    engine === 'chromium'
+      ? await chromium.launch(chromiumLaunchOptions())
+      : await firefox.launch({ channel: 'moz-firefox', ...firefoxLaunchOptions() })
   const control = `${demo.origin}/__clerk/__emulator`
   const takeLog = async (): Promise<LogEntry[]> => {
     const response = await fetch(`${control}/requests`)
@@ -42,7 +50,7 @@ export async function benchElement(): Promise<Row[]> {
     const page = await browser.newPage()
     await page.goto(`${demo.origin}/`)
     await page.click('#sign-in button')
-    await page.locator('birthday-editor [part=input]').waitFor()
+    await page.locator('birthday-editor [part=save-button]').waitFor()
 
     // Display: a reload with a signed-in session; ClerkJS's own load is environment + client.
     await takeLog()
@@ -51,7 +59,7 @@ export async function benchElement(): Promise<Row[]> {
       if (request.url().includes('/api/update-user-metadata')) handlerCalls.push(request.method())
     })
     await page.reload()
-    await page.locator('birthday-editor [part=input]').waitFor()
+    await page.locator('birthday-editor [part=save-button]').waitFor()
     await page.waitForFunction(() => {
       const editor = document.querySelector('birthday-editor')
       return editor?.getAttribute('value')
@@ -115,7 +123,8 @@ export async function benchElement(): Promise<Row[]> {
         ],
       )
     }
-    rows.push(...(await connectCycles(page)))
+    // The heap figures come from the DevTools protocol, which only Chromium speaks.
+    if (engine === 'chromium') rows.push(...(await connectCycles(page)))
     return rows
   } finally {
     await browser.close()
@@ -128,37 +137,45 @@ async function timedSave(
   page: Page,
   date: string,
 ): Promise<{ optimistic: number; verified: number }> {
-  await page.locator('birthday-editor [part=input]').fill(date)
-  return page.evaluate(async () => {
-    const editor = document.querySelector('birthday-editor')
-    const root = editor?.shadowRoot
-    const current = root?.querySelector('[part=current-value]')
-    const form = root?.querySelector('form')
-    if (!editor || !current || !form) throw new Error('editor not rendered')
-    let optimistic = Number.NaN
-    const before = current.textContent
-    const observer = new MutationObserver(() => {
-      if (Number.isNaN(optimistic) && current.textContent !== before) {
-        optimistic = performance.now()
-      }
-    })
-    observer.observe(current, { childList: true, characterData: true, subtree: true })
-    // In the capture phase on window: the timestamp is taken before any listener of the demo page
-    // (its request timeline, its inspector) runs for this event, so their work is not counted.
-    const saved = new Promise<{ at: number; verified: boolean }>((resolve) =>
-      window.addEventListener(
-        'birthday-editor-saved',
-        (e) => resolve({ at: performance.now(), verified: e.verified }),
-        { once: true, capture: true },
-      ),
-    )
-    const submitted = performance.now()
-    form.requestSubmit()
-    const outcome = await saved
-    observer.disconnect()
-    if (!outcome.verified) throw new Error('the save was not verified')
-    return { optimistic: optimistic - submitted, verified: outcome.at - submitted }
+  const texts = isoTexts(date)
+  for (const part of PARTS) await page.locator(`birthday-editor [part=${part}]`).fill(texts[part])
+  return page.evaluate(measureSubmit)
+}
+
+/**
+ * In the page: submits the editor's form and times submit → optimistic text change and submit →
+ * verified `birthday-editor-saved`. Self-contained, so that every driver can run it (Playwright's
+ * `evaluate`, WebDriver's `executeAsyncScript` in `bench/element-webkit.ts`).
+ */
+export async function measureSubmit(): Promise<{ optimistic: number; verified: number }> {
+  const editor = document.querySelector('birthday-editor')
+  const root = editor?.shadowRoot
+  const current = root?.querySelector('[part=current-value]')
+  const form = root?.querySelector('form')
+  if (!editor || !current || !form) throw new Error('editor not rendered')
+  let optimistic = Number.NaN
+  const before = current.textContent
+  const observer = new MutationObserver(() => {
+    if (Number.isNaN(optimistic) && current.textContent !== before) {
+      optimistic = performance.now()
+    }
   })
+  observer.observe(current, { childList: true, characterData: true, subtree: true })
+  // In the capture phase on window: the timestamp is taken before any listener of the demo page
+  // (its request timeline, its inspector) runs for this event, so their work is not counted.
+  const saved = new Promise<{ at: number; verified: boolean }>((resolve) =>
+    window.addEventListener(
+      'birthday-editor-saved',
+      (e) => resolve({ at: performance.now(), verified: e.verified }),
+      { once: true, capture: true },
+    ),
+  )
+  const submitted = performance.now()
+  form.requestSubmit()
+  const outcome = await saved
+  observer.disconnect()
+  if (!outcome.verified) throw new Error('the save was not verified')
+  return { optimistic: optimistic - submitted, verified: outcome.at - submitted }
 }
 
 /**

@@ -3,9 +3,11 @@
  * The package's one command: `birthday-editor server [options]` serves the handler on Node,
  * `birthday-editor emulator [options]` runs the offline Clerk emulator. `npm run server` and
  * `npm run emulator` in a clone run this same file. Each subcommand answers `--help`.
+ *
+ * Each subcommand's code is loaded only when it runs: the server's loads `@clerk/backend` (an optional
+ * peer), which a project that installed the package for the browser does not have, and which the
+ * emulator never uses.
  */
-import { emulatorMain } from '../emulator/node/cli.ts'
-import { serverMain } from '../server/node/cli.ts'
 
 const USAGE = `usage: birthday-editor <command> [options]
 
@@ -17,9 +19,9 @@ Both read .env in the working directory if present; variables already set win.`
 
 const [command, ...rest] = process.argv.slice(2)
 if (command === 'server') {
-  serverMain(rest)
+  void import('../server/node/cli.ts').then(({ serverMain }) => serverMain(rest))
 } else if (command === 'emulator') {
-  emulatorMain(rest)
+  void import('../emulator/node/cli.ts').then(({ emulatorMain }) => emulatorMain(rest))
 } else if (
   command === undefined ||
   command === '--help' ||

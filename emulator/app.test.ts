@@ -12,7 +12,7 @@ import {
   type EmulatorSnapshot,
 } from './app.ts'
 import { generateSigningKey } from './keys.ts'
-import type { ClerkJsSource } from './state.ts'
+import type { ClerkJsSource } from './context.ts'
 import { TestBrowser, type ClientJson, type ErrorJson, type UserJson } from './testing/browser.ts'
 import { decodeJwt } from './testing/jwt.ts'
 
@@ -130,9 +130,9 @@ describe('unmatched routes fail loudly', () => {
     expect(response.status).toBe(501)
     expect(response.headers.get('Content-Type')).toBe('application/json')
     expect((await errorOf(response))?.message).toContain('GET /api/v1/organizations')
-    const unsupported = await bapi(emulator, '/users?query=ada')
+    const unsupported = await bapi(emulator, '/users?phone_number=%2B15550100')
     expect(unsupported.status).toBe(501)
-    expect((await errorOf(unsupported))?.message).toContain('query')
+    expect((await errorOf(unsupported))?.message).toContain('phone_number')
   })
 
   it('requires the secret key on the Backend API', async () => {

@@ -8,185 +8,70 @@
  */
 
 import { applyCors, preflightResponse } from './cors.ts'
-import { randomId } from './encoding.ts'
+import type { Context, EmulatorConfig, EmulatorState, RouteRow } from './context.ts'
 import { ClerkError, errorResponse, jsonResponse, notImplemented } from './errors.ts'
-import { Faults, HANG_LIMIT_MS, sleep, type Fault } from './faults.ts'
-import {
-  generateSecretKey,
-  generateSigningKey,
-  importSigningKey,
-  publishableKey,
-  type InstanceType,
-} from './keys.ts'
-import { RequestLog, type Api } from './request-log.ts'
-import * as backend from './routes/backend.ts'
-import * as control from './routes/control.ts'
-import * as frontend from './routes/frontend.ts'
-import * as jwtTemplates from './routes/jwt-templates.ts'
-import * as handshake from './routes/handshake.ts'
-import * as script from './routes/script.ts'
-import * as signUp from './routes/sign-up.ts'
+import { HANG_LIMIT_MS, sleep, type Fault } from './faults.ts'
+import { createState, type EmulatorOptions } from './options.ts'
+import { type Api } from './request-log.ts'
 import { compilePattern, matchPattern, type CompiledPattern } from './router.ts'
-import type {
-  ClerkJsSource,
-  Context,
-  EmulatorConfig,
-  EmulatorState,
-  Handler,
-  Settings,
-} from './state.ts'
-import {
-  hashPassword,
-  parseSnapshot,
-  Store,
-  type EmulatorSnapshot,
-  type UserRecord,
-} from './store.ts'
+import { routes as backend } from './routes/backend.ts'
+import { routes as control } from './routes/control.ts'
+import { routes as frontend } from './routes/frontend.ts'
+import { routes as handshake } from './routes/handshake.ts'
+import { routes as jwtTemplates } from './routes/jwt-templates.ts'
+import { routes as script } from './routes/script.ts'
+import { routes as sessions } from './routes/sessions.ts'
+import { routes as signUp } from './routes/sign-up.ts'
+import { routes as webhooks } from './routes/webhooks.ts'
+import { routes as accountPortal } from './routes/account-portal.ts'
 
-export type { ClerkJsSource, EmulatorConfig, EmulatorSnapshot, Settings }
+export type { ClerkJsSource, EmulatorConfig } from './context.ts'
+export type { Settings } from './settings.ts'
+export type { EmulatorSnapshot } from './store.ts'
 export type { RequestLogEntry, Counters } from './request-log.ts'
 export type { FaultSpec, Fault } from './faults.ts'
 export { isEmulatorKey } from './keys.ts'
-
-export interface EmulatorOptions {
-  /** '' (default; standalone) or e.g. '/__clerk' when mounted inside another server. */
-  basePath?: string
-  /** e.g. 'http://localhost:4010'; builds the config URLs. Absent: each request's URL origin. */
-  publicOrigin?: string
-  /** Host encoded in the publishable key and the tokens' `iss`; default 'clerk.emulator.localhost'. */
-  keyHost?: string
-  /** pk_test_ / pk_live_ (default development). */
-  instanceType?: InstanceType
-  /** Default: generated 'sk_test_emu_<random>' ('sk_live_emu_…' for production). */
-  secretKey?: string
-  /** PKCS#8 PEM RSA-2048; default: generated at start. */
-  privateKeyPem?: string
-  /** Default { birthday: '{{user.public_metadata.birthday}}' }. */
-  sessionTokenTemplate?: Record<string, unknown>
-  /** Default 60. */
-  tokenLifetimeSeconds?: number
-  /** Default 0; added to `now()`. */
-  clockOffsetMs?: number
-  /** Default Date.now. */
-  now?: () => number
-  /** Default: the demo user (`DEMO_USER`); [] for none. Ignored when `state` is given. */
-  users?: SeedUser[]
-  /**
-   * Persisted state to start from (and to return to on reset): users with their metadata, and the
-   * signed-in clients with their sessions (these need the same signing key to stay valid).
-   */
-  state?: EmulatorSnapshot
-  /**
-   * Called with the state (see `EmulatorSnapshot`) once at start and after every change to users,
-   * metadata or sessions; awaited (at start by `createEmulator`, later before the response is sent).
-   */
-  onStateChange?: (snapshot: EmulatorSnapshot) => void | Promise<void>
-  /** Per-user Backend API metadata write limit; default { max: 10, windowMs: 10_000 }. */
-  metadataWriteLimit?: { max: number; windowMs: number }
-  /** Where ClerkJS files come from; default: the installed package, read with node:fs. */
-  clerkJsSource?: ClerkJsSource
-  /** Where `@clerk/ui` files come from; default: the installed package (an optional peer), if any; null: none. */
-  clerkUiSource?: ClerkJsSource | null
-}
-
-export interface SeedUser {
-  email: string
-  password: string
-  firstName?: string
-  publicMetadata?: Record<string, unknown>
-  id?: string
-}
+export { DEFAULT_SESSION_TOKEN_TEMPLATE } from './settings.ts'
+export { DEMO_USER, type EmulatorOptions, type SeedUser } from './options.ts'
 
 export interface Emulator {
   /** Web-standard; the whole app. */
   fetch(request: Request): Promise<Response>
   /** The configuration for clients at `origin` (default: `publicOrigin`). */
   config(origin?: string): EmulatorConfig
+  /** Resolves when every queued webhook delivery (retries included) has finished. */
+  webhooksIdle(): Promise<void>
 }
-
-export const DEMO_USER: SeedUser = {
-  email: 'ada@example.test',
-  password: 'lovelace-1815',
-  firstName: 'Ada',
-  publicMetadata: { birthday: '1990-12-10' },
-}
-
-export const DEFAULT_SESSION_TOKEN_TEMPLATE = { birthday: '{{user.public_metadata.birthday}}' }
 
 /** The response header that tells the Node adapter to destroy the connection (the "drop" fault). */
 export const DROP_HEADER = 'x-emulator-drop'
 
-interface Route {
-  method: string
-  pattern: string
-  handle: Handler
+interface Route extends RouteRow {
   compiled: CompiledPattern
 }
 
-const route = (method: string, pattern: string, handle: Handler): Route => ({
-  method,
-  pattern,
-  handle,
-  compiled: compilePattern(pattern),
-})
-
 /**
- * Every emulated endpoint, below `basePath`. First match wins. Which API a path belongs to is its
- * prefix (`classify`), since an unmatched path has one too.
+ * Every emulated endpoint, below `basePath`: each route file's table (its paths beside its handlers),
+ * in this order. First match wins. Which API a path belongs to is its prefix (`classify`), since an
+ * unmatched path has one too.
  */
 const ROUTES: readonly Route[] = [
   // Frontend API: clerk-js through `proxyUrl` (non-GET verbs arrive as POST + `_method`).
-  route('GET', '/v1/environment', frontend.environment),
-  route('PATCH', '/v1/environment', frontend.environment),
-  route('POST', '/v1/dev_browser', frontend.devBrowser),
-  route('GET', '/v1/client', frontend.getClient),
-  route('POST', '/v1/client/sign_ins', frontend.createSignIn),
-  route('POST', '/v1/client/sign_ins/:id/attempt_first_factor', frontend.attemptFirstFactor),
-  route('POST', '/v1/client/sign_ups', signUp.create),
-  route('GET', '/v1/client/sign_ups/:id', signUp.get),
-  route('PATCH', '/v1/client/sign_ups/:id', signUp.update),
-  route('POST', '/v1/client/sign_ups/:id/prepare_verification', signUp.prepareVerification),
-  route('POST', '/v1/client/sign_ups/:id/attempt_verification', signUp.attemptVerification),
-  route('POST', '/v1/client/sessions/:id/touch', frontend.touchSession),
-  route('POST', '/v1/client/sessions/:id/tokens', frontend.createToken),
-  route('POST', '/v1/client/sessions/:id/tokens/:template', jwtTemplates.mint),
-  route('POST', '/v1/client/sessions/:id/remove', frontend.removeSession),
-  route('DELETE', '/v1/client/sessions', frontend.endAllSessions),
-  route('GET', '/v1/me', frontend.me),
-  route('GET', '/v1/client/handshake', handshake.clientHandshake),
-
-  // Backend API: @clerk/backend through `apiUrl` (Bearer secret key).
-  route('GET', '/api/v1/jwks', backend.jwks),
-  route('POST', '/api/v1/users', backend.createUser),
-  route('GET', '/api/v1/users', backend.listUsers),
-  route('GET', '/api/v1/users/count', backend.countUsers),
-  route('GET', '/api/v1/users/:id', backend.getUser),
-  route('PATCH', '/api/v1/users/:id/metadata', backend.updateMetadata),
-  route('POST', '/api/v1/testing_tokens', backend.createTestingToken),
-  route('GET', '/api/v1/jwt_templates', jwtTemplates.list),
-  route('POST', '/api/v1/jwt_templates', jwtTemplates.create),
-  route('GET', '/api/v1/jwt_templates/:id', jwtTemplates.get),
-  route('PATCH', '/api/v1/jwt_templates/:id', jwtTemplates.update),
-  route('DELETE', '/api/v1/jwt_templates/:id', jwtTemplates.remove),
-  route('GET', '/api/v1/clients/handshake_payload', handshake.handshakePayload),
-
-  // ClerkJS files from the installed package.
-  route('GET', '/npm/@clerk/clerk-js@:version/dist/:file', script.clerkJsFile),
-  route('GET', '/npm/@clerk/ui@:version/dist/:file', script.clerkUiFile),
-
-  // Control surface for tests.
-  route('GET', '/__emulator/config', control.config),
-  route('POST', '/__emulator/reset', control.reset),
-  route('GET', '/__emulator/faults', control.listFaults),
-  route('POST', '/__emulator/faults', control.addFault),
-  route('DELETE', '/__emulator/faults', control.clearFaults),
-  route('GET', '/__emulator/requests', control.requests),
-  route('DELETE', '/__emulator/requests', control.clearRequests),
-  route('GET', '/__emulator/counters', control.counters),
-  route('GET', '/__emulator/settings', control.getSettings),
-  route('PATCH', '/__emulator/settings', control.patchSettings),
-  route('GET', '/__emulator/verification_codes', signUp.sentCodes),
-]
+  ...frontend,
+  ...signUp,
+  ...handshake,
+  // Backend API: @clerk/backend through `apiUrl` (Bearer secret key). (jwt-templates.ts also serves
+  // the Frontend API's template tokens.)
+  ...backend,
+  ...sessions,
+  ...jwtTemplates,
+  // ClerkJS files from the installed packages, and the control surface for tests.
+  ...script,
+  // Account Portal: the hosted sign-in and sign-up pages of a development instance.
+  ...accountPortal,
+  ...control,
+  ...webhooks,
+].map((row) => ({ ...row, compiled: compilePattern(row.path) }))
 
 /**
  * Creates an emulator.
@@ -202,6 +87,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   await state.persist()
   return {
     fetch: (request) => dispatch(state, request),
+    webhooksIdle: () => state.webhooks.idle(),
     config(origin) {
       const base = origin ?? options.publicOrigin
       if (!base) throw new Error('config() needs an origin when publicOrigin is not set')
@@ -210,156 +96,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   }
 }
 
-async function createState(options: EmulatorOptions): Promise<EmulatorState> {
-  const basePath = normalizeBasePath(options.basePath ?? '')
-  const publicOrigin = options.publicOrigin ? new URL(options.publicOrigin).origin : null
-  const keyHost = options.keyHost ?? 'clerk.emulator.localhost'
-  const instanceType = options.instanceType ?? 'development'
-  const pk = publishableKey(keyHost, instanceType)
-  const secretKey = options.secretKey ?? generateSecretKey(instanceType)
-  if (secretKey.trim() === '') throw new Error('secretKey must not be empty')
-  const key = options.privateKeyPem
-    ? await importSigningKey(options.privateKeyPem)
-    : await generateSigningKey()
-  const initialSettings: Settings = {
-    sessionTokenTemplate: structuredClone(
-      options.sessionTokenTemplate ?? DEFAULT_SESSION_TOKEN_TEMPLATE,
-    ),
-    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 60,
-    clockOffsetMs: options.clockOffsetMs ?? 0,
-  }
-  const settingsCheck = control.settingsSchema.safeParse(initialSettings)
-  const templateProblem = control.templateProblem(initialSettings.sessionTokenTemplate)
-  if (!settingsCheck.success || templateProblem) {
-    throw new Error(
-      `invalid emulator options: ${templateProblem ?? 'tokenLifetimeSeconds must be an integer from 1 to 86400 and clockOffsetMs an integer'}`,
-    )
-  }
-  const metadataWriteLimit = options.metadataWriteLimit ?? { max: 10, windowMs: 10_000 }
-  if (!(metadataWriteLimit.max >= 1 && metadataWriteLimit.windowMs >= 1)) {
-    throw new Error('metadataWriteLimit needs max >= 1 and windowMs >= 1')
-  }
-  const now = options.now ?? Date.now
-  const clock = () => now() + state.settings.clockOffsetMs
-
-  let initial: EmulatorSnapshot
-  if (options.state) {
-    const parsed = parseSnapshot(options.state)
-    if (!parsed.ok) throw new Error(`invalid emulator state: ${parsed.message}`)
-    initial = parsed.value
-  } else {
-    const createdAt = now() + initialSettings.clockOffsetMs
-    initial = { version: 2, users: await seedUsers(options.users ?? [DEMO_USER], createdAt) }
-  }
-  const store = new Store(initial)
-
-  let clerkJs: Promise<ClerkJsSource | null> | null = options.clerkJsSource
-    ? Promise.resolve(options.clerkJsSource)
-    : null
-  let clerkUi: Promise<ClerkJsSource | null> | null =
-    options.clerkUiSource !== undefined ? Promise.resolve(options.clerkUiSource) : null
-
-  const state: EmulatorState = {
-    basePath,
-    keyHost,
-    instanceType,
-    publishableKey: pk,
-    secretKey,
-    key,
-    metadataWriteLimit,
-    initialSettings,
-    settings: structuredClone(initialSettings),
-    store,
-    faults: new Faults(),
-    log: new RequestLog(),
-    // Named after the signing key: the same key file keeps the browsers' cookies valid across a
-    // restart, and two emulators on one host (cookies ignore the port) do not share one.
-    clientCookie: `__client_${key.kid.slice(-8)}`,
-    now: clock,
-    async persist() {
-      await options.onStateChange?.(store.snapshot())
-    },
-    clerkJs() {
-      clerkJs ??= installedPackage('installedClerkJs')
-      return clerkJs
-    },
-    clerkUi() {
-      clerkUi ??= installedPackage('installedClerkUi')
-      return clerkUi
-    },
-    config(origin) {
-      const proxyUrl = (publicOrigin ?? origin) + basePath
-      const apiUrl = `${proxyUrl}/api`
-      return {
-        publishableKey: pk,
-        secretKey,
-        proxyUrl,
-        apiUrl,
-        jwtKey: key.publicKeyPem,
-        jwksUrl: `${apiUrl}/v1/jwks`,
-      }
-    },
-  }
-  return state
-}
-
-/**
- * The default ClerkJS and `@clerk/ui` sources: the installed packages, read by the Node layer. The one
- * import of `node/` from the runtime-neutral app, loaded on first use so that the app has no static
- * Node import; null outside Node or when the package is not installed (the script route then answers
- * 501 naming it).
- */
-function installedPackage(
-  reader: 'installedClerkJs' | 'installedClerkUi',
-): Promise<ClerkJsSource | null> {
-  // eslint-disable-next-line no-restricted-syntax -- optional and lazy: see above
-  return import('./node/clerk-js-source.ts').then(
-    (module) => module[reader]().catch(() => null),
-    () => null,
-  )
-}
-
-async function seedUsers(seeds: SeedUser[], createdAt: number): Promise<UserRecord[]> {
-  const emails = new Set<string>()
-  return Promise.all(
-    seeds.map(async (seed) => {
-      const email = seed.email.trim().toLowerCase()
-      if (!email.includes('@') || emails.has(email)) {
-        throw new Error(`invalid or duplicate seed user email: ${seed.email}`)
-      }
-      emails.add(email)
-      return {
-        id: seed.id ?? randomId('user'),
-        emailAddressId: randomId('idn'),
-        emailAddress: seed.email.trim(),
-        passwordDigest: await hashPassword(seed.password),
-        firstName: seed.firstName ?? null,
-        lastName: null,
-        externalId: null,
-        publicMetadata: structuredClone(seed.publicMetadata ?? {}),
-        privateMetadata: {},
-        unsafeMetadata: {},
-        createdAt,
-        updatedAt: createdAt,
-        lastSignInAt: null,
-      }
-    }),
-  )
-}
-
-function normalizeBasePath(basePath: string): string {
-  const trimmed = basePath.replace(/\/+$/, '')
-  if (trimmed !== '' && !/^\/[\w\-./~]*$/.test(trimmed)) {
-    throw new Error(`basePath must be '' or start with '/' (got ${JSON.stringify(basePath)})`)
-  }
-  return trimmed
-}
-
 /** The API of a path below `basePath`, matched or not: it decides `_method`, auth, faults and the log. */
 function classify(path: string): Api {
   if (path === '/api' || path.startsWith('/api/')) return 'bapi'
   if (path.startsWith('/__emulator/')) return 'control'
   if (path.startsWith('/npm/')) return 'script'
+  if (path === '/sign-in' || path === '/sign-up') return 'portal'
   return 'fapi'
 }
 
@@ -378,7 +120,7 @@ async function dispatch(state: EmulatorState, request: Request): Promise<Respons
   const routeName =
     request.method === 'OPTIONS'
       ? 'OPTIONS *'
-      : matched && `${matched.route.method} ${matched.route.pattern}`
+      : matched && `${matched.route.method} ${matched.route.path}`
 
   let response: Response
   if (request.method === 'OPTIONS') {
@@ -428,7 +170,7 @@ async function handle(ctx: Context, api: Api, matched: Route | null): Promise<Re
       })
     }
     if (api === 'bapi') authorize(ctx)
-    response = await matched.handle(ctx)
+    response = await matched.handler(ctx)
   } catch (error) {
     if (error instanceof ClerkError) {
       response = errorResponse(error)

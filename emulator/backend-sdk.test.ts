@@ -10,6 +10,7 @@ import { startEmulator, type StartedEmulator } from './node/start.ts'
 import { TestBrowser } from './testing/browser.ts'
 import { control as emulatorControl } from './testing/control.ts'
 import { decodeJwt } from './testing/jwt.ts'
+import type { ErrorJson } from './testing/browser.ts'
 
 const PAGE = 'http://localhost:5173'
 let emu: StartedEmulator
@@ -273,5 +274,198 @@ describe('users', () => {
     const error = await rejection(clerk('sk_test_wrong').users.getUserList())
     expect(error.status).toBe(401)
     expect((error.errors as { code: string }[])[0]?.code).toBe('clerk_key_invalid')
+  })
+})
+
+describe('the users an app’s server manages', () => {
+  const ada = async () =>
+    (await clerk().users.getUserList({ emailAddress: ['ada@example.test'] })).data[0]!
+
+  it('updateUser changes names and the password; the old password stops working', async () => {
+    const user = await ada()
+    const updated = await clerk().users.updateUser(user.id, {
+      firstName: 'Augusta',
+      lastName: 'King',
+      externalId: 'ext-1815',
+      password: 'a-new-password-1',
+    })
+    expect(updated).toMatchObject({
+      firstName: 'Augusta',
+      lastName: 'King',
+      externalId: 'ext-1815',
+    })
+    expect((await clerk().users.getUser(user.id)).firstName).toBe('Augusta')
+    const browser = new TestBrowser(emu.config.proxyUrl, { origin: PAGE })
+    await expect(browser.signIn()).rejects.toThrow(/422.*form_password_incorrect/)
+    await expect(browser.signIn('ada@example.test', 'a-new-password-1')).resolves.toMatch(/^sess_/)
+  })
+
+  it('updateUser refuses an unknown user, a short password and an unknown email id', async () => {
+    const user = await ada()
+    expect(
+      await rejection(clerk().users.updateUser('user_missing', { firstName: 'X' })),
+    ).toMatchObject({
+      status: 404,
+      errors: [expect.objectContaining({ code: 'resource_not_found' })],
+    })
+    expect(await rejection(clerk().users.updateUser(user.id, { password: 'short' }))).toMatchObject(
+      {
+        status: 422,
+        errors: [expect.objectContaining({ code: 'form_password_length_too_short' })],
+      },
+    )
+    expect(
+      await rejection(clerk().users.updateUser(user.id, { primaryEmailAddressID: 'idn_missing' })),
+    ).toMatchObject({ status: 422 })
+    expect((await clerk().users.getUser(user.id)).firstName).toBe('Ada')
+  })
+
+  it('deleteUser removes the user and signs their browser out', async () => {
+    const { browser, sessionId } = await browserToken()
+    const user = await ada()
+    expect(await clerk().users.deleteUser(user.id)).toMatchObject({ id: user.id, deleted: true })
+    expect((await rejection(clerk().users.getUser(user.id))).status).toBe(404)
+    expect((await browser.load())?.sessions).toEqual([])
+    await expect(browser.token(sessionId)).rejects.toThrow(/401/)
+    expect((await rejection(clerk().users.deleteUser(user.id))).status).toBe(404)
+  })
+
+  it('banUser revokes every session and refuses sign-in with 403 user_banned; unbanUser lifts it', async () => {
+    const { browser, sessionId } = await browserToken()
+    const user = await ada()
+    expect((await clerk().users.banUser(user.id)).banned).toBe(true)
+    await expect(browser.token(sessionId)).rejects.toThrow(/401.*signed_out/)
+    const sessions = await clerk().sessions.getSessionList({ userId: user.id })
+    expect(sessions.data.map((session) => session.status)).toEqual(['revoked'])
+    await expect(new TestBrowser(emu.config.proxyUrl).signIn()).rejects.toThrow(/403.*user_banned/)
+    expect((await clerk().users.getUserList({ banned: true } as never)).data).toHaveLength(1)
+    expect((await clerk().users.unbanUser(user.id)).banned).toBe(false)
+    await expect(new TestBrowser(emu.config.proxyUrl).signIn()).resolves.toMatch(/^sess_/)
+    expect((await rejection(clerk().users.banUser('user_missing'))).status).toBe(404)
+  })
+
+  it('lockUser refuses sign-in with 403 user_locked and keeps sessions; unlockUser lifts it', async () => {
+    const { browser, sessionId } = await browserToken()
+    const user = await ada()
+    const locked = await clerk().users.lockUser(user.id)
+    expect(locked.locked).toBe(true)
+    await expect(browser.token(sessionId)).resolves.toMatch(/^ey/)
+    const refused = await new TestBrowser(emu.config.proxyUrl).call<ErrorJson>(
+      'POST',
+      '/v1/client/sign_ins',
+      { identifier: 'ada@example.test', password: 'lovelace-1815' },
+    )
+    expect(refused.status).toBe(403)
+    expect(refused.body.errors[0]).toMatchObject({
+      code: 'user_locked',
+      meta: { lockout_expires_in_seconds: 3600 },
+    })
+    expect((await clerk().users.unlockUser(user.id)).locked).toBe(false)
+    await expect(new TestBrowser(emu.config.proxyUrl).signIn()).resolves.toMatch(/^sess_/)
+  })
+
+  it('verifyPassword: verified, 422 incorrect_password, 404 for an unknown user', async () => {
+    const user = await ada()
+    expect(
+      await clerk().users.verifyPassword({ userId: user.id, password: 'lovelace-1815' }),
+    ).toEqual({
+      verified: true,
+    })
+    expect(
+      await rejection(clerk().users.verifyPassword({ userId: user.id, password: 'wrong-one' })),
+    ).toMatchObject({
+      status: 422,
+      errors: [expect.objectContaining({ code: 'incorrect_password' })],
+    })
+    expect(
+      (await rejection(clerk().users.verifyPassword({ userId: 'user_missing', password: 'x' })))
+        .status,
+    ).toBe(404)
+  })
+
+  it('getUserList({ query }) matches a part of the email, the name or the id, case-insensitively', async () => {
+    const grace = await clerk().users.createUser({
+      emailAddress: ['grace@navy.test'],
+      password: 'hopper-1906',
+      firstName: 'Grace',
+    })
+    const found = async (query: string) =>
+      (await clerk().users.getUserList({ query })).data.map((user) => user.id).sort()
+    const both = [grace.id, (await ada()).id].sort()
+    expect(await found('NAVY')).toEqual([grace.id])
+    expect(await found('grac')).toEqual([grace.id])
+    expect(await found('.test')).toEqual(both)
+    expect(await found(grace.id.slice(-6))).toEqual([grace.id])
+    expect(await found('nobody')).toEqual([])
+    expect((await clerk().users.getUserList({ query: 'navy' })).totalCount).toBe(1)
+  })
+})
+
+describe('the sessions an app’s server manages', () => {
+  it('lists a user’s sessions, gets one, mints a token for it and revokes it; the browser is signed out', async () => {
+    const { browser, sessionId } = await browserToken()
+    const userId = (await decodeJwt(await browser.token(sessionId))).payload.sub as string
+    const list = await clerk().sessions.getSessionList({ userId, status: 'active' })
+    expect(list.data.map((session) => session.id)).toEqual([sessionId])
+    expect(await clerk().sessions.getSession(sessionId)).toMatchObject({ userId, status: 'active' })
+
+    const { jwt } = await clerk().sessions.getToken(sessionId)
+    const claims = await verifyToken(jwt, { jwtKey: emu.config.jwtKey })
+    expect(claims).toMatchObject({ sid: sessionId, sub: userId, birthday: '1990-12-10' })
+    expect(claims.azp).toBeUndefined()
+    const short = await clerk().sessions.getToken(sessionId, undefined, 120)
+    const decoded = (await decodeJwt(short.jwt)).payload
+    expect(Number(decoded.exp) - Number(decoded.iat)).toBe(120)
+
+    expect((await clerk().sessions.revokeSession(sessionId)).status).toBe('revoked')
+    await expect(browser.token(sessionId)).rejects.toThrow(/401.*signed_out/)
+    expect((await browser.load())?.sessions).toEqual([])
+    expect(await rejection(clerk().sessions.getToken(sessionId))).toMatchObject({ status: 404 })
+  })
+
+  it('answers Clerk’s errors: unknown session, no user or client id', async () => {
+    expect((await rejection(clerk().sessions.revokeSession('sess_missing'))).status).toBe(404)
+    expect((await rejection(clerk().sessions.getSession('sess_missing'))).status).toBe(404)
+    expect((await rejection(clerk().sessions.getToken('sess_missing'))).status).toBe(404)
+    expect((await rejection(clerk().sessions.getSessionList({}))).status).toBe(422)
+  })
+
+  it('createSession makes an active session for testing that mints tokens', async () => {
+    const userId = (await clerk().users.getUserList({ emailAddress: ['ada@example.test'] }))
+      .data[0]!.id
+    const session = await clerk().sessions.createSession({ userId })
+    expect(session).toMatchObject({ userId, status: 'active' })
+    const { jwt } = await clerk().sessions.getToken(session.id)
+    expect((await verifyToken(jwt, { jwtKey: emu.config.jwtKey })).sid).toBe(session.id)
+    expect(
+      (await rejection(clerk().sessions.createSession({ userId: 'user_missing' }))).status,
+    ).toBe(404)
+  })
+})
+
+describe('PATCH /v1/me (user.update, <UserProfile/>’s name form)', () => {
+  it('changes the name, visible to the Backend API; refuses what it does not model', async () => {
+    const browser = new TestBrowser(emu.config.proxyUrl, { origin: PAGE })
+    await browser.signIn()
+    const updated = await browser.call<{ response: { first_name: string; last_name: string } }>(
+      'PATCH',
+      '/v1/me',
+      { first_name: 'Augusta', last_name: 'King' },
+    )
+    expect(updated.status).toBe(200)
+    expect(updated.body.response).toMatchObject({ first_name: 'Augusta', last_name: 'King' })
+    const [ada] = (await clerk().users.getUserList({ emailAddress: ['ada@example.test'] })).data
+    expect(ada).toMatchObject({ firstName: 'Augusta', lastName: 'King' })
+
+    const unsupported = await browser.call<ErrorJson>('PATCH', '/v1/me', { username: 'ada' })
+    expect(unsupported.status).toBe(501)
+    expect(unsupported.body.errors[0]?.message).toContain('username')
+    const long = await browser.call<ErrorJson>('PATCH', '/v1/me', { first_name: 'x'.repeat(257) })
+    expect(long.status).toBe(422)
+    expect(long.body.errors[0]?.code).toBe('form_param_exceeds_allowed_size')
+    expect((await clerk().users.getUser(ada!.id)).firstName).toBe('Augusta')
+    const signedOut = new TestBrowser(emu.config.proxyUrl, { origin: PAGE })
+    await signedOut.load()
+    expect((await signedOut.call('PATCH', '/v1/me', { first_name: 'X' })).status).toBe(401)
   })
 })

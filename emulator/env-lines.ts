@@ -6,10 +6,13 @@
  * every SDK, since a development key would otherwise post events to Clerk's telemetry host.
  */
 
-import type { EmulatorConfig } from './state.ts'
+import type { EmulatorConfig } from './context.ts'
 
 export interface ScriptMajors {
-  /** Major of the installed `@clerk/clerk-js` (what `@clerk/shared` asks for: `@6`). */
+  /**
+   * Major of the installed `@clerk/clerk-js` (what `@clerk/shared` asks for: `@6`). ClerkJS 5
+   * bundles its prebuilt components, so for `5` no `@clerk/ui` line is printed at all.
+   */
   clerkJs: string
   /** Major of the installed `@clerk/ui`, or null when the optional peer is not installed. */
   clerkUi: string | null
@@ -23,13 +26,19 @@ export function envLines(config: EmulatorConfig, majors: ScriptMajors): string {
     majors.clerkUi === null
       ? null
       : `${config.proxyUrl}/npm/@clerk/ui@${majors.clerkUi}/dist/ui.browser.js`
+  const uiLine = (prefix: string): string[] => {
+    if (Number(majors.clerkJs) < 6) return []
+    return [
+      uiUrl === null
+        ? `# ${prefix}CLERK_UI_URL: install @clerk/ui next to the emulator to serve the prebuilt components`
+        : `${prefix}CLERK_UI_URL=${uiUrl}`,
+    ]
+  }
   const browser = (prefix: string) => [
     `${prefix}CLERK_PUBLISHABLE_KEY=${config.publishableKey}`,
     `${prefix}CLERK_PROXY_URL=${config.proxyUrl}`,
     `${prefix}CLERK_JS_URL=${jsUrl}`,
-    uiUrl === null
-      ? `# ${prefix}CLERK_UI_URL: install @clerk/ui next to the emulator to serve the prebuilt components`
-      : `${prefix}CLERK_UI_URL=${uiUrl}`,
+    ...uiLine(prefix),
     `${prefix}CLERK_TELEMETRY_DISABLED=1`,
   ]
   return [
@@ -40,7 +49,10 @@ export function envLines(config: EmulatorConfig, majors: ScriptMajors): string {
     `CLERK_PROXY_URL=${config.proxyUrl}`,
     `CLERK_API_URL=${config.apiUrl}`,
     `CLERK_JWT_KEY="${pem}"`,
+    `CLERK_WEBHOOK_SIGNING_SECRET=${config.webhookSigningSecret}`,
     'CLERK_TELEMETRY_DISABLED=1',
+    "# birthday-editor's handler: only callers on another origin than the handler need this (comma-separated)",
+    '# ALLOWED_ORIGINS=http://localhost:5173',
     '# Next.js (@clerk/nextjs): read by <ClerkProvider> and clerkMiddleware()',
     ...browser('NEXT_PUBLIC_'),
     '# Vite (@clerk/react): <ClerkProvider proxyUrl={import.meta.env.VITE_CLERK_PROXY_URL} …>',

@@ -77,7 +77,7 @@ function authConfig(): Json {
   }
 }
 
-function displayConfig(instanceType: InstanceType, homeUrl: string): Json {
+function displayConfig(instanceType: InstanceType, homeUrl: string, accountsUrl: string): Json {
   // A development instance hosts its Account Portal pages; the emulator has none, so the URLs point
   // at the application (ClerkJS then falls back to its own options and the home URL).
   return {
@@ -103,8 +103,8 @@ function displayConfig(instanceType: InstanceType, homeUrl: string): Json {
     logo_image_url: null,
     favicon_image_url: null,
     home_url: homeUrl,
-    sign_in_url: homeUrl,
-    sign_up_url: homeUrl,
+    sign_in_url: `${accountsUrl}/sign-in`,
+    sign_up_url: `${accountsUrl}/sign-up`,
     user_profile_url: homeUrl,
     waitlist_url: homeUrl,
     oauth_consent_url: homeUrl,
@@ -227,10 +227,18 @@ function organizationSettings(): Json {
   }
 }
 
-export function environmentJSON(instanceType: InstanceType, homeUrl: string): Json {
+/**
+ * `homeUrl`: the calling page's origin. `accountsUrl`: where the emulator's Account Portal pages
+ * are (`routes/account-portal.ts`), as a development instance's `https://<slug>.accounts.dev`.
+ */
+export function environmentJSON(
+  instanceType: InstanceType,
+  homeUrl: string,
+  accountsUrl: string,
+): Json {
   return {
     auth_config: authConfig(),
-    display_config: displayConfig(instanceType, homeUrl),
+    display_config: displayConfig(instanceType, homeUrl, accountsUrl),
     user_settings: userSettings(),
     organization_settings: organizationSettings(),
     maintenance_mode: false,

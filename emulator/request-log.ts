@@ -1,9 +1,10 @@
 /**
  * The request log and counters behind `GET /__emulator/requests` and `GET /__emulator/counters`.
- * The log keeps the newest `LOG_LIMIT` entries; counters are exact.
+ * The log keeps the newest `LOG_LIMIT` entries in a ring buffer (recording is O(1) once full, where
+ * dropping the oldest entry from an array costs a copy of the rest); counters are exact.
  */
 
-export type Api = 'fapi' | 'bapi' | 'control' | 'script'
+export type Api = 'fapi' | 'bapi' | 'control' | 'script' | 'portal'
 
 export interface RequestLogEntry {
   /** Emulator time (ms) when the response was ready. */
@@ -30,13 +31,28 @@ export interface Counters {
 export const LOG_LIMIT = 10_000
 
 export class RequestLog {
-  #entries: RequestLogEntry[] = []
+  readonly #limit: number
+  /** Ring buffer: `#size` entries, the oldest at `#start`. */
+  #entries: (RequestLogEntry | undefined)[]
+  #start = 0
+  #size = 0
   #routes = new Map<string, number>()
   #bapiWrites = 0
 
+  constructor(limit = LOG_LIMIT) {
+    if (!(Number.isInteger(limit) && limit >= 1)) throw new Error('the log limit must be >= 1')
+    this.#limit = limit
+    this.#entries = new Array<RequestLogEntry | undefined>(limit)
+  }
+
   record(entry: RequestLogEntry): void {
-    this.#entries.push(entry)
-    if (this.#entries.length > LOG_LIMIT) this.#entries.splice(0, this.#entries.length - LOG_LIMIT)
+    if (this.#size < this.#limit) {
+      this.#entries[(this.#start + this.#size) % this.#limit] = entry
+      this.#size += 1
+    } else {
+      this.#entries[this.#start] = entry
+      this.#start = (this.#start + 1) % this.#limit
+    }
     const route = entry.route ?? 'unmatched'
     this.#routes.set(route, (this.#routes.get(route) ?? 0) + 1)
     if (entry.api === 'bapi' && !['GET', 'HEAD', 'OPTIONS'].includes(entry.method)) {
@@ -45,13 +61,21 @@ export class RequestLog {
   }
 
   clear(): void {
-    this.#entries = []
+    this.#entries.fill(undefined)
+    this.#start = 0
+    this.#size = 0
     this.#routes.clear()
     this.#bapiWrites = 0
   }
 
+  /** Oldest first. */
   entries(): RequestLogEntry[] {
-    return [...this.#entries]
+    const out: RequestLogEntry[] = []
+    for (let i = 0; i < this.#size; i += 1) {
+      const entry = this.#entries[(this.#start + i) % this.#limit]
+      if (entry) out.push(entry)
+    }
+    return out
   }
 
   counters(): Counters {

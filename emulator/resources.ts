@@ -63,6 +63,9 @@ function emailAddressJSON(user: UserRecord): Json {
 }
 
 /** What both flavours of the user have. */
+/** Clerk's default lockout duration. */
+export const LOCKOUT_SECONDS = 3600
+
 function commonUserJSON(user: UserRecord): Json {
   return {
     object: 'user',
@@ -91,9 +94,10 @@ function commonUserJSON(user: UserRecord): Json {
     mfa_disabled_at: null,
     public_metadata: user.publicMetadata,
     unsafe_metadata: user.unsafeMetadata,
-    banned: false,
-    locked: false,
-    lockout_expires_in_seconds: null,
+    banned: user.banned ?? false,
+    locked: user.locked ?? false,
+    // Clerk's default lockout; the emulator's locks last until `unlockUser`.
+    lockout_expires_in_seconds: user.locked ? LOCKOUT_SECONDS : null,
     verification_attempts_remaining: MAX_VERIFICATION_ATTEMPTS,
     create_organization_enabled: false,
     delete_self_enabled: true,
@@ -279,6 +283,26 @@ export function jwtTemplateJSON(template: JwtTemplateRecord): Json {
     signing_algorithm: 'RS256',
     created_at: template.createdAt,
     updated_at: template.updatedAt,
+  }
+}
+
+/** A Backend API session (`sessions.getSession`, `getSessionList`, `revokeSession`, `createSession`). */
+export function bapiSessionJSON(session: SessionRecord): Json {
+  return {
+    object: 'session',
+    id: session.id,
+    user_id: session.userId,
+    client_id: session.clientId,
+    actor: null,
+    status: session.status,
+    last_active_organization_id: null,
+    last_active_at: session.lastActiveAt,
+    latest_activity: null,
+    expire_at: session.createdAt + 7 * DAY_MS,
+    abandon_at: session.createdAt + 30 * DAY_MS,
+    updated_at: session.updatedAt,
+    created_at: session.createdAt,
+    tasks: null,
   }
 }
 

@@ -28,6 +28,10 @@ export interface UserRecord {
   lastSignInAt: number | null
   /** Follows sign-in and touch; absent in files written before it existed (then `lastSignInAt`). */
   lastActiveAt?: number | null
+  /** `users.banUser`: every session revoked, no sign-in until `unbanUser`. Absent: false. */
+  banned?: boolean
+  /** `users.lockUser`: no sign-in until `unlockUser` (the emulator's locks do not expire). */
+  locked?: boolean
 }
 
 /** A Backend API JWT template (`jwtTemplates.create`), minted by `getToken({ template })`. */
@@ -85,6 +89,8 @@ export interface EmulatorSnapshot {
   clients?: ClientRecord[]
   sessions?: SessionRecord[]
   jwtTemplates?: JwtTemplateRecord[]
+  /** The webhook signing secret, so endpoints keep verifying across restarts. */
+  webhookSecret?: string
 }
 
 export interface ClientRecord {
@@ -105,7 +111,7 @@ export interface SessionRecord {
   id: string
   clientId: string
   userId: string
-  status: 'active' | 'ended' | 'removed'
+  status: 'active' | 'ended' | 'removed' | 'revoked'
   createdAt: number
   updatedAt: number
   lastActiveAt: number
@@ -137,10 +143,17 @@ export class Store {
   readonly metadataWrites = new Map<string, number[]>()
   /** Handshake nonces (the `nonce` format) and their cookie directives, each readable once. */
   readonly handshakeNonces = new Map<string, { directives: string[]; expiresAt: number }>()
-  readonly #initial: Required<EmulatorSnapshot>
+  readonly #initial: Required<Omit<EmulatorSnapshot, 'webhookSecret'>>
 
   constructor(initial: EmulatorSnapshot) {
-    this.#initial = structuredClone({ clients: [], sessions: [], jwtTemplates: [], ...initial })
+    const { users, clients = [], sessions = [], jwtTemplates = [] } = initial
+    this.#initial = structuredClone({
+      version: initial.version,
+      users,
+      clients,
+      sessions,
+      jwtTemplates,
+    })
     this.reset()
   }
 
@@ -217,6 +230,20 @@ export class Store {
     return client
   }
 
+  /** Ends every active session of `userId` with `status` (a ban, a deletion); returns them. */
+  endUserSessions(userId: string, status: 'revoked' | 'removed', now: number): SessionRecord[] {
+    const ended = [...this.sessions.values()].filter(
+      (session) => session.userId === userId && session.status === 'active',
+    )
+    for (const session of ended) {
+      session.status = status
+      session.updatedAt = now
+      const client = this.clients.get(session.clientId)
+      if (client?.lastActiveSessionId === session.id) client.lastActiveSessionId = null
+    }
+    return ended
+  }
+
   /** The client's signed-in sessions, oldest first. */
   activeSessions(client: ClientRecord): SessionRecord[] {
     return [...this.sessions.values()].filter(
@@ -259,6 +286,8 @@ const userSchema = z.object({
   updatedAt: z.number(),
   lastSignInAt: z.nullable(z.number()),
   lastActiveAt: z.optional(z.nullable(z.number())),
+  banned: z.optional(z.boolean()),
+  locked: z.optional(z.boolean()),
 })
 
 const jwtTemplateSchema = z.object({
@@ -302,6 +331,7 @@ const snapshotSchema = z.union([
     clients: z.array(clientSchema),
     sessions: z.array(sessionSchema),
     jwtTemplates: z.optional(z.array(jwtTemplateSchema)),
+    webhookSecret: z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/))),
   }),
 ])
 

@@ -55,3 +55,22 @@ describe('the Node layer', () => {
     }
   })
 })
+
+describe('the emulator route files', () => {
+  const SIBLING = `import { readForm } from './frontend.ts'\nexport const f = readForm\n`
+  const VIA_ROOM = `import { readForm } from '../routes/frontend.ts'\nexport const f = readForm\n`
+  const SHARED = `import { readForm } from '../client-session.ts'\nexport const f = readForm\n`
+
+  it('do not import one another', async () => {
+    for (const code of [SIBLING, VIA_ROOM]) {
+      const found = await problems('emulator/routes/x.ts', code)
+      expect(found).toHaveLength(1)
+      expect(found[0]).toMatch(/^no-restricted-imports: .*a route file imports no other route file/)
+    }
+  })
+
+  it('share code through emulator/, and other emulator files may import routes', async () => {
+    expect(await problems('emulator/routes/x.ts', SHARED)).toEqual([])
+    expect(await problems('emulator/x.ts', VIA_ROOM.replace('../routes/', './routes/'))).toEqual([])
+  })
+})

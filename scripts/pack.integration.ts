@@ -8,6 +8,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator } from '../emulator/node/start.ts'
+import { signIn } from '../server/testing/emulator-client.ts'
 
 const repo = resolve('.')
 let scratch = ''
@@ -62,6 +64,11 @@ beforeAll(async () => {
       version: string
     }
   ).version
+  const expressVersion = (
+    JSON.parse(await readFile(join(repo, 'node_modules/express/package.json'), 'utf8')) as {
+      version: string
+    }
+  ).version
   await writeFile(
     join(scratch, 'package.json'),
     JSON.stringify({ name: 'scratch', private: true, type: 'module' }),
@@ -74,6 +81,7 @@ beforeAll(async () => {
     '--loglevel=error',
     `./${tarball}`,
     `@clerk/backend@${backendVersion}`,
+    `express@${expressVersion}`,
   ])
 }, 180_000)
 
@@ -82,9 +90,12 @@ afterAll(async () => {
   if (browserOnly) await rm(browserOnly, { recursive: true, force: true })
 })
 
-/** Starts the installed `birthday-editor` command; `lines()` is what it printed so far. */
-function command(args: string[], cwd: string) {
-  const child = spawn(join(scratch, 'node_modules/.bin/birthday-editor'), args, {
+/**
+ * Starts the `birthday-editor` command installed in `project` (default: the scratch project); `lines()`
+ * is what it printed so far.
+ */
+function command(args: string[], cwd: string, project = scratch) {
+  const child = spawn(join(project, 'node_modules/.bin/birthday-editor'), args, {
     cwd,
     env: { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,7 +129,7 @@ describe('the packed package', () => {
       ['the emulator, built', /^dist\/emulator\/([\w-]+\/)*[\w.-]+\.(js|d\.ts)$/],
       ['the command', /^dist\/bin\/birthday-editor\.(js|d\.ts)$/],
       ['the single-file bundle', /^dist\/birthday-editor\.js$/],
-      ['the framework typings', /^types\/(attributes|react|vue|svelte)\.d\.ts$/],
+      ['the framework typings', /^types\/(attributes|react|vue|svelte|clerk-global)\.d\.ts$/],
       ['the custom elements manifest', /^custom-elements\.json$/],
       ['the READMEs and package.json', /^(README\.md|emulator\/README\.md|package\.json)$/],
     ]
@@ -271,7 +282,75 @@ process.exit(0)
     expect(await emulator.exited).toBe(0)
   }, 90_000)
 
-  it('without @clerk/backend: the element installs and builds with Vite; ./server names it', async () => {
+  it("runs the README's Express 5 snippet as written, with and without express.json()", async () => {
+    const readme = await readFile(join(repo, 'README.md'), 'utf8')
+    const snippet =
+      /<!-- snippet: server\/snippets\/express\.ts -->\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1] ??
+      ''
+    const parser = 'app.use(express.json()) // optional: the handler reads the body either way\n'
+    expect(snippet).toContain(parser)
+    // The snippet has no TypeScript syntax: it runs as a module, printing its port once listening.
+    const announce = "server.on('listening', () => console.log('port ' + server.address().port))\n"
+    await writeFile(join(scratch, 'express-json.mjs'), snippet + announce)
+    await writeFile(join(scratch, 'express-bare.mjs'), snippet.replace(parser, '') + announce)
+    const emulator = await startEmulator({ port: 0 })
+    try {
+      const origin = 'http://localhost:3000'
+      const ada = await signIn(emulator.config.proxyUrl, origin)
+      for (const [file, birthday] of [
+        ['express-json.mjs', '1985-12-10'],
+        ['express-bare.mjs', '1986-12-10'],
+      ] as const) {
+        const child = spawn(process.execPath, [file], {
+          cwd: scratch,
+          env: {
+            PATH: process.env.PATH ?? '',
+            PORT: '0',
+            CLERK_SECRET_KEY: emulator.config.secretKey,
+            CLERK_JWT_KEY: emulator.config.jwtKey,
+            CLERK_API_URL: emulator.config.apiUrl,
+            ALLOWED_ORIGINS: origin,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+        let output = ''
+        child.stderr.on('data', (data: Buffer) => (output += data.toString()))
+        try {
+          const port = await new Promise<string>((done, fail) => {
+            const timer = setTimeout(
+              () => fail(new Error(`${file} did not listen:\n${output}`)),
+              20_000,
+            )
+            child.stdout.on('data', (data: Buffer) => {
+              output += data.toString()
+              const match = /port (\d+)/.exec(output)
+              if (match?.[1]) {
+                clearTimeout(timer)
+                done(match[1])
+              }
+            })
+          })
+          const url = `http://127.0.0.1:${port}/api/update-user-metadata`
+          const headers = { Origin: origin, Authorization: `Bearer ${await ada.mint()}` }
+          const saved = await fetch(url, {
+            method: 'POST',
+            headers: { ...headers, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ birthday }),
+          })
+          expect(saved.status, `${file}:\n${output}${await saved.clone().text()}`).toBe(200)
+          expect(await saved.json()).toEqual({ birthday })
+          const read = await fetch(url, { headers })
+          expect(await read.json()).toEqual({ birthday })
+        } finally {
+          child.kill('SIGINT')
+        }
+      }
+    } finally {
+      await emulator.close()
+    }
+  }, 90_000)
+
+  it('without @clerk/backend: the element installs and builds with Vite; ./server names it; the emulator starts', async () => {
     browserOnly = await mkdtemp(join(tmpdir(), 'birthday-editor-browser-'))
     await writeFile(
       join(browserOnly, 'package.json'),
@@ -310,7 +389,44 @@ process.exit(0)
     expect(failure).toContain(
       'birthday-editor/server needs @clerk/backend, an optional peer dependency: npm install @clerk/backend@3',
     )
+
+    // The command loads only the subcommand it runs: the emulator starts without @clerk/backend.
+    const emulator = command(['emulator', '--port', '0'], browserOnly, browserOnly)
+    const [, proxyUrl] = await emulator.waitFor(/CLERK_PROXY_URL=(\S+)\n/)
+    const config = (await (await fetch(`${proxyUrl}/__emulator/config`)).json()) as {
+      publishableKey: string
+    }
+    expect(config.publishableKey).toMatch(/^pk_test_/)
+    expect(emulator.output().stderr).not.toContain('@clerk/backend')
+    emulator.child.kill('SIGINT')
+    expect(await emulator.exited).toBe(0)
   }, 120_000)
+
+  it('installs beside ClerkJS 5 with plain npm install (no --legacy-peer-deps)', async () => {
+    const clerk5 = await mkdtemp(join(tmpdir(), 'birthday-editor-clerk5-'))
+    try {
+      // The ClerkJS 5 this repository tests with (its `clerk-js-5` alias), so npm's cache has it.
+      const { version } = JSON.parse(
+        await readFile(join(repo, 'node_modules/clerk-js-5/package.json'), 'utf8'),
+      ) as { version: string }
+      expect(version).toMatch(/^5\./)
+      await writeFile(
+        join(clerk5, 'package.json'),
+        JSON.stringify({ name: 'clerk-5-app', private: true, type: 'module' }),
+      )
+      const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error']
+      run('npm', [...args, `@clerk/clerk-js@${version}`, tarballPath], clerk5)
+      const installed = JSON.parse(
+        await readFile(join(clerk5, 'node_modules/@clerk/clerk-js/package.json'), 'utf8'),
+      ) as { version: string }
+      expect(installed.version).toBe(version)
+      expect(
+        run('npm', ['ls', 'birthday-editor', '@clerk/clerk-js', '--parseable'], clerk5),
+      ).toContain('birthday-editor')
+    } finally {
+      await rm(clerk5, { recursive: true, force: true })
+    }
+  }, 180_000)
 
   it('runs the emulator README\'s "Embed it" snippet as written', async () => {
     const readme = await readFile(join(repo, 'emulator/README.md'), 'utf8')
@@ -363,4 +479,36 @@ document.querySelector('birthday-editor')?.addEventListener('birthday-editor-sav
     await writeFile(join(scratch, 'frameworks.tsx'), packed)
     expect(await typecheck('frameworks.tsx', { jsx: 'react-jsx' })).toBe('')
   }, 60_000)
+
+  it('types window.Clerk as ClerkJS 5 or 6 only for a project that opts in', async () => {
+    const use = `
+import 'birthday-editor/define'
+const clerk = window.Clerk
+if (clerk) {
+  await clerk.load()
+  const id: string | undefined = clerk.user?.id
+  document.querySelector('birthday-editor')!.clerk = clerk
+  void id
+}
+export {}
+`
+    await writeFile(join(scratch, 'no-global.ts'), use)
+    await writeFile(
+      join(scratch, 'global.ts'),
+      `import type {} from 'birthday-editor/clerk-global'\n${use}`,
+    )
+    const link = join(scratch, 'node_modules/@clerk/clerk-js')
+    for (const installed of ['@clerk/clerk-js', 'clerk-js-5']) {
+      await rm(link, { recursive: true, force: true })
+      await mkdir(dirname(link), { recursive: true })
+      await symlink(join(repo, 'node_modules', installed), link, 'dir')
+      // With the opt-in, against this major's own types (linked from this repository, as installed).
+      expect(await typecheck('global.ts', { skipLibCheck: true }), installed).toBe('')
+      // Without it, nothing of ours declares window.Clerk, ClerkJS installed or not: no surprise.
+      expect(await typecheck('no-global.ts', { skipLibCheck: true }), installed).toContain(
+        "Property 'Clerk' does not exist on type 'Window",
+      )
+    }
+    await rm(link, { recursive: true, force: true })
+  }, 120_000)
 })

@@ -29,8 +29,11 @@ const JWKS_MIN_REFETCH_MS = 10_000
 const CLOCK_SKEW_MS = 5_000
 
 export interface AuthenticatorOptions {
-  /** Exact origins; a token's `azp` must be one of them. */
-  authorizedParties: readonly string[]
+  /**
+   * Exact origins; a token's `azp` must be one of them. A function gives them per request (with
+   * no allowed origins configured: the handler's own origin).
+   */
+  authorizedParties: readonly string[] | ((request: Request) => readonly string[])
   /** PEM public key for networkless verification. */
   jwtKey?: string
   /** For the JWKS when there is no `jwtKey`. */
@@ -127,8 +130,11 @@ function createJwksKeys(backendApi: BackendApi, now: () => number) {
 }
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
-  const parties = new Set(options.authorizedParties)
-  const authorizedParties = [...parties]
+  const fixed =
+    typeof options.authorizedParties === 'function' ? null : new Set(options.authorizedParties)
+  const partiesFor = (request: Request): Set<string> =>
+    fixed ??
+    new Set((options.authorizedParties as (request: Request) => readonly string[])(request))
   const jwksKeys = options.jwtKey ? null : createJwksKeys(options.backendApi, options.now)
 
   return async function authenticate(request) {
@@ -146,6 +152,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (!jwtKey) throw unauthenticated('unknown_kid')
     }
 
+    const parties = partiesFor(request)
+    const authorizedParties = [...parties]
     let payload: Record<string, unknown>
     try {
       payload = await verifyToken(token, {

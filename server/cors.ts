@@ -4,8 +4,13 @@
  * is not a CORS request and gets no CORS headers; a listed origin gets itself echoed back with
  * `Vary: Origin`; an unlisted origin (including `null`) is refused with 403 and no CORS headers at
  * all. Credentials are never allowed: the endpoint reads a Bearer header, not cookies.
+ *
+ * With no list (`createSameOriginCors`), only the handler's own origin may call (`own-origin.ts`):
+ * a same-origin request needs no CORS headers, and any other `Origin` is refused with 403, its log
+ * reason saying what to set.
  */
 import { HttpError } from './errors.ts'
+import { ownOrigin } from './own-origin.ts'
 
 /** How long a browser may cache a preflight: one day (Chromium caps it at two hours). */
 export const PREFLIGHT_MAX_AGE_SECONDS = 86_400
@@ -68,4 +73,20 @@ export function createCors(allowedOrigins: readonly string[]): Cors {
       }
     },
   }
+}
+
+/** The log reason of a cross-origin call refused because no list is configured. */
+export const CROSS_ORIGIN_WITHOUT_LIST =
+  "cross_origin: no allowed origins are set, so only this endpoint's own origin may call; set ALLOWED_ORIGINS (or CLERK_AUTHORIZED_PARTIES) to the calling page's origin, or behind a proxy that sets X-Forwarded-Proto/-Host, TRUST_FORWARDED_HEADERS=true"
+
+/** No allowed origins: same-origin callers only, no CORS headers, everyone else 403. */
+export function createSameOriginCors(trustForwardedHeaders: boolean): Cors {
+  function check(request: Request): Record<string, string> {
+    const origin = request.headers.get('Origin')
+    if (origin === null || origin === ownOrigin(request, trustForwardedHeaders)) return {}
+    throw new HttpError('origin_not_allowed', 'this origin may not call this endpoint', {
+      reason: CROSS_ORIGIN_WITHOUT_LIST,
+    })
+  }
+  return { headersFor: check, preflightHeaders: check }
 }

@@ -16,6 +16,8 @@ export const ENV = {
   allowedOrigins: 'ALLOWED_ORIGINS',
   /** Clerk's name for the same list (`authorizedParties`), comma-separated. */
   authorizedParties: 'CLERK_AUTHORIZED_PARTIES',
+  /** `true` (or `1`): with no allowed origins, the own origin comes from X-Forwarded-Proto/-Host. */
+  trustForwardedHeaders: 'TRUST_FORWARDED_HEADERS',
 } as const
 
 export type EnvSource = (name: string) => string | undefined

@@ -22,6 +22,7 @@ const VARIABLES = [
   'CLERK_API_URL',
   'ALLOWED_ORIGINS',
   'CLERK_AUTHORIZED_PARTIES',
+  'TRUST_FORWARDED_HEADERS',
 ]
 
 let key: SigningKey
@@ -75,13 +76,92 @@ describe('settings from the environment', () => {
     expect(bapi.calls).toEqual([])
   })
 
-  it('names the origins variables when only they are missing', async () => {
+  it('with no allowed origins: its own origin may call, with or without an Origin header', async () => {
     clearEnv()
+    const bapi = fakeBackend()
     vi.stubEnv('CLERK_SECRET_KEY', SECRET)
+    vi.stubEnv('CLERK_JWT_KEY', key.publicKeyPem)
+    vi.stubEnv('CLERK_API_URL', 'http://bapi.test')
     const { logs, logger } = quiet()
-    const response = await createBirthdayHandler({ logger })(await get())
-    expect(response.status).toBe(500)
-    expect(logs[0]?.reason).toContain('ALLOWED_ORIGINS (or CLERK_AUTHORIZED_PARTIES) is not set')
+    const handler = createBirthdayHandler({ logger })
+    const sameOrigin = await handler(await get())
+    expect(sameOrigin.status).toBe(200)
+    expect(sameOrigin.headers.get('Access-Control-Allow-Origin')).toBeNull()
+    const token = await signSessionToken(key, sessionClaims(USER, ORIGIN, Date.now()))
+    const noOrigin = await handler(
+      new Request(`${ORIGIN}/api/update-user-metadata`, {
+        headers: { Authorization: `Bearer ${token}` },
+      }),
+    )
+    expect(noOrigin.status).toBe(200)
+    // A token minted for another origin is not this origin's, even with a same-origin request.
+    const foreignToken = await signSessionToken(
+      key,
+      sessionClaims(USER, 'http://other.test', Date.now()),
+    )
+    const foreignAzp = await handler(
+      new Request(`${ORIGIN}/api/update-user-metadata`, {
+        headers: { Origin: ORIGIN, Authorization: `Bearer ${foreignToken}` },
+      }),
+    )
+    expect(foreignAzp.status).toBe(401)
+    expect(logs.map((entry) => entry.status)).toEqual([200, 200, 401])
+    expect(bapi.calls).toHaveLength(2)
+  })
+
+  it('with no allowed origins: another origin is refused 403, and the log line says what to set', async () => {
+    clearEnv()
+    const bapi = fakeBackend()
+    vi.stubEnv('CLERK_SECRET_KEY', SECRET)
+    vi.stubEnv('CLERK_JWT_KEY', key.publicKeyPem)
+    const { logs, logger } = quiet()
+    const handler = createBirthdayHandler({ logger })
+    // The page is on app.test, the handler on api.test: cross-origin, a GET and a preflight.
+    const crossGet = await handler(await get('http://api.test/api/update-user-metadata'))
+    expect(crossGet.status).toBe(403)
+    expect(crossGet.headers.get('Access-Control-Allow-Origin')).toBeNull()
+    const preflight = await handler(
+      new Request('http://api.test/api/update-user-metadata', {
+        method: 'OPTIONS',
+        headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST' },
+      }),
+    )
+    expect(preflight.status).toBe(403)
+    for (const entry of logs) {
+      expect(entry).toMatchObject({ status: 403, code: 'origin_not_allowed' })
+      expect(entry.reason).toContain('set ALLOWED_ORIGINS (or CLERK_AUTHORIZED_PARTIES)')
+      expect(entry.reason).not.toContain(ORIGIN)
+    }
+    expect(bapi.calls).toEqual([])
+  })
+
+  it('with no allowed origins behind a proxy: X-Forwarded-Proto/-Host count only when trusted', async () => {
+    clearEnv()
+    fakeBackend()
+    vi.stubEnv('CLERK_SECRET_KEY', SECRET)
+    vi.stubEnv('CLERK_JWT_KEY', key.publicKeyPem)
+    vi.stubEnv('CLERK_API_URL', 'http://bapi.test')
+    const page = 'https://app.example'
+    const token = await signSessionToken(key, sessionClaims(USER, page, Date.now()))
+    const proxied = (forwardedHost = 'app.example') =>
+      new Request('http://internal:3000/api/update-user-metadata', {
+        headers: {
+          Origin: page,
+          Authorization: `Bearer ${token}`,
+          'X-Forwarded-Proto': 'https',
+          'X-Forwarded-Host': forwardedHost,
+        },
+      })
+    const { logger } = quiet()
+    expect((await createBirthdayHandler({ logger })(proxied())).status).toBe(403)
+    const trusting = createBirthdayHandler({ logger, trustForwardedHeaders: true })
+    expect((await trusting(proxied())).status).toBe(200)
+    expect((await trusting(proxied('elsewhere.example'))).status).toBe(403)
+    vi.stubEnv('TRUST_FORWARDED_HEADERS', 'true')
+    expect((await createBirthdayHandler({ logger })(proxied())).status).toBe(200)
+    // An explicit option wins over the variable.
+    const strict = createBirthdayHandler({ logger, trustForwardedHeaders: false })
+    expect((await strict(proxied())).status).toBe(403)
   })
 
   it('reads the variables set after creation, at the first request, at any path', async () => {

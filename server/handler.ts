@@ -28,8 +28,9 @@ import { createBirthdayBodyParser } from '../src/birthday.ts'
 import { createBackendApi, type BackendApi, type UserMetadata } from './backend-api.ts'
 import { readJsonBody, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_BODY_TIMEOUT_MS } from './body.ts'
 import { createAuthenticator, type Session } from './clerk.ts'
-import { createCors, type Cors } from './cors.ts'
+import { createCors, createSameOriginCors, type Cors } from './cors.ts'
 import { ENV, envSource, originList } from './env.ts'
+import { ownOrigin } from './own-origin.ts'
 import { emptyResponse, errorResponse, HttpError, jsonResponse, type ErrorCode } from './errors.ts'
 import {
   DEFAULT_RATE_LIMIT,
@@ -80,9 +81,16 @@ export interface BirthdayHandlerOptions {
   apiUrl?: string
   /**
    * Exact origins allowed to call, e.g. `['https://app.example']`; also the `authorizedParties`.
-   * Default: `ALLOWED_ORIGINS`, else `CLERK_AUTHORIZED_PARTIES` (comma-separated).
+   * Default: `ALLOWED_ORIGINS`, else `CLERK_AUTHORIZED_PARTIES` (comma-separated). With neither,
+   * only the handler's own origin may call (the origin of `request.url`; see `own-origin.ts`).
    */
   allowedOrigins?: readonly string[]
+  /**
+   * With no allowed origins, take the own origin from `X-Forwarded-Proto` and `X-Forwarded-Host`
+   * (only behind a proxy that sets them: any client can send them). Default:
+   * `TRUST_FORWARDED_HEADERS` is `true` or `1`.
+   */
+  trustForwardedHeaders?: boolean
   /** The one path answered (the Node server sets {@link DEFAULT_PATH}); default: any path. */
   path?: string
   /** Where the per-user limiter keeps its counts; default in memory (per process or isolate). */
@@ -202,13 +210,14 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions = {}): Bir
     const publishableKey = options.publishableKey ?? env(ENV.publishableKey)
     const allowedOrigins =
       options.allowedOrigins ?? originList(env(ENV.allowedOrigins) ?? env(ENV.authorizedParties))
-    if (allowedOrigins.length === 0) {
-      throw configError(`${ENV.allowedOrigins} (or ${ENV.authorizedParties}) is not set`)
-    }
+    // No list: same-origin callers only, the token's `azp` being that same origin.
+    const trustForwarded =
+      options.trustForwardedHeaders ?? /^(true|1)$/i.test(env(ENV.trustForwardedHeaders) ?? '')
+    const sameOrigin = allowedOrigins.length === 0
     let cors: Cors
     try {
       checkKeys(secretKey, publishableKey)
-      cors = createCors(allowedOrigins)
+      cors = sameOrigin ? createSameOriginCors(trustForwarded) : createCors(allowedOrigins)
     } catch (error) {
       throw configError(error instanceof Error ? error.message : String(error))
     }
@@ -219,7 +228,9 @@ export function createBirthdayHandler(options: BirthdayHandlerOptions = {}): Bir
       timeoutMs: options.upstreamTimeoutMs,
     })
     const authenticate = createAuthenticator({
-      authorizedParties: allowedOrigins,
+      authorizedParties: sameOrigin
+        ? (request) => [ownOrigin(request, trustForwarded)].filter((own) => own !== null)
+        : allowedOrigins,
       jwtKey: options.jwtKey ?? env(ENV.jwtKey),
       backendApi,
       now: () => clock.now(),

@@ -5,7 +5,9 @@
  * does at build time), then saves and reads a birthday through it against the emulator with a
  * session token of a signed-in user.
  */
+import { once } from 'node:events'
 import { readdir, readFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { signIn, type EmulatorSession } from './testing/emulator-client.ts'
@@ -92,6 +94,23 @@ describe('the README handler snippets', () => {
       }),
     )
     expect(preflight.status).toBe(204)
+  })
+
+  it('Express 5: with express.json() before it, over HTTP', async () => {
+    useEmulatorEnv()
+    vi.stubEnv('PORT', '0')
+    const { server } = await import('./snippets/express.ts')
+    try {
+      if (!server.listening) await once(server, 'listening')
+      const { port } = server.address() as AddressInfo
+      const base = `http://127.0.0.1:${port}`
+      await saveAndRead(
+        (request) => fetch(new Request(request.url.replace(ORIGIN, base), request)),
+        '1994-03-14',
+      )
+    } finally {
+      await new Promise((done) => server.close(done))
+    }
   })
 
   it("Cloudflare Workers: the settings come from the Worker's bindings", async () => {

@@ -96,7 +96,7 @@ const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
  *
  * @fires {Event} change - The user committed a new valid date (not fired when code sets `value`).
  * @fires {BirthdayEditorSavedEvent} birthday-editor-saved - A save succeeded: `birthday`, `verified` (a fresh token carries it), `iat` of the fresh token.
- * @fires {BirthdayEditorErrorEvent} birthday-editor-error - `{ code, message }`. Codes: `invalid`, `unauthenticated`, `config`, `rate-limited`, `busy`, `server`, `timeout`, `network`, `offline` (a save failed), `clerk` (no usable Clerk within 10 s: none, never loaded, or its load failed; the element recovers when one becomes usable), `claim-stale` (for developers: saved, but fresh tokens lack the value; the user reads a plain "Saved.").
+ * @fires {BirthdayEditorErrorEvent} birthday-editor-error - `{ code, message }`. Codes: `invalid`, `unauthenticated`, `config`, `rate-limited`, `busy`, `server`, `timeout`, `network`, `offline` (a save failed), `clerk` (no usable Clerk within 10 s: none, never loaded, or its load failed; at once for an object that cannot serve as Clerk: a Proxy such as Vue's `ref()`, a foreign object, one that throws; the element recovers when one becomes usable), `claim-stale` (for developers: saved, but fresh tokens lack the value; the user reads a plain "Saved.").
  *
  * @slot signed-out - Shown instead of the form when nobody is signed in. Default: a short message.
  *
@@ -570,7 +570,10 @@ export class BirthdayEditorElement extends Base {
   }
 
   /** Another editor of this origin saved: show it, and get a fresh token if ours lags. */
-  #heard = (subject: unknown, birthday: string | null) => {
+  #heard = (subject: unknown, birthday: string | null) =>
+    this.#link.safely(() => this.#receive(subject, birthday))
+
+  #receive(subject: unknown, birthday: string | null) {
     const session = this.#link.clerk?.session
     const edit = this.#edit
     if (!session || subject !== edit.subject) return
@@ -586,7 +589,9 @@ export class BirthdayEditorElement extends Base {
 
   /** The session to save with, when saving is possible now. */
   #canSave(): ClerkSession | null {
-    const session = this.#link.clerk?.session
+    let session: ClerkSession | null | undefined
+    // From a click or `save()`: a Clerk that throws here is let go of, not thrown at the page.
+    this.#link.safely(() => (session = this.#link.clerk?.session))
     return session &&
       this.#connection &&
       !this.#busy &&

@@ -2,12 +2,16 @@
  * The element's Clerk connection, one lifecycle: find Clerk (the `clerk` property, else
  * `window.Clerk` now or once it appears, else a load from `publishable-key`), follow its events,
  * give up after 10 s without a usable Clerk, and recover if one comes. It never renders: it calls
- * back into the host.
+ * back into the host. Any Clerk is tried before anything is registered with it (`clerkProblem`), and
+ * nothing of ours throws into ClerkJS, a timer or the page: a Clerk that starts throwing is let go of.
  */
-import { globalClerk, loadClerk } from './clerk-port.ts'
+import { clerkProblem, globalClerk, loadClerk, PASS } from './clerk-port.ts'
 import type { ClerkPort } from './clerk-port.ts'
 import { whenClerkAppears } from './clerk-watch.ts'
 import { warnOnce } from './warn.ts'
+
+/** The fix for no Clerk, or one that never loads. */
+const NO_CLERK = '. Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`.'
 
 /** How long a connection waits for a usable Clerk before it reports one missing, ms. */
 export const GIVE_UP_MS = 10_000
@@ -48,7 +52,10 @@ export class ClerkConnection {
   open({ clerk, publishableKey, proxyUrl, clerkJsUrl }: ClerkSource): void {
     const opened = this.#opened
     const found = clerk ?? globalClerk()
-    this.#giveUp = setTimeout(() => this.clerk?.loaded || this.#unusable(), GIVE_UP_MS)
+    this.#giveUp = setTimeout(
+      () => this.safely(() => this.clerk?.loaded || this.#unusable()),
+      GIVE_UP_MS,
+    )
     if (found) return this.#use(found)
     if (!publishableKey) return this.#wait()
     loadClerk(publishableKey, proxyUrl, clerkJsUrl).then(
@@ -59,7 +66,7 @@ export class ClerkConnection {
       },
       () => {
         if (opened !== this.#opened) return
-        this.#unusable('its load failed')
+        this.#unusable('its load failed' + NO_CLERK)
         this.#wait()
       },
     )
@@ -78,20 +85,51 @@ export class ClerkConnection {
     this.#unsubscribe = whenClerkAppears((clerk) => this.#use(clerk))
   }
 
+  /**
+   * Follows `clerk` once it has proved usable (see `clerkProblem`): nothing is registered with an
+   * object that cannot serve, and a listener of ours that finds it broken later unsubscribes, so
+   * the page's own listeners keep being called.
+   */
   #use(clerk: ClerkPort) {
     this.#unsubscribe?.()
+    this.#unsubscribe = undefined
+    const problem = clerkProblem(clerk)
+    if (problem) return this.#unusable(problem)
     this.clerk = clerk
-    const off = clerk.addListener(this.changed)
-    clerk.on?.('status', this.changed)
-    this.#unsubscribe = () => {
-      off()
-      clerk.off?.('status', this.changed)
-    }
-    this.changed()
+    this.safely(() => {
+      this.#unsubscribe = () => {
+        try {
+          clerk.off?.('status', this.changed)
+          off()
+        } catch {
+          // Nothing more can be let go of.
+        }
+      }
+      const off = clerk.addListener(this.changed)
+      clerk.on?.('status', this.changed)
+      this.#follow()
+    })
   }
 
+  /**
+   * Runs `work` with the Clerk in use; if it throws (a Clerk that breaks after proving usable), lets
+   * go of that Clerk and reports it, so nothing throws out of a timer, a listener or a click of ours.
+   */
+  safely(work: () => unknown): void {
+    try {
+      work()
+    } catch (error) {
+      this.#unsubscribe?.()
+      this.#unsubscribe = this.clerk = undefined
+      this.#unusable(`it threw (${String(error)}).` + PASS)
+    }
+  }
+
+  /** Clerk's listener: never throws into ClerkJS, whose later listeners would then be skipped. */
+  changed = (): void => this.safely(this.#follow)
+
   /** Follows Clerk: loading, sign-in, sign-out, user switch, token refresh. */
-  changed = (): void => {
+  #follow = () => {
     const clerk = this.clerk
     if (!clerk) return
     if (!clerk.loaded) {
@@ -107,19 +145,15 @@ export class ClerkConnection {
 
   /** A message for the user (through the host) and one console warning per page for the developer. */
   #unusable(
-    reason = !this.clerk
+    problem = (!this.clerk
       ? 'none found in 10 s'
       : this.clerk.status === 'error'
         ? 'its load failed'
-        : 'nothing called Clerk.load() in 10 s',
+        : 'nothing called Clerk.load() in 10 s') + NO_CLERK,
   ) {
     if (this.failed) return
     this.failed = true
-    warnOnce(
-      'clerk',
-      `no usable Clerk: ${reason}.` +
-        ' Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`.',
-    )
+    warnOnce('clerk', `no usable Clerk: ${problem}`)
     this.#host.unusable()
   }
 }

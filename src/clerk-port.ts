@@ -38,6 +38,35 @@ export interface ClerkPort {
   load?(): Promise<void>
 }
 
+/**
+ * Why `clerk` cannot serve as a Clerk, with the fix, or `''` when it can. Tried with every read the
+ * element makes of it before anything is registered with it, so a failure leaves nothing behind. A
+ * Vue `ref()` or `reactive()` Proxy of ClerkJS fails here: ClerkJS's getters read private fields,
+ * which a Proxy lacks (Vue's proxies answer `__v_raw`, which names the cause).
+ */
+export function clerkProblem(clerk: unknown): string {
+  const port = clerk as ClerkPort & { __v_raw?: unknown }
+  let vue
+  try {
+    if (typeof port.addListener !== 'function')
+      return 'it is not a Clerk (no addListener()).' + PASS
+    void [port.loaded, port.status, port.session, port.user]
+    return ''
+  } catch (error) {
+    try {
+      vue = port.__v_raw
+    } catch {
+      // A foreign Proxy that throws on any read: not Vue's.
+    }
+    return vue
+      ? `it is a Vue reactive Proxy (ref() or reactive()): ClerkJS's private fields cannot be read through it (${String(error)}). Keep Clerk in shallowRef() or markRaw() it, or leave \`clerk\` unset to use window.Clerk.`
+      : `reading it threw (${String(error)}).` + PASS
+  }
+}
+
+/** The fix for a Clerk that throws. */
+export const PASS = ' Pass the Clerk instance itself.'
+
 /** The global that Clerk's browser bundle sets. */
 export const globalClerk = (): ClerkPort | undefined => (window as { Clerk?: ClerkPort }).Clerk
 

@@ -41,6 +41,8 @@ export interface DemoBackendOptions {
    * true; see `frontend-api-proxy.ts`). False: a proxy that forwards requests as they come.
    */
   proxyAddsPageOrigin?: boolean
+  /** The ClerkJS major the page loads from the emulator (`6`, or `5` where it is installed). */
+  clerkJsMajor?: '5' | '6'
 }
 
 export interface DemoBackend {
@@ -63,7 +65,11 @@ export async function createDemoBackend(options: DemoBackendOptions): Promise<De
   const handler = demoHandler(clerk.keys, options)
   // The config names the second origin's URL, so that origin opens first.
   const second = await openHandlerOrigin(handler, options)
-  const config = pageConfig(clerk, { origin: options.origin, handlerOrigin: second.origin })
+  const config = pageConfig(clerk, {
+    origin: options.origin,
+    handlerOrigin: second.origin,
+    ...(options.clerkJsMajor ? { clerkJsMajor: options.clerkJsMajor } : {}),
+  })
   return {
     config,
     clerkMode,

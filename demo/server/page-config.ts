@@ -10,7 +10,7 @@ import { EMULATOR_PATH, type ClerkSide } from './clerk-side.ts'
 
 export function pageConfig(
   clerk: ClerkSide,
-  where: { origin: string; handlerOrigin: string },
+  where: { origin: string; handlerOrigin: string; clerkJsMajor?: '5' | '6' },
 ): DemoConfig {
   const emulated = clerk.mode === 'emulator'
   const { publishableKey } = clerk.keys
@@ -19,7 +19,7 @@ export function pageConfig(
     publishableKey,
     ...(emulated ? { proxyUrl: `${where.origin}${EMULATOR_PATH}` } : {}),
     clerkJsUrl: emulated
-      ? `${EMULATOR_PATH}/npm/@clerk/clerk-js@6/dist/clerk.browser.js`
+      ? `${EMULATOR_PATH}/npm/@clerk/clerk-js@${where.clerkJsMajor ?? '6'}/dist/clerk.browser.js`
       : clerkScriptUrl(publishableKey),
     endpoint: DEFAULT_PATH,
     crossOriginEndpoint: `${where.handlerOrigin}${DEFAULT_PATH}`,

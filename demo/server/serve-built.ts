@@ -36,6 +36,7 @@ export interface BuiltDemoOptions {
   handlerOptions?: DemoBackendOptions['handlerOptions']
   emulatorOptions?: DemoBackendOptions['emulatorOptions']
   proxyAddsPageOrigin?: boolean
+  clerkJsMajor?: DemoBackendOptions['clerkJsMajor']
 }
 
 export async function startBuiltDemo(options: BuiltDemoOptions = {}): Promise<BuiltDemo> {
@@ -51,6 +52,7 @@ export async function startBuiltDemo(options: BuiltDemoOptions = {}): Promise<Bu
     ...(options.handlerOptions ? { handlerOptions: options.handlerOptions } : {}),
     ...(options.emulatorOptions ? { emulatorOptions: options.emulatorOptions } : {}),
     ...(options.proxyAddsPageOrigin === false ? { proxyAddsPageOrigin: false } : {}),
+    ...(options.clerkJsMajor ? { clerkJsMajor: options.clerkJsMajor } : {}),
   })
   const policy = contentSecurityPolicy(backend.handlerOrigin, clerkOrigin(backend.config))
   const scriptTag = clerkScriptTag(backend.config)

@@ -8,10 +8,26 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import type { ClerkJsSource } from '../state.ts'
+import type { ClerkJsSource } from '../context.ts'
 
-export function installedClerkJs(): Promise<ClerkJsSource> {
-  return installedDist('@clerk/clerk-js')
+/**
+ * `@clerk/clerk-js`, with any other major the project installs under an npm alias (a dependency of
+ * the project's `package.json` written `npm:@clerk/clerk-js@…`) alongside it.
+ */
+export async function installedClerkJs(): Promise<ClerkJsSource> {
+  const name = '@clerk/clerk-js'
+  const root = await packageRoot(name)
+  const source = await installedDist(name, root)
+  // <project>/node_modules/@clerk/clerk-js
+  const modules = path.dirname(path.dirname(root))
+  const project = JSON.parse(
+    await readFile(path.join(modules, '..', 'package.json'), 'utf8').catch(() => '{}'),
+  ) as Record<string, Record<string, string> | undefined>
+  const aliases = Object.entries({ ...project.dependencies, ...project.devDependencies })
+    .filter(([, spec]) => spec.startsWith(`npm:${name}@`))
+    .map(([alias]) => installedDist(name, path.join(modules, alias)).catch(() => null))
+  const alongside = (await Promise.all(aliases)).filter((other) => other !== null)
+  return alongside.length ? { ...source, alongside } : source
 }
 
 export function installedClerkUi(): Promise<ClerkJsSource> {
@@ -19,11 +35,13 @@ export function installedClerkUi(): Promise<ClerkJsSource> {
 }
 
 /** The top-level files of a package's `dist/` folder, served from memory after the first read. */
-async function installedDist(name: string): Promise<ClerkJsSource> {
-  const root = await packageRoot(name)
+async function installedDist(name: string, root?: string): Promise<ClerkJsSource> {
+  root ??= await packageRoot(name)
   const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
+    name: string
     version: string
   }
+  if (manifest.name !== name) throw new Error(`${root} is not ${name}`)
   const dist = path.join(root, 'dist')
   const entries = await readdir(dist, { withFileTypes: true })
   const files = new Set(entries.filter((entry) => entry.isFile()).map((entry) => entry.name))

@@ -3,7 +3,10 @@
  * `npm run emulator` runs it): its KEY=value output, `.env` and `--help`, `--key-file`, persistence with
  * `--data` across restarts, a corrupt data file, and a clean stop on SIGTERM and SIGINT.
  */
-import { createClerkClient } from '@clerk/backend'
+import { createClerkClient, verifyToken } from '@clerk/backend'
+import { verifyWebhook } from '@clerk/backend/webhooks'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -93,6 +96,7 @@ describe('the CLI', () => {
       'CLERK_PROXY_URL',
       'CLERK_API_URL',
       'CLERK_JWT_KEY',
+      'CLERK_WEBHOOK_SIGNING_SECRET',
       'CLERK_TELEMETRY_DISABLED',
       'NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY',
       'NEXT_PUBLIC_CLERK_PROXY_URL',
@@ -169,6 +173,121 @@ describe('the CLI', () => {
     }
   })
 
+  it('with --data alone keeps the signing key beside it: a session still mints after a restart', async () => {
+    const data = path.join(dir, 'alone', 'state.json')
+    const first = await runCli(['--data', data])
+    const proxy = first.env.CLERK_PROXY_URL ?? ''
+    const origin = 'http://localhost:3000'
+    const signedIn = await fetch(`${proxy}/v1/client/sign_ins`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+      body: new URLSearchParams({ identifier: 'ada@example.test', password: 'lovelace-1815' }),
+    })
+    expect(signedIn.status).toBe(200)
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ')
+    const sessionId = ((await signedIn.json()) as { response: { created_session_id: string } })
+      .response.created_session_id
+    const { stderr } = await stop(first)
+    // The demo user's credentials are printed (on stderr: stdout is the .env lines only).
+    expect(stderr).toContain('sign in as ada@example.test / lovelace-1815')
+    expect(first.stdout).not.toContain('lovelace-1815')
+    expect(await readFile(path.join(dir, 'alone', 'state.signing-key.pem'), 'utf8')).toMatch(
+      /^-----BEGIN PRIVATE KEY-----/,
+    )
+
+    const second = await runCli(['--data', data])
+    try {
+      expect(second.env.CLERK_JWT_KEY).toBe(first.env.CLERK_JWT_KEY)
+      const minted = await fetch(
+        `${second.env.CLERK_PROXY_URL}/v1/client/sessions/${sessionId}/tokens`,
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Cookie: cookie,
+            Origin: origin,
+          },
+          body: 'organization_id=',
+        },
+      )
+      expect(minted.status).toBe(200)
+      const { jwt } = (await minted.json()) as { jwt: string }
+      // Verifiable with the key printed before the restart, as an app's .env still holds it.
+      const claims = await verifyToken(jwt, {
+        jwtKey: JSON.parse(first.env.CLERK_JWT_KEY ?? '') as string,
+        authorizedParties: [origin],
+      })
+      expect(claims.sid).toBe(sessionId)
+    } finally {
+      expect(await stop(second)).toMatchObject({ code: 0 })
+    }
+  })
+
+  it('prints a commented ALLOWED_ORIGINS hint, never a setting', async () => {
+    const cli = await runCli([])
+    try {
+      expect(cli.stdout).toMatch(/^# ALLOWED_ORIGINS=http:\/\/localhost:5173$/m)
+      expect(cli.env).not.toHaveProperty('ALLOWED_ORIGINS')
+    } finally {
+      await stop(cli)
+    }
+  })
+
+  it('--webhook delivers signed events; the printed secret verifies them and --data keeps it', async () => {
+    const received: Request[] = []
+    const server = createServer((req, res) => {
+      let body = ''
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      req.on('end', () => {
+        received.push(
+          new Request('http://127.0.0.1/hook', {
+            method: 'POST',
+            headers: req.headers as Record<string, string>,
+            body,
+          }),
+        )
+        res.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+    const data = path.join(dir, 'webhooks', 'state.json')
+    try {
+      const cli = await runCli(['--data', data, '--webhook', hook, '--webhook-retry-ms', '10,20'])
+      const secret = cli.env.CLERK_WEBHOOK_SIGNING_SECRET ?? ''
+      expect(secret).toMatch(/^whsec_/)
+      const clerk = createClerkClient({
+        secretKey: cli.env.CLERK_SECRET_KEY ?? '',
+        apiUrl: cli.env.CLERK_API_URL ?? '',
+      })
+      const [ada] = (await clerk.users.getUserList({ emailAddress: ['ada@example.test'] })).data
+      await clerk.users.updateUserMetadata(ada!.id, { publicMetadata: { birthday: '1815-12-10' } })
+      for (let i = 0; received.length === 0 && i < 200; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+      const event = await verifyWebhook(received[0]!, { signingSecret: secret })
+      expect(event).toMatchObject({ type: 'user.updated', data: { id: ada!.id } })
+      const stopped = await stop(cli)
+      expect(stopped, stopped.stderr).toMatchObject({ code: 0 })
+      const again = await runCli(['--data', data])
+      expect(again.env.CLERK_WEBHOOK_SIGNING_SECRET).toBe(secret)
+      expect(await stop(again)).toMatchObject({ code: 0 })
+    } finally {
+      server.closeAllConnections()
+      await new Promise((done) => server.close(done))
+    }
+  })
+
+  it('refuses a --webhook that is not an http(s) URL', async () => {
+    const cli = await runCli(['--webhook', 'ftp://example.test/hook'])
+    const { code, stderr } = await cli.exit
+    expect(code).toBe(1)
+    expect(stderr).toContain('--webhook must be an http(s) URL (got ftp://example.test/hook)')
+  })
+
   it('refuses a corrupt data file with a clear error and leaves it untouched', async () => {
     const data = path.join(dir, 'corrupt.json')
     await writeFile(data, '{"version":1,"users":[')
@@ -200,7 +319,16 @@ describe('the CLI', () => {
   it('--help names every option and exits 0', async () => {
     const cli = await runCli(['--help'])
     expect((await cli.exit).code).toBe(0)
-    for (const option of ['--port', '--host', '--data', '--key-file', '--key-host', '--help']) {
+    for (const option of [
+      '--port',
+      '--host',
+      '--data',
+      '--key-file',
+      '--key-host',
+      '--webhook',
+      '--webhook-retry-ms',
+      '--help',
+    ]) {
       expect(cli.stdout).toContain(option)
     }
   })

@@ -7,8 +7,9 @@
  * It reads `.env` in the working directory if there is one (variables already set win), for
  * `EMULATOR_PORT` and `EMULATOR_HOST`, the defaults of `--port` and `--host`.
  * Runs in the foreground and prints the settings as `KEY=value` lines for a `.env` file on stdout, for
- * backend SDKs, Next.js and Vite (`env-lines.ts`; everything else goes to stderr). `--data` keeps users
- * and metadata across restarts; `--key-file` signs with a fixed PEM private key instead of one
+ * backend SDKs, Next.js and Vite (`env-lines.ts`; everything else goes to stderr, the demo user's
+ * credentials included). `--data` keeps users, sessions and metadata across restarts, and the signing
+ * key beside them, so a signed-in browser stays signed in; `--key-file` signs with a fixed PEM private key instead of one
  * generated at start. The key names a Clerk development host by default, so ClerkJS runs the
  * dev-browser flow that `@clerk/backend`'s cookie mode expects. Ctrl-C or SIGTERM stops it cleanly.
  */
@@ -19,7 +20,14 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { installedClerkJs, installedClerkUi } from './clerk-js-source.ts'
 import { envLines } from '../env-lines.ts'
-import { EmulatorFileError, readPrivateKeyFile, SnapshotFile } from './files.ts'
+import {
+  EmulatorFileError,
+  openSigningKey,
+  readPrivateKeyFile,
+  signingKeyFileFor,
+  SnapshotFile,
+} from './files.ts'
+import { DEMO_USER } from '../app.ts'
 import { startEmulator } from './start.ts'
 
 /**
@@ -35,9 +43,13 @@ Runs the offline Clerk emulator and prints its settings as KEY=value lines for a
 
   --port N         port to listen on (default: EMULATOR_PORT, else 4010; 0 = any free port)
   --host HOST      interface to listen on (default: EMULATOR_HOST, else 127.0.0.1)
-  --data FILE      keep users and metadata in FILE across restarts (JSON, written atomically)
+  --data FILE      keep users, sessions and metadata in FILE across restarts (JSON, written
+                   atomically), and the signing key beside it (FILE.signing-key.pem, minus .json)
   --key-file FILE  sign tokens with this PEM RSA-2048 private key (default: a new key per start)
   --key-host HOST  host named by the publishable key (default ${CLI_KEY_HOST})
+  --webhook URL    send Clerk's webhook events to URL, signed with CLERK_WEBHOOK_SIGNING_SECRET
+                   (repeatable; the secret is kept with --data)
+  --webhook-retry-ms LIST  delays before each retry, e.g. 100,200 (default Svix's: 5 s … 10 h)
   -h, --help       print this help
 
 .env in the working directory is read if present (variables already set win).`
@@ -62,7 +74,13 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`)
     return
   }
-  const privateKeyPem = args.keyFile ? await readPrivateKeyFile(args.keyFile) : undefined
+  // --key-file wins; with --data alone the key is kept beside the data, so sessions and the printed
+  // CLERK_JWT_KEY survive a restart.
+  const privateKeyPem = args.keyFile
+    ? await readPrivateKeyFile(args.keyFile)
+    : args.data
+      ? await openSigningKey(signingKeyFileFor(args.data))
+      : undefined
   const store = args.data ? new SnapshotFile(args.data) : null
   const state = store ? await store.load() : undefined
 
@@ -70,6 +88,10 @@ async function main(argv: string[]): Promise<void> {
     port: args.port,
     host: args.host,
     keyHost: args.keyHost,
+    webhooks: {
+      endpoints: args.webhooks,
+      ...(args.webhookRetryMs ? { retryScheduleMs: args.webhookRetryMs } : {}),
+    },
     ...(privateKeyPem ? { privateKeyPem } : {}),
     ...(state ? { state } : {}),
     ...(store ? { onStateChange: (snapshot) => store.save(snapshot) } : {}),
@@ -103,8 +125,12 @@ async function main(argv: string[]): Promise<void> {
       clerkUi: clerkUi?.version.split('.')[0] ?? null,
     }),
   )
+  const demoUser =
+    !state || state.users.some((user) => user.emailAddress === DEMO_USER.email)
+      ? `; sign in as ${DEMO_USER.email} / ${DEMO_USER.password}`
+      : ''
   process.stderr.write(
-    `clerk emulator listening on ${emulator.url}${args.data ? ` (data: ${args.data})` : ''}; Ctrl-C stops it\n`,
+    `clerk emulator listening on ${emulator.url}${args.data ? ` (data: ${args.data})` : ''}${demoUser}; Ctrl-C stops it\n`,
   )
 
   let stopping = false
@@ -126,6 +152,8 @@ interface CliArgs {
   data: string | undefined
   keyFile: string | undefined
   keyHost: string
+  webhooks: string[]
+  webhookRetryMs: number[] | null
 }
 
 function parseCli(argv: string[]): CliArgs | 'help' {
@@ -141,6 +169,8 @@ function parseCli(argv: string[]): CliArgs | 'help' {
         data: { type: 'string' },
         'key-file': { type: 'string' },
         'key-host': { type: 'string' },
+        webhook: { type: 'string', multiple: true },
+        'webhook-retry-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }))
@@ -154,12 +184,26 @@ function parseCli(argv: string[]): CliArgs | 'help' {
       `--port must be an integer from 0 to 65535 (got ${values.port ?? process.env.EMULATOR_PORT ?? ''})`,
     )
   }
+  const webhooks = values.webhook ?? []
+  for (const url of webhooks) {
+    if (!/^https?:\/\/[^/]/.test(url))
+      throw new CliError(`--webhook must be an http(s) URL (got ${url})`)
+  }
+  const retry = values['webhook-retry-ms']
+  const webhookRetryMs = retry === undefined ? null : retry.split(',').map(Number)
+  if (webhookRetryMs?.some((ms) => !Number.isInteger(ms) || ms < 0)) {
+    throw new CliError(
+      `--webhook-retry-ms must be a comma-separated list of milliseconds (got ${retry})`,
+    )
+  }
   return {
     port,
     host: values.host ?? (process.env.EMULATOR_HOST?.trim() || '127.0.0.1'),
     data: values.data,
     keyFile: values['key-file'],
     keyHost: values['key-host'] ?? CLI_KEY_HOST,
+    webhooks,
+    webhookRetryMs,
   }
 }
 

@@ -35,20 +35,7 @@ export interface EmulatorFiles {
 /** Opens (creating when needed) `<dir>/signing-key.pem` and `<dir>/users.json`. */
 export async function openEmulatorFiles(dir: string): Promise<EmulatorFiles> {
   await mkdir(dir, { recursive: true })
-  const keyFile = path.join(dir, 'signing-key.pem')
-  let privateKeyPem: string
-  try {
-    privateKeyPem = await readPrivateKeyFile(keyFile)
-  } catch (error) {
-    if ((error as { cause?: { code?: unknown } }).cause?.code !== 'ENOENT') throw error
-    privateKeyPem = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      publicExponent: 0x10001,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    }).privateKey
-    await writeAtomically(keyFile, privateKeyPem)
-  }
+  const privateKeyPem = await openSigningKey(path.join(dir, 'signing-key.pem'))
   const users = new SnapshotFile(path.join(dir, 'users.json'))
   return {
     privateKeyPem,
@@ -56,6 +43,32 @@ export async function openEmulatorFiles(dir: string): Promise<EmulatorFiles> {
     save: (snapshot) => users.save(snapshot),
     flush: () => users.flush(),
   }
+}
+
+/**
+ * The signing key kept in `keyFile`: read when it exists, else generated (RSA-2048) and written
+ * there atomically. A file that exists but is not a PEM private key is an error, never replaced.
+ */
+export async function openSigningKey(keyFile: string): Promise<string> {
+  try {
+    return await readPrivateKeyFile(keyFile)
+  } catch (error) {
+    if ((error as { cause?: { code?: unknown } }).cause?.code !== 'ENOENT') throw error
+  }
+  await mkdir(path.dirname(keyFile), { recursive: true })
+  const privateKeyPem = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicExponent: 0x10001,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey
+  await writeAtomically(keyFile, privateKeyPem)
+  return privateKeyPem
+}
+
+/** Where the CLI keeps the signing key of `--data FILE`: beside it, `FILE` minus `.json` plus `.signing-key.pem`. */
+export function signingKeyFileFor(dataFile: string): string {
+  return `${dataFile.replace(/\.json$/i, '')}.signing-key.pem`
 }
 
 /** Reads a PEM private key (PKCS#8 or PKCS#1) and returns it as PKCS#8. */

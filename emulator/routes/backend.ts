@@ -8,11 +8,30 @@ import * as z from 'zod/mini'
 import { randomId, jsonByteLength } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '../errors.ts'
 import { METADATA_LIMIT_BYTES, mergeMetadata, type Metadata } from '../metadata.ts'
-import { bapiUserJSON } from '../resources.ts'
-import type { Context, EmulatorState } from '../state.ts'
-import { hashPassword, type UserRecord } from '../store.ts'
+import { bapiUserJSON, deletedObjectJSON } from '../resources.ts'
+import type { Context, EmulatorState, RouteRow } from '../context.ts'
+import { sessionEvent, userEvent } from '../events.ts'
+import { hashPassword, verifyPassword, type SessionRecord, type UserRecord } from '../store.ts'
 import { jwks as jwksOf } from '../tokens.ts'
 import { parseWith } from '../validation.ts'
+
+/** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
+export const routes: readonly RouteRow[] = [
+  { method: 'GET', path: '/api/v1/jwks', handler: jwks },
+  { method: 'POST', path: '/api/v1/users', handler: createUser },
+  { method: 'GET', path: '/api/v1/users', handler: listUsers },
+  { method: 'GET', path: '/api/v1/users/count', handler: countUsers },
+  { method: 'GET', path: '/api/v1/users/:id', handler: getUser },
+  { method: 'PATCH', path: '/api/v1/users/:id', handler: updateUser },
+  { method: 'DELETE', path: '/api/v1/users/:id', handler: deleteUser },
+  { method: 'PATCH', path: '/api/v1/users/:id/metadata', handler: updateMetadata },
+  { method: 'POST', path: '/api/v1/users/:id/ban', handler: banUser },
+  { method: 'POST', path: '/api/v1/users/:id/unban', handler: unbanUser },
+  { method: 'POST', path: '/api/v1/users/:id/lock', handler: lockUser },
+  { method: 'POST', path: '/api/v1/users/:id/unlock', handler: unlockUser },
+  { method: 'POST', path: '/api/v1/users/:id/verify_password', handler: verifyUserPassword },
+  { method: 'POST', path: '/api/v1/testing_tokens', handler: createTestingToken },
+]
 
 export async function jwks(ctx: Context): Promise<Response> {
   return jsonResponse(jwksOf(ctx.state.key))
@@ -111,6 +130,7 @@ export async function createUser(ctx: Context): Promise<Response> {
   }
   store.users.set(user.id, user)
   await ctx.state.persist()
+  userEvent(ctx, 'user.created', user)
   return jsonResponse(bapiUserJSON(user))
 }
 
@@ -122,8 +142,7 @@ export async function getUser(ctx: Context): Promise<Response> {
 export async function listUsers(ctx: Context): Promise<Response> {
   const query = ctx.url.searchParams
   rejectUnsupported('user list parameter', Object.fromEntries(query), [
-    'email_address',
-    'user_id',
+    ...FILTERS,
     'limit',
     'offset',
     'order_by',
@@ -143,8 +162,133 @@ export async function listUsers(ctx: Context): Promise<Response> {
 
 export async function countUsers(ctx: Context): Promise<Response> {
   const query = ctx.url.searchParams
-  rejectUnsupported('user count parameter', Object.fromEntries(query), ['email_address', 'user_id'])
+  rejectUnsupported('user count parameter', Object.fromEntries(query), FILTERS)
   return jsonResponse({ object: 'total_count', total_count: filterUsers(ctx).length })
+}
+
+const updateUserSchema = z.object({
+  first_name: optionalText,
+  last_name: optionalText,
+  external_id: optionalText,
+  primary_email_address_id: optionalText,
+  password: optionalText,
+  skip_password_checks: z.optional(z.nullable(z.boolean())),
+  sign_out_of_other_sessions: z.optional(z.nullable(z.boolean())),
+})
+
+/**
+ * `PATCH /v1/users/:id` (`users.updateUser`): names, external id, password (the user's sessions stay
+ * unless `sign_out_of_other_sessions`), and the primary email address (the user's one address).
+ */
+export async function updateUser(ctx: Context): Promise<Response> {
+  const user = requireUser(ctx)
+  const body = parseJson(await ctx.request.text(), invalidBody)
+  rejectUnsupported('updateUser parameter', body, Object.keys(updateUserSchema.shape))
+  const parsed = parseWith(updateUserSchema, body)
+  if (!parsed.ok) throw invalidBody(parsed.message)
+  const params = parsed.value
+  const primary = params.primary_email_address_id
+  if (primary !== undefined && primary !== null && primary !== user.emailAddressId) {
+    throw formError(
+      'form_param_value_invalid',
+      'primary_email_address_id',
+      "The primary email address must be one of the user's verified email addresses.",
+    )
+  }
+  const password = params.password ?? null
+  if (password !== null && password.length < 8 && !params.skip_password_checks) {
+    throw formError(
+      'form_password_length_too_short',
+      'password',
+      'Passwords must be 8 characters or more.',
+    )
+  }
+  const now = ctx.state.now()
+  if (params.first_name !== undefined) user.firstName = params.first_name
+  if (params.last_name !== undefined) user.lastName = params.last_name
+  if (params.external_id !== undefined) user.externalId = params.external_id
+  let revoked: SessionRecord[] = []
+  if (password !== null) {
+    user.passwordDigest = await hashPassword(password)
+    if (params.sign_out_of_other_sessions) {
+      revoked = ctx.state.store.endUserSessions(user.id, 'revoked', now)
+    }
+  }
+  user.updatedAt = now
+  await ctx.state.persist()
+  for (const session of revoked) sessionEvent(ctx, 'session.revoked', session)
+  userEvent(ctx, 'user.updated', user)
+  return jsonResponse(bapiUserJSON(user))
+}
+
+/** `DELETE /v1/users/:id`: the user and every session of theirs go (ClerkJS then signs out). */
+export async function deleteUser(ctx: Context): Promise<Response> {
+  const user = requireUser(ctx)
+  const removed = ctx.state.store.endUserSessions(user.id, 'removed', ctx.state.now())
+  ctx.state.store.users.delete(user.id)
+  ctx.state.store.metadataWrites.delete(user.id)
+  await ctx.state.persist()
+  for (const session of removed) sessionEvent(ctx, 'session.removed', session)
+  userEvent(ctx, 'user.deleted', user)
+  return jsonResponse(deletedObjectJSON('user', user.id))
+}
+
+/** `POST /v1/users/:id/ban`: every session revoked; sign-in answers 403 `user_banned`. */
+export async function banUser(ctx: Context): Promise<Response> {
+  const user = requireUser(ctx)
+  const now = ctx.state.now()
+  user.banned = true
+  user.updatedAt = now
+  const revoked = ctx.state.store.endUserSessions(user.id, 'revoked', now)
+  await ctx.state.persist()
+  for (const session of revoked) sessionEvent(ctx, 'session.revoked', session)
+  userEvent(ctx, 'user.updated', user)
+  return jsonResponse(bapiUserJSON(user))
+}
+
+export async function unbanUser(ctx: Context): Promise<Response> {
+  return setFlag(ctx, 'banned', false)
+}
+
+/** `POST /v1/users/:id/lock`: sign-in answers 403 `user_locked`; sessions stay, as on Clerk. */
+export async function lockUser(ctx: Context): Promise<Response> {
+  return setFlag(ctx, 'locked', true)
+}
+
+export async function unlockUser(ctx: Context): Promise<Response> {
+  return setFlag(ctx, 'locked', false)
+}
+
+async function setFlag(ctx: Context, flag: 'banned' | 'locked', value: boolean): Promise<Response> {
+  const user = requireUser(ctx)
+  user[flag] = value
+  user.updatedAt = ctx.state.now()
+  await ctx.state.persist()
+  userEvent(ctx, 'user.updated', user)
+  return jsonResponse(bapiUserJSON(user))
+}
+
+const verifyPasswordSchema = z.object({ password: z.string() })
+
+/**
+ * `POST /v1/users/:id/verify_password`: `{ verified: true }`, 422 `incorrect_password` for a wrong
+ * one, 400 `password_not_set` for a user without one, 404 for an unknown user.
+ */
+export async function verifyUserPassword(ctx: Context): Promise<Response> {
+  const user = requireUser(ctx)
+  const parsed = parseWith(verifyPasswordSchema, parseJson(await ctx.request.text(), invalidBody))
+  if (!parsed.ok) throw formError('form_param_missing', 'password', 'Enter a password.')
+  if (user.passwordDigest === null) {
+    throw new ClerkError(400, 'password_not_set', 'This user has no password', {
+      longMessage: 'The user does not have a password set.',
+    })
+  }
+  if (!(await verifyPassword(parsed.value.password, user.passwordDigest))) {
+    throw new ClerkError(422, 'incorrect_password', 'Password is incorrect', {
+      longMessage: 'The provided password was incorrect.',
+    })
+  }
+  return jsonResponse({ verified: true })
 }
 
 const metadataPatchSchema = z.strictObject({
@@ -174,6 +318,7 @@ export async function updateMetadata(ctx: Context): Promise<Response> {
   Object.assign(user, { publicMetadata, privateMetadata, unsafeMetadata })
   user.updatedAt = ctx.state.now()
   await ctx.state.persist()
+  userEvent(ctx, 'user.updated', user)
   return jsonResponse(bapiUserJSON(user))
 }
 
@@ -209,14 +354,31 @@ function withinLimit(name: string, value: Metadata): Metadata {
   return value
 }
 
+/** The user list's filters the emulator models (the others answer 501). */
+const FILTERS = ['email_address', 'user_id', 'query', 'banned']
+
+/**
+ * `email_address` and `user_id` match exactly (any of several); `query` matches, case-insensitively, a
+ * part of the id, email address, first or last name or external id, as Clerk's does; `banned` as given.
+ */
 function filterUsers(ctx: Context): UserRecord[] {
   const query = ctx.url.searchParams
   const emails = query.getAll('email_address').map((email) => email.trim().toLowerCase())
   const ids = query.getAll('user_id')
+  const text = (query.get('query') ?? '').trim().toLowerCase()
+  const banned = query.get('banned')
+  if (banned !== null && banned !== 'true' && banned !== 'false') {
+    throw formError('form_param_value_invalid', 'banned', 'banned must be true or false.')
+  }
   return [...ctx.state.store.users.values()].filter(
     (user) =>
       (emails.length === 0 || emails.includes(user.emailAddress.toLowerCase())) &&
-      (ids.length === 0 || ids.includes(user.id)),
+      (ids.length === 0 || ids.includes(user.id)) &&
+      (text === '' ||
+        [user.id, user.emailAddress, user.firstName, user.lastName, user.externalId].some((field) =>
+          field?.toLowerCase().includes(text),
+        )) &&
+      (banned === null || (user.banned ?? false) === (banned === 'true')),
   )
 }
 

@@ -4,12 +4,25 @@
  * emulator is a local test tool; it listens on loopback by default).
  */
 
-import * as z from 'zod/mini'
 import { ClerkError, jsonResponse, parseJson } from '../errors.ts'
 import { faultSchema } from '../faults.ts'
-import type { Context } from '../state.ts'
-import { isPlainObject, reservedClaimsIn } from '../template.ts'
+import type { Context, RouteRow } from '../context.ts'
+import { settingsSchema, templateProblem } from '../settings.ts'
 import { parseWith } from '../validation.ts'
+
+/** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
+export const routes: readonly RouteRow[] = [
+  { method: 'GET', path: '/__emulator/config', handler: config },
+  { method: 'POST', path: '/__emulator/reset', handler: reset },
+  { method: 'GET', path: '/__emulator/faults', handler: listFaults },
+  { method: 'POST', path: '/__emulator/faults', handler: addFault },
+  { method: 'DELETE', path: '/__emulator/faults', handler: clearFaults },
+  { method: 'GET', path: '/__emulator/requests', handler: requests },
+  { method: 'DELETE', path: '/__emulator/requests', handler: clearRequests },
+  { method: 'GET', path: '/__emulator/counters', handler: counters },
+  { method: 'GET', path: '/__emulator/settings', handler: getSettings },
+  { method: 'PATCH', path: '/__emulator/settings', handler: patchSettings },
+]
 
 export async function config(ctx: Context): Promise<Response> {
   return jsonResponse(ctx.state.config(ctx.url.origin))
@@ -20,6 +33,7 @@ export async function reset(ctx: Context): Promise<Response> {
   state.store.reset()
   state.faults.clear()
   state.log.clear()
+  state.webhooks.reset()
   state.settings = structuredClone(state.initialSettings)
   await state.persist()
   return jsonResponse({ ok: true })
@@ -56,12 +70,6 @@ export async function getSettings(ctx: Context): Promise<Response> {
   return jsonResponse(ctx.state.settings)
 }
 
-export const settingsSchema = z.strictObject({
-  sessionTokenTemplate: z.optional(z.record(z.string(), z.unknown())),
-  tokenLifetimeSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(86_400))),
-  clockOffsetMs: z.optional(z.int()),
-})
-
 export async function patchSettings(ctx: Context): Promise<Response> {
   const parsed = parseWith(settingsSchema, parseJson(await ctx.request.text(), invalid))
   if (!parsed.ok) throw invalid(parsed.message)
@@ -76,16 +84,6 @@ export async function patchSettings(ctx: Context): Promise<Response> {
     clockOffsetMs: clockOffsetMs ?? ctx.state.settings.clockOffsetMs,
   }
   return jsonResponse(ctx.state.settings)
-}
-
-/** Why a session-token template is unacceptable (as Clerk's dashboard would refuse it), or null. */
-export function templateProblem(template: unknown): string | null {
-  if (!isPlainObject(template)) return 'sessionTokenTemplate must be a JSON object'
-  const reserved = reservedClaimsIn(template)
-  if (reserved.length > 0) {
-    return `sessionTokenTemplate may not set default claims (${reserved.join(', ')})`
-  }
-  return null
 }
 
 function invalid(message: string): ClerkError {

@@ -5,28 +5,56 @@
  * piggyback the client, whose active sessions carry the user and a freshly minted `last_active_token`.
  */
 
-import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '../errors.ts'
-import { randomId } from '../encoding.ts'
 import {
-  clientJSON,
+  clientSession,
+  ensureClient,
+  findClient,
+  mint,
+  notFound,
+  readForm,
+  renderClient,
+  requireClient,
+  signedOut,
+  startSession,
+} from '../client-session.ts'
+import type { Context, RouteRow } from '../context.ts'
+import { sessionEvent, userEvent } from '../events.ts'
+import { randomId } from '../encoding.ts'
+import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
+import {
   environmentJSON,
   fapiUserJSON,
+  LOCKOUT_SECONDS,
   sessionJSON,
   signInJSON,
-  signUpJSON,
 } from '../resources.ts'
-import type { Context } from '../state.ts'
-import {
-  verifyPassword,
-  type ClientRecord,
-  type SessionRecord,
-  type SignInRecord,
-  type UserRecord,
-} from '../store.ts'
-import { mintSessionToken } from '../tokens.ts'
+import { verifyPassword, type ClientRecord, type SignInRecord, type UserRecord } from '../store.ts'
+
+/** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
+export const routes: readonly RouteRow[] = [
+  { method: 'GET', path: '/v1/environment', handler: environment },
+  { method: 'PATCH', path: '/v1/environment', handler: environment },
+  { method: 'POST', path: '/v1/dev_browser', handler: devBrowser },
+  { method: 'GET', path: '/v1/client', handler: getClient },
+  { method: 'POST', path: '/v1/client/sign_ins', handler: createSignIn },
+  {
+    method: 'POST',
+    path: '/v1/client/sign_ins/:id/attempt_first_factor',
+    handler: attemptFirstFactor,
+  },
+  { method: 'POST', path: '/v1/client/sessions/:id/touch', handler: touchSession },
+  { method: 'POST', path: '/v1/client/sessions/:id/tokens', handler: createToken },
+  { method: 'POST', path: '/v1/client/sessions/:id/remove', handler: removeSession },
+  { method: 'DELETE', path: '/v1/client/sessions', handler: endAllSessions },
+  { method: 'GET', path: '/v1/me', handler: me },
+  { method: 'PATCH', path: '/v1/me', handler: updateMe },
+]
 
 export async function environment(ctx: Context): Promise<Response> {
-  return jsonResponse(environmentJSON(ctx.state.instanceType, ctx.origin ?? ctx.url.origin))
+  const accountsUrl = ctx.state.config(ctx.url.origin).proxyUrl
+  return jsonResponse(
+    environmentJSON(ctx.state.instanceType, ctx.origin ?? ctx.url.origin, accountsUrl),
+  )
 }
 
 export async function devBrowser(ctx: Context): Promise<Response> {
@@ -60,6 +88,7 @@ export async function createSignIn(ctx: Context): Promise<Response> {
   if (!user) {
     throw formError('form_identifier_not_found', 'identifier', "Couldn't find your account.")
   }
+  refuseBlocked(user)
   const now = ctx.state.now()
   const signIn: SignInRecord = {
     id: randomId('sia'),
@@ -90,6 +119,7 @@ export async function attemptFirstFactor(ctx: Context): Promise<Response> {
   if (signIn.status === 'complete') {
     throw new ClerkError(422, 'verification_already_verified', 'This sign-in is already complete.')
   }
+  refuseBlocked(user)
   const form = await readForm(ctx.request)
   const strategy = form.get('strategy')
   if (strategy !== 'password') throw notImplemented(`first factor strategy "${strategy ?? ''}"`)
@@ -137,13 +167,15 @@ export async function createToken(ctx: Context): Promise<Response> {
 export async function endAllSessions(ctx: Context): Promise<Response> {
   const client = ensureClient(ctx)
   const now = ctx.state.now()
-  for (const session of ctx.state.store.activeSessions(client)) {
+  const ended = ctx.state.store.activeSessions(client)
+  for (const session of ended) {
     session.status = 'ended'
     session.updatedAt = now
   }
   client.lastActiveSessionId = null
   client.updatedAt = now
   await ctx.state.persist()
+  for (const session of ended) sessionEvent(ctx, 'session.ended', session)
   const rendered = await renderClient(ctx, client)
   return jsonResponse({ response: rendered, client: rendered })
 }
@@ -158,6 +190,7 @@ export async function removeSession(ctx: Context): Promise<Response> {
   if (client.lastActiveSessionId === session.id) client.lastActiveSessionId = null
   client.updatedAt = now
   await ctx.state.persist()
+  sessionEvent(ctx, 'session.removed', session)
   return jsonResponse({
     response: sessionJSON(session, user, null, now),
     client: await renderClient(ctx, client),
@@ -173,6 +206,42 @@ export async function me(ctx: Context): Promise<Response> {
   const session = active.find((candidate) => candidate.id === wanted) ?? active[0]
   const user = session && ctx.state.store.users.get(session.userId)
   if (!user) throw signedOut()
+  return jsonResponse({ response: fapiUserJSON(user), client: await renderClient(ctx, client) })
+}
+
+/** What `user.update()` may change here; any other field answers 501 rather than being ignored. */
+const UPDATABLE = ['first_name', 'last_name']
+
+/** `PATCH /v1/me` (`user.update({ firstName, lastName })`, `<UserProfile/>`'s name form). */
+export async function updateMe(ctx: Context): Promise<Response> {
+  const { client } = findClient(ctx)
+  if (!client) throw signedOut()
+  const active = ctx.state.store.activeSessions(client)
+  const wanted = ctx.url.searchParams.get('_clerk_session_id') ?? client.lastActiveSessionId
+  const session = active.find((candidate) => candidate.id === wanted) ?? active[0]
+  const user = session && ctx.state.store.users.get(session.userId)
+  if (!user) throw signedOut()
+  const form = await readForm(ctx.request)
+  for (const key of form.keys()) {
+    if (!UPDATABLE.includes(key)) throw notImplemented(`user.update field "${key}"`)
+  }
+  for (const key of UPDATABLE) {
+    const value = form.get(key)
+    if (value !== null && value.length > 256) {
+      throw formError(
+        'form_param_exceeds_allowed_size',
+        key,
+        `${key} must be at most 256 characters.`,
+      )
+    }
+  }
+  const first = form.get('first_name')
+  const last = form.get('last_name')
+  if (first !== null) user.firstName = first.trim() === '' ? null : first
+  if (last !== null) user.lastName = last.trim() === '' ? null : last
+  user.updatedAt = ctx.state.now()
+  await ctx.state.persist()
+  userEvent(ctx, 'user.updated', user)
   return jsonResponse({ response: fapiUserJSON(user), client: await renderClient(ctx, client) })
 }
 
@@ -196,163 +265,20 @@ async function completeWithPassword(
   signIn.createdSessionId = session.id
   client.signInId = null
   await ctx.state.persist()
+  sessionEvent(ctx, 'session.created', session)
 }
 
-/**
- * A new active session of `user` on `client`, which becomes the client's last active one; how the
- * user authenticated is kept on the client, and the user's last sign-in and activity move to now.
- * The one place a session is started (sign-in and sign-up).
- */
-export function startSession(
-  ctx: Context,
-  client: ClientRecord,
-  user: UserRecord,
-  strategy: string,
-): SessionRecord {
-  const now = ctx.state.now()
-  const session: SessionRecord = {
-    id: randomId('sess'),
-    clientId: client.id,
-    userId: user.id,
-    status: 'active',
-    createdAt: now,
-    updatedAt: now,
-    lastActiveAt: now,
-    firstFactorVerifiedAt: now,
+/** A banned or locked user (`users.banUser`, `users.lockUser`) cannot sign in: Clerk's 403s. */
+function refuseBlocked(user: UserRecord): void {
+  if (user.banned) {
+    throw new ClerkError(403, 'user_banned', 'This account is banned.', {
+      longMessage: 'This account has been banned. Contact the application owner.',
+    })
   }
-  ctx.state.store.sessions.set(session.id, session)
-  client.lastActiveSessionId = session.id
-  client.lastAuthenticationStrategy = strategy
-  client.updatedAt = now
-  user.lastSignInAt = now
-  user.lastActiveAt = now
-  return session
-}
-
-export async function renderClient(ctx: Context, client: ClientRecord): Promise<unknown> {
-  const { store } = ctx.state
-  const now = ctx.state.now()
-  const sessions = await Promise.all(
-    store.activeSessions(client).flatMap((session) => {
-      const user = store.users.get(session.userId)
-      if (!user) return []
-      return [mint(ctx, session, user).then((jwt) => sessionJSON(session, user, jwt, now))]
-    }),
-  )
-  const signIn = client.signInId ? store.signIns.get(client.signInId) : undefined
-  const signInUser = signIn && store.users.get(signIn.userId)
-  const signUp = client.signUpId ? store.signUps.get(client.signUpId) : undefined
-  return clientJSON(
-    client,
-    sessions,
-    signIn && signInUser ? signInJSON(signIn, signInUser) : null,
-    signUp ? signUpJSON(signUp) : null,
-  )
-}
-
-export function mint(ctx: Context, session: SessionRecord, user: UserRecord): Promise<string> {
-  const { state } = ctx
-  return mintSessionToken({
-    key: state.key,
-    keyHost: state.keyHost,
-    user,
-    session,
-    origin: ctx.origin,
-    nowMs: state.now(),
-    lifetimeSeconds: state.settings.tokenLifetimeSeconds,
-    template: state.settings.sessionTokenTemplate,
-  })
-}
-
-/**
- * The browser's client. With the dev-browser flow clerk-js names its dev browser in every request's
- * `__clerk_db_jwt`; an unknown one (after a reset or restart) gets the 401 that makes clerk-js create a
- * new dev browser. Otherwise the client cookie decides.
- */
-export function findClient(ctx: Context): {
-  client: ClientRecord | undefined
-  devBrowserId: string | null
-} {
-  const { store } = ctx.state
-  const devBrowserId = ctx.url.searchParams.get('__clerk_db_jwt')
-  if (devBrowserId) {
-    if (!store.devBrowsers.has(devBrowserId)) {
-      throw new ClerkError(401, 'dev_browser_unauthenticated', 'Browser unauthenticated', {
-        longMessage: 'Unable to authenticate this browser for your development instance.',
-      })
-    }
-    return { client: store.clientByDevBrowser(devBrowserId), devBrowserId }
+  if (user.locked) {
+    throw new ClerkError(403, 'user_locked', 'Your account is locked.', {
+      longMessage: `Your account is locked. You will be able to try again in ${LOCKOUT_SECONDS / 60} minutes.`,
+      meta: { lockout_expires_in_seconds: LOCKOUT_SECONDS },
+    })
   }
-  const token = readCookie(ctx.request, ctx.state.clientCookie)
-  return { client: token ? store.clientByToken(token) : undefined, devBrowserId: null }
-}
-
-export function ensureClient(ctx: Context): ClientRecord {
-  const { client, devBrowserId } = findClient(ctx)
-  if (client) return client
-  const created = ctx.state.store.createClient(ctx.state.now(), devBrowserId)
-  if (devBrowserId === null) {
-    const secure = ctx.url.protocol === 'https:' ? '; Secure' : ''
-    ctx.responseHeaders.append(
-      'Set-Cookie',
-      `${ctx.state.clientCookie}=${created.token}; Path=${ctx.state.basePath || '/'}; Max-Age=31536000; HttpOnly; SameSite=Lax${secure}`,
-    )
-  }
-  return created
-}
-
-export function requireClient(ctx: Context): ClientRecord {
-  const { client } = findClient(ctx)
-  if (!client) throw notFound('Client')
-  return client
-}
-
-function clientSession(
-  ctx: Context,
-  client: ClientRecord,
-  sessionId: string | undefined,
-): { session: SessionRecord; user: UserRecord } {
-  const session = ctx.state.store.activeSessions(client).find(({ id }) => id === sessionId)
-  const user = session && ctx.state.store.users.get(session.userId)
-  if (!session || !user) throw notFound('Session')
-  return { session, user }
-}
-
-export function notFound(what: string): ClerkError {
-  return new ClerkError(404, 'resource_not_found', `${what} not found`, {
-    longMessage: `${what} not found in this client.`,
-  })
-}
-
-export function signedOut(): ClerkError {
-  return new ClerkError(401, 'signed_out', 'You are signed out', {
-    longMessage: 'You need to sign in before accessing this resource.',
-  })
-}
-
-/** clerk-js posts forms; a JSON object body is accepted too, for hand-made requests. */
-export async function readForm(request: Request): Promise<URLSearchParams> {
-  const text = await request.text()
-  if (!(request.headers.get('Content-Type') ?? '').includes('application/json')) {
-    return new URLSearchParams(text)
-  }
-  const body = parseJson(
-    text,
-    () => new ClerkError(400, 'malformed_request', 'The request body is not valid JSON.'),
-  )
-  const form = new URLSearchParams()
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    for (const [key, value] of Object.entries(body)) {
-      if (value !== undefined && value !== null) form.set(key, String(value))
-    }
-  }
-  return form
-}
-
-function readCookie(request: Request, name: string): string | null {
-  for (const part of (request.headers.get('Cookie') ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=')
-    if (key === name) return rest.join('=')
-  }
-  return null
 }

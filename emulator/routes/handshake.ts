@@ -14,9 +14,15 @@ import { isAllowedOrigin } from '../cors.ts'
 import { randomBase62, randomId } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse } from '../errors.ts'
 import { cookieSuffix, handshakeDirectives } from '../handshake-directives.ts'
-import type { Context } from '../state.ts'
+import type { Context, RouteRow } from '../context.ts'
 import type { ClientRecord } from '../store.ts'
 import { mintSessionToken, signJwt } from '../tokens.ts'
+
+/** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
+export const routes: readonly RouteRow[] = [
+  { method: 'GET', path: '/v1/client/handshake', handler: clientHandshake },
+  { method: 'GET', path: '/api/v1/clients/handshake_payload', handler: handshakePayload },
+]
 
 /** How long a handshake nonce can be traded for its directives (once). */
 export const NONCE_LIFETIME_MS = 60_000

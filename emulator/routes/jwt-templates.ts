@@ -9,11 +9,21 @@ import * as z from 'zod/mini'
 import { randomId } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse, notImplemented, parseJson } from '../errors.ts'
 import { deletedObjectJSON, jwtTemplateJSON } from '../resources.ts'
-import type { Context } from '../state.ts'
+import type { Context, RouteRow } from '../context.ts'
 import type { JwtTemplateRecord } from '../store.ts'
 import { mintTemplateToken } from '../tokens.ts'
 import { parseWith } from '../validation.ts'
-import { findClient, readForm, signedOut } from './frontend.ts'
+import { findClient, readForm, signedOut } from '../client-session.ts'
+
+/** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
+export const routes: readonly RouteRow[] = [
+  { method: 'POST', path: '/v1/client/sessions/:id/tokens/:template', handler: mint },
+  { method: 'GET', path: '/api/v1/jwt_templates', handler: list },
+  { method: 'POST', path: '/api/v1/jwt_templates', handler: create },
+  { method: 'GET', path: '/api/v1/jwt_templates/:id', handler: get },
+  { method: 'PATCH', path: '/api/v1/jwt_templates/:id', handler: update },
+  { method: 'DELETE', path: '/api/v1/jwt_templates/:id', handler: remove },
+]
 
 /** Claims a JWT template always has and may not set. */
 export const TEMPLATE_DEFAULT_CLAIMS: readonly string[] = [

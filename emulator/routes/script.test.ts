@@ -1,6 +1,7 @@
 /**
  * `@clerk/ui` files beside ClerkJS's: the same version rules (major, major.minor, exact), the installed
- * optional peer by default, and a 501 naming the package when it is not installed.
+ * optional peer by default, and a 501 naming the package when it is not installed. ClerkJS 5 and 6 side
+ * by side: each major from its own installed copy (the project's npm alias of the other major).
  */
 
 import { readdir, readFile } from 'node:fs/promises'
@@ -76,5 +77,55 @@ describe('@clerk/ui files', () => {
     expect(chunk).toBeDefined()
     const chunkResponse = await get({}, `/npm/@clerk/ui@${version}/dist/${chunk}`)
     expect(chunkResponse.status).toBe(200)
+  })
+})
+
+describe('ClerkJS 5 and 6 side by side', () => {
+  const file = (text: string) => async (name: string) =>
+    name === 'clerk.browser.js' ? new TextEncoder().encode(text) : null
+  const both: ClerkJsSource = {
+    version: '6.40.0',
+    read: file('/* six */'),
+    alongside: [{ version: '5.128.0', read: file('/* five */') }],
+  }
+
+  it.each([
+    ['6', '/* six */'],
+    ['6.40.0', '/* six */'],
+    ['5', '/* five */'],
+    ['5.128', '/* five */'],
+    ['5.128.0', '/* five */'],
+  ])('serves @%s from its own major', async (version, text) => {
+    const response = await get(
+      { clerkJsSource: both },
+      `/npm/@clerk/clerk-js@${version}/dist/clerk.browser.js`,
+    )
+    expect(response.status).toBe(200)
+    expect(await response.text()).toBe(text)
+  })
+
+  it('answers 404 for a major neither is, naming both', async () => {
+    const response = await get(
+      { clerkJsSource: both },
+      '/npm/@clerk/clerk-js@4/dist/clerk.browser.js',
+    )
+    expect(response.status).toBe(404)
+    const body = (await response.json()) as { errors: { long_message: string }[] }
+    expect(body.errors[0]?.long_message).toContain('6.40.0 and 5.128.0')
+  })
+
+  it('serves this project’s ClerkJS 5 (its npm alias) and 6 by default, each its own bundle', async () => {
+    const require = createRequire(import.meta.url)
+    const dist = (name: string) => path.dirname(require.resolve(name))
+    for (const [major, name] of [
+      ['6', '@clerk/clerk-js'],
+      ['5', 'clerk-js-5'],
+    ] as const) {
+      const response = await get({}, `/npm/@clerk/clerk-js@${major}/dist/clerk.browser.js`)
+      expect(response.status, `@${major}`).toBe(200)
+      const served = new Uint8Array(await response.arrayBuffer())
+      const installed = await readFile(path.join(dist(name), 'clerk.browser.js'))
+      expect(Buffer.compare(served, installed), `@${major}`).toBe(0)
+    }
   })
 })

@@ -12,7 +12,8 @@ import { randomId } from '../encoding.ts'
 import { PASSWORD_POLICY } from '../environment.ts'
 import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
 import { EMAIL_CODE_LIFETIME_MS, signUpJSON } from '../resources.ts'
-import type { Context } from '../state.ts'
+import type { Context, RouteRow } from '../context.ts'
+import { sessionEvent, userEvent, verificationEmailEvent } from '../events.ts'
 import { hashPassword, type SignUpRecord, type UserRecord } from '../store.ts'
 import {
   ensureClient,
@@ -21,7 +22,25 @@ import {
   renderClient,
   requireClient,
   startSession,
-} from './frontend.ts'
+} from '../client-session.ts'
+
+/** This file's routes (paths below `basePath`); `app.ts` composes the files' tables. */
+export const routes: readonly RouteRow[] = [
+  { method: 'POST', path: '/v1/client/sign_ups', handler: create },
+  { method: 'GET', path: '/v1/client/sign_ups/:id', handler: get },
+  { method: 'PATCH', path: '/v1/client/sign_ups/:id', handler: update },
+  {
+    method: 'POST',
+    path: '/v1/client/sign_ups/:id/prepare_verification',
+    handler: prepareVerification,
+  },
+  {
+    method: 'POST',
+    path: '/v1/client/sign_ups/:id/attempt_verification',
+    handler: attemptVerification,
+  },
+  { method: 'GET', path: '/__emulator/verification_codes', handler: sentCodes },
+]
 
 /** Clerk's test-mode code for `+clerk_test` addresses. */
 export const TEST_MODE_CODE = '424242'
@@ -123,6 +142,7 @@ function sendCode(ctx: Context, signUp: SignUpRecord, emailAddress: string): voi
   if (!testMode) {
     const { sentCodes } = ctx.state.store
     sentCodes.push({ at: now, emailAddress, code, signUpId: signUp.id })
+    verificationEmailEvent(ctx, emailAddress, code, null)
     if (sentCodes.length > MAX_SENT_CODES) sentCodes.splice(0, sentCodes.length - MAX_SENT_CODES)
   }
 }
@@ -266,6 +286,8 @@ async function complete(ctx: Context, signUp: SignUpRecord): Promise<void> {
   signUp.createdSessionId = session.id
   client.signUpId = null
   await ctx.state.persist()
+  userEvent(ctx, 'user.created', user)
+  sessionEvent(ctx, 'session.created', session)
 }
 
 async function answer(ctx: Context, signUp: SignUpRecord): Promise<Response> {

@@ -7,6 +7,13 @@
  * is drained, so the connection stays open for the next request; anything else unread (larger,
  * unfinished, or abandoned part-way by a 413 or 408) closes the connection. A client that drops the
  * connection mid-body only ends its own request.
+ *
+ * Behind a body parser (Express's `express.json()`, `express.text()`, `express.raw()`), the stream
+ * has already been read: the handler then gets the parsed body back as bytes (`req.body`, a JSON
+ * value serialized again, a string or a Buffer), with the same limits, Content-Type check and
+ * schema. A stream that something read and left no `req.body` is a 500 `internal`, and a line on
+ * stderr names the cause. It never replaces the process's global `Request` and
+ * `Response` (`overrideGlobalObjects: false`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener, RequestError, type HttpBindings } from '@hono/node-server'
@@ -19,6 +26,35 @@ import type { BirthdayHandler } from '../handler.ts'
 const UNREAD_BODY_GRACE_MS = 1_000
 /** How long an unread small body may take to arrive in full and be drained (it normally has). */
 const DRAIN_WAIT_MS = 100
+
+/** What the adapter prints when the body was read before it and nothing was left for it. */
+export const BODY_CONSUMED_MESSAGE =
+  'birthday-editor: the request body was read before the handler (by a body parser or other middleware) and no req.body was left; mount the handler before that middleware, or use express.json()'
+
+/**
+ * The body a parser that ran before the adapter left in `req.body`, as bytes; `undefined` when
+ * nothing read the stream, `null` when it was read and nothing is left to hand on.
+ */
+export function parsedBody(incoming: IncomingMessage): Uint8Array<ArrayBuffer> | null | undefined {
+  if (!incoming.readableDidRead) return undefined
+  const body = (incoming as IncomingMessage & { body?: unknown }).body
+  if (body instanceof Uint8Array) return new Uint8Array(body)
+  if (typeof body === 'string') return new TextEncoder().encode(body)
+  if (body !== undefined) return new TextEncoder().encode(JSON.stringify(body))
+  return null
+}
+
+/** The request again with `bytes` as its body (what a body parser read before the adapter). */
+function withBody(request: Request, bytes: Uint8Array<ArrayBuffer>): Request {
+  const headers = new Headers(request.headers)
+  headers.set('Content-Length', String(bytes.byteLength))
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    body: bytes,
+    signal: request.signal,
+  })
+}
 
 /** Reads and discards the rest of a body the handler never read: true if it ended within `limit`. */
 function drain(incoming: IncomingMessage, limit: number): Promise<boolean> {
@@ -68,8 +104,9 @@ async function settleBody(
 }
 
 /**
- * Adapts a `(Request) => Promise<Response>` handler to a `node:http` request listener, through
- * `@hono/node-server` (which also makes the global `Request`/`Response` its lighter versions).
+ * Adapts a `(Request) => Promise<Response>` handler to a `node:http` request listener (also an
+ * Express or Connect middleware's `(req, res)`), through `@hono/node-server`, leaving the global
+ * `Request`/`Response` alone.
  */
 export function toNodeListener(
   handler: BirthdayHandler,
@@ -80,11 +117,21 @@ export function toNodeListener(
     async (request, env) => {
       // Served by `node:http` (HTTP/1.1) only, never HTTP/2.
       const { incoming, outgoing } = env as HttpBindings
-      const response = await handler(request)
+      const parsed = parsedBody(incoming)
+      if (parsed === null) {
+        console.error(BODY_CONSUMED_MESSAGE)
+        return errorResponse(
+          new HttpError('internal', 'internal error', { reason: 'body_consumed' }),
+        ).response
+      }
+      const response = await handler(parsed ? withBody(request, parsed) : request)
       await settleBody(incoming, outgoing, limit)
       return response
     },
     {
+      // The process's own `Request`/`Response` stay as they are: importing or using the adapter
+      // changes nothing global.
+      overrideGlobalObjects: false,
       // A request target or Host the adapter cannot make a URL of is the handler's 404; anything
       // else (the handler never throws) its generic 500.
       errorHandler: (error) =>

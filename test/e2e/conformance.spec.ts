@@ -167,6 +167,65 @@ test('every response ClerkJS and @clerk/backend get validates against Clerk’s 
     }),
   )
 
+  await step('bapi: update a user', 'ok', () =>
+    outcome(() => clerk.users.updateUser(userId, { firstName: 'Grace B.', lastName: 'Hopper' })),
+  )
+  await step('bapi: update an unknown user', '404 resource_not_found', () =>
+    outcome(() => clerk.users.updateUser('user_missing', { firstName: 'X' })),
+  )
+  await step(
+    'bapi: update a user with a short password',
+    '422 form_password_length_too_short',
+    () => outcome(() => clerk.users.updateUser(userId, { password: 'short' })),
+  )
+  await step('bapi: list users by query', 'ok', () =>
+    outcome(() => clerk.users.getUserList({ query: 'grace' })),
+  )
+  await step('bapi: verify a password', 'ok', () =>
+    outcome(() => clerk.users.verifyPassword({ userId, password: 'hopper-1906' })),
+  )
+  await step('bapi: verify a wrong password', '422 incorrect_password', () =>
+    outcome(() => clerk.users.verifyPassword({ userId, password: 'not-it' })),
+  )
+  await step('bapi: lock and unlock a user', 'ok', () =>
+    outcome(async () => {
+      await clerk.users.lockUser(userId)
+      await clerk.users.unlockUser(userId)
+    }),
+  )
+  await step('bapi: ban and unban a user', 'ok', () =>
+    outcome(async () => {
+      await clerk.users.banUser(userId)
+      await clerk.users.unbanUser(userId)
+    }),
+  )
+  let sessionId = ''
+  await step('bapi: create a session for testing', 'ok', () =>
+    outcome(async () => {
+      sessionId = (await clerk.sessions.createSession({ userId })).id
+    }),
+  )
+  await step('bapi: list a user’s sessions', 'ok', () =>
+    outcome(() => clerk.sessions.getSessionList({ userId })),
+  )
+  await step('bapi: get a session', 'ok', () => outcome(() => clerk.sessions.getSession(sessionId)))
+  await step('bapi: a session token from the server', 'ok', () =>
+    outcome(() => clerk.sessions.getToken(sessionId)),
+  )
+  await step('bapi: revoke a session', 'ok', () =>
+    outcome(() => clerk.sessions.revokeSession(sessionId)),
+  )
+  await step('bapi: a token for a revoked session', '404 resource_not_found', () =>
+    outcome(() => clerk.sessions.getToken(sessionId)),
+  )
+  await step('bapi: revoke an unknown session', '404 resource_not_found', () =>
+    outcome(() => clerk.sessions.revokeSession('sess_missing')),
+  )
+  await step('bapi: delete a user', 'ok', () => outcome(() => clerk.users.deleteUser(userId)))
+  await step('bapi: delete an unknown user', '404 resource_not_found', () =>
+    outcome(() => clerk.users.deleteUser(userId)),
+  )
+
   // Frontend API, through ClerkJS in Chromium.
   recorder.step('fapi: load signed out')
   await load(page)
@@ -216,6 +275,9 @@ test('every response ClerkJS and @clerk/backend get validates against Clerk’s 
     outcome(() => clerk.jwtTemplates.delete(templateId)),
   )
   await step('fapi: user.reload()', 'ok', () => inPage(page, `await clerk.user.reload()`))
+  await step('fapi: user.update({ firstName, lastName })', 'ok', () =>
+    inPage(page, `await clerk.user.update({ firstName: 'Augusta', lastName: 'King' })`),
+  )
   await step('fapi: session.touch()', 'ok', () => inPage(page, `await clerk.session.touch()`))
   recorder.step('fapi: load signed in')
   await load(page)

@@ -211,6 +211,49 @@ test('getToken({ skipCache: true }) and user.reload() both reflect a backend met
   expect((await requestLog()).map((r) => r.route)).toEqual(['GET /v1/me'])
 })
 
+/** What ClerkJS makes of its session after the Backend API acted: a fresh token, then its state. */
+async function afterServerAction(page: Page) {
+  return page.evaluate(async () => {
+    const clerk = Reflect.get(window, 'clerk')
+    let token: string | null = null
+    let code: string | null = null
+    try {
+      token = (await clerk.session?.getToken({ skipCache: true })) ?? null
+    } catch (error) {
+      code = (error as { errors?: { code: string }[] }).errors?.[0]?.code ?? String(error)
+    }
+    await clerk.__internal_reloadInitialResources?.()
+    return { token, code, session: clerk.session?.id ?? null, user: clerk.user?.id ?? null }
+  })
+}
+
+for (const action of ['revokeSession', 'banUser', 'deleteUser'] as const) {
+  test(`the Backend API's ${action} signs ClerkJS out and stops its token minting`, async ({
+    page,
+  }) => {
+    const before = await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+    expect(before.sessionId).toBeNull()
+    const { userId } = await signIn(page, 'one-step')
+    const sessionId = await page.evaluate(() => Reflect.get(window, 'clerk').session.id as string)
+    expect(userId).toBeTruthy()
+    const clerk = backend()
+    if (action === 'revokeSession') await clerk.sessions.revokeSession(sessionId)
+    if (action === 'banUser') await clerk.users.banUser(userId ?? '')
+    if (action === 'deleteUser') await clerk.users.deleteUser(userId ?? '')
+    const after = await afterServerAction(page)
+    expect(after).toMatchObject({ token: null, session: null, user: null })
+    const reloaded = await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
+    expect(reloaded.sessionId).toBeNull()
+    if (action === 'banUser') {
+      expect(await signIn(page, 'one-step')).toMatchObject({
+        ok: false,
+        status: 403,
+        code: 'user_banned',
+      })
+    }
+  })
+}
+
 test('a wrong password gives the 422 error, and sign-out works', async ({ page }) => {
   await loadFromModule(page, pages.origin, emulator.config.proxyUrl)
   const wrong = await signIn(page, 'one-step', 'not-the-password')

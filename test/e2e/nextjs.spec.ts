@@ -2,18 +2,20 @@
  * The docs' Next.js app (`examples/nextjs`: Next 16, `@clerk/nextjs` 7, `clerkMiddleware()` in
  * `proxy.ts`, `<ClerkProvider>` without props) built and started with only the emulator's printed
  * lines, in Chromium: sign-in through `<SignIn/>` (a wrong password first), a save through the docs'
- * page and one through `<birthday-editor>`, a server-side `auth()` read right after each refresh,
+ * page and one through `<birthday-editor>`, a server-side `auth()` read right after each refresh, the
+ * element's save arriving at Clerk's documented webhook route verified by `verifyWebhook`,
  * `<UserProfile/>`, a page load after the session token expired (refreshed through the handshake),
  * sign-out through `<UserButton/>`. Zero page errors, and no request leaves loopback.
  */
 
-import { expect, test, type Browser, type Page } from '@playwright/test'
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseEnv } from 'node:util'
 import type { RequestLogEntry } from '../../emulator/app.ts'
 import { control } from '../../emulator/testing/control.ts'
+import { isoTexts, PARTS } from '../../src/memorable-date.ts'
 import { freePort, ROOT, startNextExample, type RunningExample } from '../support/example-apps.ts'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
@@ -130,11 +132,20 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     expect(await serverBirthday(page)).toBe('1991-01-02')
   })
 
+  await test.step("Clerk's webhook route is registered with the emulator", async () => {
+    await emulator('POST', 'webhooks', { url: `${app.url}/api/webhooks` })
+    const refused = await fetch(`${app.url}/api/webhooks`, {
+      method: 'POST',
+      headers: { 'svix-id': 'msg_x', 'svix-timestamp': '1', 'svix-signature': 'v1,AAAA' },
+      body: '{}',
+    })
+    expect(refused.status).toBe(400)
+  })
+
   await test.step('<birthday-editor> saves through the same route with a Bearer token', async () => {
     await page.goto(`${app.url}/element`)
     const host = page.locator('birthday-editor')
-    const input = host.getByLabel('Birthday')
-    await expect(input).toHaveValue('1991-01-02')
+    await expectDateIn(host, '1991-01-02')
     await emulator('DELETE', 'requests')
     const posts: (string | null)[] = []
     page.on('request', (request) => {
@@ -142,7 +153,7 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
         posts.push(request.headers()['authorization'] ?? null)
       }
     })
-    await input.fill('1992-03-04')
+    await fillDateIn(host, '1992-03-04')
     await host.getByRole('button', { name: 'Save' }).click()
     await expect(host).toHaveJSProperty('status', 'saved')
     await expect(host.getByRole('status')).toHaveText('Saved.')
@@ -152,6 +163,51 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     console.log(`element save at the emulator: ${JSON.stringify(save)}`)
     expect(save).toMatchObject({ metadataWrites: 1, handshakes: 0 })
     expect(await serverBirthday(page)).toBe('1992-03-04')
+    // The save reaches the app's webhook route as user.updated, verified there by verifyWebhook.
+    await expect
+      .poll(async () => {
+        const response = await fetch(`${app.url}/api/webhooks`)
+        const { received } = (await response.json()) as {
+          received: { type: string; birthday: unknown }[]
+        }
+        return received.filter((event) => event.type === 'user.updated').at(-1)?.birthday
+      })
+      .toBe('1992-03-04')
+    const { deliveries } = await emulator<{ deliveries: { status: number | null }[] }>(
+      'GET',
+      'webhooks/deliveries',
+    )
+    expect(deliveries.length).toBeGreaterThan(0)
+    expect(deliveries.every((delivery) => delivery.status === 200)).toBe(true)
+  })
+
+  await test.step("the README's Next.js route on the page's own origin, with no ALLOWED_ORIGINS", async () => {
+    // The route is the README's snippet as written (only its path comment differs).
+    const snippet = readFileSync(path.join(ROOT, 'server/snippets/nextjs-route.ts'), 'utf8')
+    const route = readFileSync(path.join(ROOT, 'examples/nextjs/app/api/birthday/route.ts'), 'utf8')
+    expect(route.split('\n').slice(2).join('\n')).toBe(snippet.split('\n').slice(1).join('\n'))
+    // The printed lines (the app's only settings) hold the origins variables as a comment only.
+    expect(parseEnv(app.printed)).not.toHaveProperty('ALLOWED_ORIGINS')
+    expect(parseEnv(app.printed)).not.toHaveProperty('CLERK_AUTHORIZED_PARTIES')
+    expect(app.printed).toMatch(/^# ALLOWED_ORIGINS=/m)
+    await page.goto(`${app.url}/handler`)
+    const host = page.locator('birthday-editor')
+    await expectDateIn(host, '1992-03-04')
+    const answers: number[] = []
+    page.on('response', (response) => {
+      if (response.url() === `${app.url}/api/birthday`) answers.push(response.status())
+    })
+    await fillDateIn(host, '1993-04-05')
+    await host.getByRole('button', { name: 'Save' }).click()
+    await expect(host).toHaveJSProperty('status', 'saved')
+    await expect(host.getByRole('status')).toHaveText('Saved.')
+    expect(answers).toContain(200)
+    expect(await serverBirthday(page)).toBe('1993-04-05')
+    // Back to the value the later steps expect, through the same route.
+    await page.goto(`${app.url}/handler`)
+    await fillDateIn(page.locator('birthday-editor'), '1992-03-04')
+    await page.locator('birthday-editor').getByRole('button', { name: 'Save' }).click()
+    await expect(page.locator('birthday-editor')).toHaveJSProperty('status', 'saved')
   })
 
   await test.step('<UserProfile/> opens from <UserButton/> and shows the user', async () => {
@@ -195,6 +251,18 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
     await page.goto(`${app.url}/server-claims`)
     await expect(page.getByTestId('server-user')).toHaveText('signed out')
+  })
+
+  await test.step("<SignInButton/> in redirect mode: the emulator's hosted sign-in page, and back", async () => {
+    await page.goto(`${app.url}/server-claims`)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL((url) => url.href.startsWith(`${app.emulatorUrl}/sign-in`))
+    await page.getByLabel('Email address').fill('ada@example.test')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await page.getByLabel('Password', { exact: true }).fill('lovelace-1815')
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await page.waitForURL((url) => url.href.startsWith(`${app.url}/server-claims`))
+    await expect(page.getByTestId('server-user')).toHaveText(/^user_/)
   })
 
   expect(notEmulated).toEqual([])
@@ -284,3 +352,16 @@ test("the README's npm start: the emulator's lines in .env.local, next dev, a cl
   }
   expect(output).toContain('clerk emulator stopped')
 })
+
+/** Fills the element's three memorable-date fields with an ISO date. */
+async function fillDateIn(host: Locator, iso: string): Promise<void> {
+  const texts = isoTexts(iso)
+  for (const part of PARTS) await host.locator(`[part="${part}"]`).fill(texts[part])
+  await host.locator('[part="year"]').blur()
+}
+
+/** The element's three memorable-date fields show this ISO date. */
+async function expectDateIn(host: Locator, iso: string): Promise<void> {
+  const texts = isoTexts(iso)
+  for (const part of PARTS) await expect(host.locator(`[part="${part}"]`)).toHaveValue(texts[part])
+}

@@ -18,26 +18,29 @@ import {
 } from '@playwright/test'
 import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts'
 import type { FaultSpec, RequestLogEntry as LoggedRequest, Settings } from '../../emulator/app.ts'
-import { control } from '../../emulator/testing/control.ts'
 import { decodeJwt } from '../../emulator/testing/jwt.ts'
-import { DEFAULT_PATH as HANDLER_PATH } from '../../server/index.ts'
+import { DEFAULT_PATH as HANDLER_PATH, type LogEntry } from '../../server/index.ts'
 import { isoTexts, PARTS, type DatePart } from '../../src/memorable-date.ts'
 
 export { expect }
 
 export { HANDLER_PATH }
+export {
+  countRoute,
+  createUser,
+  emulatorClient,
+  INITIAL_BIRTHDAY,
+  ROUTES,
+  uniqueEmail,
+  wireOf,
+  type TestUser,
+} from './demo-helpers.ts'
+import { createUser, emulatorClient, uniqueEmail, type TestUser } from './demo-helpers.ts'
 /** `POST /__clerk/__emulator/faults` (paths are globs relative to `/__clerk`, `*` = one segment). */
 export type { FaultSpec, RequestLogEntry as LoggedRequest } from '../../emulator/app.ts'
-export const INITIAL_BIRTHDAY = '1990-12-10'
 export const BUILT_DEMO = fileURLToPath(new URL('../../dist/demo', import.meta.url))
 
 type EmulatorSettings = Partial<Settings>
-
-export interface TestUser {
-  id: string
-  email: string
-  password: string
-}
 
 export interface PolicyViolation {
   kind: 'event' | 'console' | 'pageerror'
@@ -49,6 +52,11 @@ export interface PolicyViolation {
 export type PolicyViolations = PolicyViolation[]
 
 interface WorkerFixtures {
+  /**
+   * The ClerkJS major the pages load (a Playwright parameter: the `clerk-js-5` project sets `5`,
+   * served by the emulator from this checkout's `clerk-js-5` alias; default `6`).
+   */
+  clerkJsMajor: '5' | '6'
   demo: BuiltDemo
 }
 
@@ -74,19 +82,27 @@ interface TestFixtures {
   policyViolations: PolicyViolations
 }
 
-let users = 0
+/** Every request the worker's demo handler answered (OPTIONS included), oldest first. */
+const handlerLog: LogEntry[] = []
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  clerkJsMajor: ['6', { scope: 'worker', option: true }],
+
   demo: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
-    async ({}, use) => {
+    async ({ clerkJsMajor }, use) => {
       if (!existsSync(`${BUILT_DEMO}/index.html`)) {
         throw new Error(
           `The built demo is missing (${BUILT_DEMO}/index.html). Run \`npm run build\` first; ` +
             '`npm test` builds it before the end-to-end run.',
         )
       }
-      const demo = await startBuiltDemo({ port: 0, root: BUILT_DEMO })
+      const demo = await startBuiltDemo({
+        port: 0,
+        root: BUILT_DEMO,
+        clerkJsMajor,
+        // What the handler received, on both origins, as the server saw it (`watchHandler`).
+        handlerOptions: { logger: (entry) => handlerLog.push(entry) },
+      })
       await use(demo)
       await demo.close()
     },
@@ -167,49 +183,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 })
 
-/** The emulator's control surface under the page origin. */
-export function emulatorClient(origin: string) {
-  return {
-    control: (method: string, path: string, body?: unknown) =>
-      control(`${origin}/__clerk`, method, path, body),
-  }
-}
-
-/**
- * A user made through the emulator's Backend API (like the seeded demo user, with a birthday), on
- * the page origin that mounts the emulator at `/__clerk`.
- */
-export async function createUser(origin: string, email: string): Promise<TestUser> {
-  const { apiUrl, secretKey } = (await emulatorClient(origin).control('GET', 'config')) as {
-    apiUrl: string
-    secretKey: string
-  }
-  const password = 'lovelace-1815'
-  const response = await fetch(`${apiUrl}/v1/users`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email_address: [email],
-      password,
-      first_name: 'Ada',
-      public_metadata: { birthday: INITIAL_BIRTHDAY },
-    }),
-  })
-  if (!response.ok)
-    throw new Error(`creating ${email}: ${response.status} ${await response.text()}`)
-  const { id } = (await response.json()) as { id: string }
-  return { id, email, password }
-}
-
-/** A new address each time (per process), so users never collide. */
-export function uniqueEmail(): string {
-  return `ada.${process.pid}.${++users}@example.test`
-}
-
 /** Signs in through the demo page's own form, on whatever demo page `page` shows. */
 export async function signInThroughForm(page: Page, as: TestUser): Promise<void> {
   const form = page.locator('#sign-in')
-  await form.getByLabel('Email').fill(as.email)
+  const email = form.getByLabel('Email')
+  // Emptied first: over WebDriver BiDi (Firefox), Playwright's `fill` cannot select the text of an
+  // `<input type="email">` (it has no selection API) and so appends to the demo user's address.
+  // Once visible: the page fills in the demo user just before it shows the form.
+  await expect(email).toBeVisible()
+  await email.evaluate((input: HTMLInputElement) => (input.value = ''))
+  await email.fill(as.email)
   await form.getByLabel('Password').fill(as.password)
   await form.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.locator('#who')).toHaveText(as.email)
@@ -386,8 +369,18 @@ export async function recordMessages(page: Page): Promise<() => Promise<string[]
 export interface HandlerTraffic {
   /** POSTs to the handler (either origin), as Playwright saw them. */
   posts: Request[]
-  /** CORS preflights to the handler, from DevTools' network events (Playwright does not list them). */
+  /**
+   * CORS preflights the handler answered since the watch began, from the handler's own log: what
+   * the server received, in any engine (a preflight Playwright answered itself is not counted).
+   */
   preflights: () => number
+  /** The statuses the handler gave those preflights, in order. */
+  preflightStatuses: () => number[]
+  /**
+   * The JSON bodies of the page's POSTs to the handler, as the page sent them (recorded in this
+   * document; Playwright's `postDataJSON()` is null over WebDriver BiDi, so it is read in the page).
+   */
+  bodies: () => Promise<unknown[]>
   /** The statuses of the POSTs, in order, once answered. */
   statuses: () => Promise<number[]>
 }
@@ -395,20 +388,33 @@ export interface HandlerTraffic {
 /** Watches the page's requests to the handler from now on. */
 export async function watchHandler(page: Page): Promise<HandlerTraffic> {
   const posts: Request[] = []
-  let preflights = 0
+  const from = handlerLog.length
+  await page.evaluate((path) => {
+    const sent: unknown[] = []
+    Reflect.set(window, '__handlerBodies', sent)
+    const original = window.fetch
+    window.fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input), location.href)
+      if (url.pathname === path && init?.method === 'POST' && typeof init.body === 'string')
+        sent.push(JSON.parse(init.body))
+      return original(input, init)
+    }
+  }, HANDLER_PATH)
   page.on('request', (request) => {
     if (request.method() === 'POST' && new URL(request.url()).pathname === HANDLER_PATH) {
       posts.push(request)
     }
   })
-  const devtools = await page.context().newCDPSession(page)
-  await devtools.send('Network.enable')
-  devtools.on('Network.requestWillBeSent', ({ request }) => {
-    if (request.method === 'OPTIONS' && new URL(request.url).pathname === HANDLER_PATH) preflights++
-  })
+  const preflights = () =>
+    handlerLog
+      .slice(from)
+      .filter((entry) => entry.method === 'OPTIONS' && entry.path === HANDLER_PATH)
   return {
     posts,
-    preflights: () => preflights,
+    preflights: () => preflights().length,
+    preflightStatuses: () => preflights().map((entry) => entry.status),
+    bodies: () =>
+      page.evaluate(() => (Reflect.get(window, '__handlerBodies') as unknown[] | undefined) ?? []),
     statuses: () => Promise.all(posts.map(async (post) => (await post.response())?.status() ?? 0)),
   }
 }
@@ -426,23 +432,3 @@ export async function failHandlerOnce(page: Page, origin: string): Promise<void>
     { times: 1 },
   )
 }
-
-/** How many logged requests have this route (e.g. `POST /v1/client/sessions/:id/tokens`). */
-export function countRoute(log: LoggedRequest[], route: string): number {
-  return log.filter((request) => request.route === route).length
-}
-
-/** What one save put on the wire, from the emulator's log: token mints, user reloads, writes. */
-export function wireOf(log: LoggedRequest[]): Record<keyof typeof ROUTES, number> {
-  return {
-    mint: countRoute(log, ROUTES.mint),
-    me: countRoute(log, ROUTES.me),
-    metadata: countRoute(log, ROUTES.metadata),
-  }
-}
-
-export const ROUTES = {
-  mint: 'POST /v1/client/sessions/:id/tokens',
-  me: 'GET /v1/me',
-  metadata: 'PATCH /api/v1/users/:id/metadata',
-} as const

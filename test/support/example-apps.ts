@@ -86,10 +86,10 @@ function stop(child: ChildProcess): Promise<void> {
  * The example's install is current when its copy of this package (installed with `install-links`,
  * i.e. packed like a published tarball) holds the same build as the repository's `dist/`.
  */
-function installIsCurrent(example: string): boolean {
+function installIsCurrent(example: string, framework = 'next'): boolean {
   const installed = path.join(example, 'node_modules', 'birthday-editor', 'dist', 'src')
   const built = path.join(ROOT, 'dist', 'src')
-  if (!existsSync(path.join(example, 'node_modules', 'next', 'package.json'))) return false
+  if (!existsSync(path.join(example, 'node_modules', framework, 'package.json'))) return false
   for (const file of ['birthday-editor.js', 'define.js', 'save.js']) {
     const a = path.join(installed, file)
     const b = path.join(built, file)
@@ -144,8 +144,8 @@ async function besideTheEmulator(
 }
 
 /** `npm ci` in a Next.js example unless its install is current; the seconds it took (0 if none). */
-export async function ensureInstalled(example: string): Promise<number> {
-  if (installIsCurrent(example)) return 0
+export async function ensureInstalled(example: string, framework = 'next'): Promise<number> {
+  if (installIsCurrent(example, framework)) return 0
   const started = performance.now()
   await run('npm', ['ci', '--no-audit', '--no-fund'], example, { ...process.env })
   return (performance.now() - started) / 1000
@@ -226,6 +226,53 @@ export async function startViteExample(port: number): Promise<RunningExample> {
     children.push(server.child)
     timings.start = (performance.now() - started) / 1000
     return `http://localhost:${port}`
+  })
+  return { ...app, timings }
+}
+
+/**
+ * The Vue example (`examples/vue-vite`, with this package installed from its packed tarball): the
+ * package's own `birthday-editor server` on a free port with the printed lines and the app's origin
+ * as its allowed origin, then `vite build` and `vite preview` on `localhost`, which proxies
+ * `/api` to that handler (`BIRTHDAY_HANDLER_URL`).
+ */
+export async function startVueExample(port: number): Promise<RunningExample> {
+  const example = path.join(ROOT, 'examples', 'vue-vite')
+  if (!existsSync(path.join(ROOT, 'dist', 'src', 'define.js'))) {
+    throw new Error(
+      'The package is not built (dist/src). Run `npm run build` first; `npm test` does.',
+    )
+  }
+  const timings = { install: await ensureInstalled(example, 'vue'), build: 0, start: 0 }
+  const url = `http://localhost:${port}`
+  const app = await besideTheEmulator(async (clerk, children) => {
+    const handler = await startUntil(
+      path.join(example, 'node_modules', '.bin', 'birthday-editor'),
+      ['server', '--port', '0', '--allowed-origins', url],
+      example,
+      { ...baseEnv(), ...clerk },
+      (stdout) => /listening on http:\/\/127\.0\.0\.1:\d+/.test(stdout),
+      30_000,
+    )
+    children.push(handler.child)
+    const handlerUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(handler.stdout())![1]!
+    const env = { ...baseEnv(), ...clerk, BIRTHDAY_HANDLER_URL: handlerUrl }
+    const vite = path.join(example, 'node_modules', '.bin', 'vite')
+    let started = performance.now()
+    await run(vite, ['build'], example, env)
+    timings.build = (performance.now() - started) / 1000
+    started = performance.now()
+    const server = await startUntil(
+      vite,
+      ['preview', '--host', 'localhost', '--port', String(port), '--strictPort'],
+      example,
+      env,
+      (stdout) => /localhost:\d+/.test(stdout),
+      30_000,
+    )
+    children.push(server.child)
+    timings.start = (performance.now() - started) / 1000
+    return url
   })
   return { ...app, timings }
 }

@@ -35,7 +35,10 @@ export class ResponseRecorder {
       if (
         request.method === 'OPTIONS' ||
         path.startsWith('/npm/') ||
-        path.startsWith('/__emulator/')
+        path.startsWith('/__emulator/') ||
+        // The Account Portal's HTML pages: not an API, in no spec.
+        path === '/sign-in' ||
+        path === '/sign-up'
       )
         return response
       const api = path.startsWith('/api/') ? 'bapi' : 'fapi'

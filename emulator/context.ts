@@ -1,11 +1,14 @@
 /**
- * What every route handler receives: the request context and the emulator's shared state. Kept apart
- * from `app.ts` so the route files and the app do not import each other.
+ * The request context every route handler receives, with the emulator's shared state it reaches
+ * through, and the shape of a route row. Kept apart from `app.ts` so the route files and the app do
+ * not import each other.
  */
 
 import type { Faults } from './faults.ts'
 import type { InstanceType, SigningKey } from './keys.ts'
 import type { RequestLog } from './request-log.ts'
+import type { Settings } from './settings.ts'
+import type { Webhooks } from './webhooks.ts'
 import type { Store } from './store.ts'
 
 export interface EmulatorConfig {
@@ -15,13 +18,8 @@ export interface EmulatorConfig {
   apiUrl: string
   jwtKey: string
   jwksUrl: string
-}
-
-/** The settings `PATCH /__emulator/settings` may change at run time. */
-export interface Settings {
-  sessionTokenTemplate: Record<string, unknown>
-  tokenLifetimeSeconds: number
-  clockOffsetMs: number
+  /** `whsec_…`: what `verifyWebhook` checks deliveries with (`CLERK_WEBHOOK_SIGNING_SECRET`). */
+  webhookSigningSecret: string
 }
 
 /** Where the script routes read ClerkJS or `@clerk/ui` files from (the installed packages, under Node). */
@@ -30,6 +28,11 @@ export interface ClerkJsSource {
   version: string
   /** A file of the package's `dist/` folder by bare name, or null when there is none. */
   read(file: string): Promise<Uint8Array<ArrayBuffer> | null>
+  /**
+   * Other installed versions of the same package, each served at its own version (the project's npm
+   * aliases of it, e.g. `"clerk-js-5": "npm:@clerk/clerk-js@^5"` beside ClerkJS 6).
+   */
+  alongside?: ClerkJsSource[]
 }
 
 export interface EmulatorState {
@@ -45,6 +48,7 @@ export interface EmulatorState {
   readonly store: Store
   readonly faults: Faults
   readonly log: RequestLog
+  readonly webhooks: Webhooks
   /** Name of the HttpOnly client cookie, suffixed per emulator instance. */
   readonly clientCookie: string
   /** Emulator time in ms: the `now` option plus the clock offset. */
@@ -72,3 +76,10 @@ export interface Context {
 }
 
 export type Handler = (ctx: Context) => Promise<Response>
+
+/** One row of a route file's table: the method, the path pattern below `basePath` and its handler. */
+export interface RouteRow {
+  method: string
+  path: string
+  handler: Handler
+}

@@ -1,0 +1,4 @@
+import { createApp } from 'vue'
+import RefApp from './RefApp.vue'
+
+createApp(RefApp).mount('#app')

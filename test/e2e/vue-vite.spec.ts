@@ -1,0 +1,125 @@
+/**
+ * The README's Vue snippet as written (`examples/vue-vite`: Vue 3 on Vite, ClerkJS from npm kept in
+ * a `shallowRef`, this package installed from its packed tarball), built and previewed with only the
+ * emulator's printed lines, its `/api` proxied to the package's own `birthday-editor server`, in
+ * Chromium: sign-in, the birthday shown from the token, a save verified. And the same app with Clerk
+ * kept in `ref()` (the mistake): the element shows "not available", warns once naming `shallowRef()`,
+ * and the page's own Clerk state still updates at sign-in. Zero page errors, nothing off loopback.
+ */
+
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { freePort, ROOT, startVueExample, type RunningExample } from '../support/example-apps.ts'
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+const NOT_AVAILABLE = 'Sign-in is not available right now. Reload the page to try again.'
+let app: RunningExample
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000)
+  app = await startVueExample(await freePort())
+  console.log(
+    `examples/vue-vite: npm ci ${app.timings.install.toFixed(1)} s, vite build ${app.timings.build.toFixed(1)} s, vite preview ${app.timings.start.toFixed(1)} s`,
+  )
+})
+
+test.afterAll(async () => {
+  await app?.close()
+})
+
+/** A page that records uncaught errors, the element's warnings and any request off loopback. */
+async function watched(context: BrowserContext) {
+  const page = await context.newPage()
+  const pageErrors: string[] = []
+  const warnings: string[] = []
+  const offLoopback: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  page.on('console', (message) => {
+    if (message.text().startsWith('<birthday-editor>')) warnings.push(message.text())
+  })
+  context.on('request', (request) => {
+    const url = new URL(request.url())
+    if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !LOOPBACK.has(url.hostname)) {
+      offLoopback.push(request.url())
+    }
+  })
+  await context.route(
+    (url) => !['blob:', 'data:'].includes(url.protocol) && !LOOPBACK.has(url.hostname),
+    (route) => route.abort('blockedbyclient'),
+  )
+  return { page, pageErrors, warnings, offLoopback }
+}
+
+async function signIn(page: Page) {
+  await page.getByLabel('Email').fill('ada@example.test')
+  await page.getByLabel('Password').fill('lovelace-1815')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+test('the README’s Vue snippets are the example’s files, as written', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  for (const file of ['examples/vue-vite/src/clerk.ts', 'examples/vue-vite/src/App.vue']) {
+    const block = new RegExp(`<!-- snippet: ${file} -->\\n\\n\`\`\`\\w+\\n([\\s\\S]*?)\`\`\``).exec(
+      readme,
+    )?.[1]
+    expect(block, `README snippet ${file}`).toBe(readFileSync(path.join(ROOT, file), 'utf8'))
+  }
+})
+
+test('Clerk in shallowRef(): the element shows the birthday and saves it, verified', async ({
+  browser,
+}) => {
+  const context = await browser.newContext()
+  const { page, pageErrors, warnings, offLoopback } = await watched(context)
+  await page.goto(app.url)
+  await expect(page.getByText('Sign in to set your birthday.')).toBeVisible()
+  await signIn(page)
+  await expect(page.getByText('Signed in as ada@example.test')).toBeVisible()
+  const editor = page.locator('birthday-editor')
+  await expect(editor.locator('[part="current-value"]')).toHaveText(/^Saved: /)
+  const saved = editor.evaluate(
+    (el) =>
+      new Promise<{ birthday: string | null; verified: boolean }>((resolve) =>
+        el.addEventListener('birthday-editor-saved', (event) => {
+          const { birthday, verified } = event as unknown as { birthday: string; verified: boolean }
+          resolve({ birthday, verified })
+        }),
+      ),
+  )
+  // The three memorable-date fields (English: month, day, year).
+  await editor.locator('[part="day"]').fill('5')
+  await editor.locator('[part="month"]').fill('6')
+  await editor.locator('[part="year"]').fill('1987')
+  await editor.locator('[part="save-button"]').click()
+  expect(await saved).toEqual({ birthday: '1987-06-05', verified: true })
+  await expect(editor.locator('[part="message"]')).toHaveText('Saved.')
+  await expect(editor.locator('[part="current-value"]')).toHaveText('Saved: June 5, 1987')
+
+  expect(warnings).toEqual([])
+  expect(pageErrors).toEqual([])
+  expect(offLoopback).toEqual([])
+  await context.close()
+})
+
+test('Clerk in ref(): "not available", one warning naming shallowRef(), the page still follows Clerk', async ({
+  browser,
+}) => {
+  const context = await browser.newContext()
+  const { page, pageErrors, warnings, offLoopback } = await watched(context)
+  await page.goto(`${app.url}/ref.html`)
+  const editor = page.locator('birthday-editor')
+  await expect(editor.locator('[part="message"]')).toHaveText(NOT_AVAILABLE)
+  // The page's own listener on its Clerk keeps running: it shows the user at sign-in, no reload.
+  await signIn(page)
+  await expect(page.getByText('Signed in as ada@example.test')).toBeVisible()
+  await expect(editor.locator('[part="message"]')).toHaveText(NOT_AVAILABLE)
+
+  await expect.poll(() => warnings.length).toBe(1)
+  expect(warnings[0]).toContain('Vue reactive Proxy')
+  expect(warnings[0]).toContain('shallowRef()')
+  expect(warnings[0]).toContain('markRaw()')
+  expect(pageErrors).toEqual([])
+  expect(offLoopback).toEqual([])
+  await context.close()
+})
