@@ -127,5 +127,5 @@ test('31 February is not a real date: the day is marked, and fixing it clears th
   await expect(editor.day).toHaveAttribute('aria-invalid', 'false')
   await editor.day.press('Enter')
   await expect(editor.current).toHaveText('Saved: February 28, 1990')
-  expect(handler.posts.map((post) => post.postDataJSON())).toEqual([{ birthday: '1990-02-28' }])
+  expect(await handler.bodies()).toEqual([{ birthday: '1990-02-28' }])
 })
