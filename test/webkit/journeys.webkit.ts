@@ -139,21 +139,19 @@ async function tokenClaims(): Promise<Record<string, unknown>> {
 }
 
 /**
- * Types an ISO date with the keyboard alone, as the Playwright journeys' `typeDate` does: from the
- * first of the three fields, in the page's order, Tab to the next; each field's text replaces what
- * it held. The focused field says which part it is.
+ * Types an ISO date into the three fields, each in the page's order: the field is focused and its
+ * text selected, then the driver types over it, as a user does (the element commits on Enter or when focus leaves
+ * the fields).
  */
 async function typeDate(date: string): Promise<void> {
   const texts = isoTexts(date)
-  await script(
-    `document.querySelector('birthday-editor').shadowRoot.querySelector('[part="fields"] input').focus()`,
+  const fields = await script<WebElement[]>(
+    `return [...document.querySelector('birthday-editor').shadowRoot.querySelectorAll('[part="fields"] input:not([hidden])')]`,
   )
-  for (let field = 0; field < 3; field++) {
-    if (field) await press(Key.TAB)
-    const focused = await script<string>(
-      `const f = document.querySelector('birthday-editor').shadowRoot.activeElement; f.select(); return f.getAttribute('part')`,
-    )
-    await press(texts[focused as DatePart])
+  for (const field of fields) {
+    const name = (await field.getAttribute('part')) as DatePart
+    await script('arguments[0].focus(); arguments[0].select()', field)
+    await field.sendKeys(texts[name])
   }
 }
 
@@ -318,12 +316,12 @@ describe('WebKit: the element on the built demo', () => {
     // The whole date is at fault: all three fields are marked, and the first has focus.
     expect(
       await script(
-        'return [...document.querySelector("birthday-editor").shadowRoot.querySelectorAll("[part=fields] input")].map((f) => f.getAttribute("aria-invalid"))',
+        'return [...document.querySelector("birthday-editor").shadowRoot.querySelectorAll("[part=fields] input:not([hidden])")].map((f) => f.getAttribute("aria-invalid"))',
       ),
     ).toEqual(['true', 'true', 'true'])
     expect(
       await script(
-        'const r = document.querySelector("birthday-editor").shadowRoot; return document.activeElement.localName === "birthday-editor" && r.activeElement === r.querySelector("[part=fields] input")',
+        'const r = document.querySelector("birthday-editor").shadowRoot; return document.activeElement.localName === "birthday-editor" && r.activeElement === r.querySelector("[part=fields] input:not([hidden])")',
       ),
     ).toBe(true)
     expect(handlerSince(from)).toEqual([])
