@@ -13,6 +13,7 @@
  */
 import { chromium, firefox, type Page } from '@playwright/test'
 import { startBuiltDemo } from '../demo/server/serve-built.ts'
+import { isoTexts, PARTS } from '../src/memorable-date.ts'
 import { chromiumLaunchOptions } from '../test/support/chromium.ts'
 import { firefoxLaunchOptions } from '../test/support/firefox.ts'
 import { median, printTable, type Row } from './table.ts'
@@ -49,7 +50,7 @@ export async function benchElement(engine: PlaywrightEngine = 'chromium'): Promi
     const page = await browser.newPage()
     await page.goto(`${demo.origin}/`)
     await page.click('#sign-in button')
-    await page.locator('birthday-editor [part=input]').waitFor()
+    await page.locator('birthday-editor [part=save-button]').waitFor()
 
     // Display: a reload with a signed-in session; ClerkJS's own load is environment + client.
     await takeLog()
@@ -58,7 +59,7 @@ export async function benchElement(engine: PlaywrightEngine = 'chromium'): Promi
       if (request.url().includes('/api/update-user-metadata')) handlerCalls.push(request.method())
     })
     await page.reload()
-    await page.locator('birthday-editor [part=input]').waitFor()
+    await page.locator('birthday-editor [part=save-button]').waitFor()
     await page.waitForFunction(() => {
       const editor = document.querySelector('birthday-editor')
       return editor?.getAttribute('value')
@@ -136,7 +137,8 @@ async function timedSave(
   page: Page,
   date: string,
 ): Promise<{ optimistic: number; verified: number }> {
-  await page.locator('birthday-editor [part=input]').fill(date)
+  const texts = isoTexts(date)
+  for (const part of PARTS) await page.locator(`birthday-editor [part=${part}]`).fill(texts[part])
   return page.evaluate(measureSubmit)
 }
 

@@ -237,7 +237,19 @@ process.exit(0)
     const result = JSON.parse(run(process.execPath, ['dom.mjs'])) as Record<string, unknown>
     expect(result).toEqual({
       viaDefine: true,
-      parts: ['form', 'label', 'current-value', 'input', 'save-button', 'remove-button', 'message'],
+      parts: [
+        'form',
+        'fields',
+        'label',
+        'input',
+        'day',
+        'month',
+        'year',
+        'current-value',
+        'save-button',
+        'remove-button',
+        'message',
+      ],
       bundled: 'function',
       distinct: true,
     })

@@ -59,7 +59,10 @@ async function mount(
   const session = signIn ? clerk.signIn('user_1', birthday) : undefined
   const backend = fakeBackend(clerk)
   const el = document.createElement('birthday-editor')
-  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value)
+  // These tests drive the native date input (`input="native"`, as it always was); the three
+  // memorable-date fields have their own file, birthday-editor.fields.test.ts.
+  for (const [name, value] of Object.entries({ input: 'native', ...attributes }))
+    el.setAttribute(name, value)
   el.clerk = clerk
   document.body.append(el)
   const events = record(el)
@@ -116,9 +119,13 @@ describe('creation and structure', () => {
     const names = [...root.querySelectorAll('[part]')].map((node) => node.getAttribute('part'))
     expect(names).toEqual([
       'form',
+      'fields',
       'label',
-      'current-value',
       'input',
+      'day',
+      'month',
+      'year',
+      'current-value',
       'save-button',
       'remove-button',
       'message',
@@ -133,9 +140,10 @@ describe('creation and structure', () => {
 
   it('labels the native date input and wires up ARIA', async () => {
     const { el, input, form, message, save } = await mount()
-    const label = part<HTMLLabelElement>(el, 'label')
+    const label = part<HTMLLegendElement>(el, 'label')
     expect(input.type).toBe('date')
-    expect(label.htmlFor).toBe(input.id)
+    // The fields' legend names it too: one label for both ways of entry.
+    expect(input.getAttribute('aria-labelledby')).toBe(label.id)
     expect(label.textContent).toBe('Birthday')
     expect(input.getAttribute('aria-describedby')).toBe(message.id)
     expect(save.getAttribute('aria-describedby')).toBe(message.id)
@@ -517,7 +525,7 @@ describe('editing', () => {
     type(input, value)
     await settle()
     expect(input.getAttribute('aria-invalid')).toBe('true')
-    expect(states(el)).toEqual(['idle', 'invalid'])
+    expect(states(el)).toEqual(['idle', 'invalid', 'user-invalid'])
     expect(message.textContent).toMatch(text)
     expect(save.disabled).toBe(true)
     expect(events).toEqual([])
@@ -1159,6 +1167,7 @@ describe('a session token template without the claim', () => {
     const backend = fakeBackend(clerk)
     backend.replies.push(get)
     const el = document.createElement('birthday-editor')
+    el.input = 'native'
     el.clerk = clerk
     document.body.append(el)
     const events = record(el)

@@ -1,17 +1,29 @@
-import { checkBirthday, isIsoDate, localToday, MIN_BIRTHDAY } from './birthday.ts'
-import type { BirthdayProblem } from './birthday.ts'
-import { styles } from './birthday-editor.styles.ts'
-import { clerkProblem, globalClerk, loadClerk, PASS } from './clerk-port.ts'
+import { checkBirthday, isIsoDate, localToday } from './birthday.ts'
+import { BirthdayEditorView } from './birthday-editor-view.ts'
+import { ClerkConnection } from './clerk-connection.ts'
+import { newEdit, NOTHING_MISSED, UNKNOWN } from './edit.ts'
+import type { Edit, Problem } from './edit.ts'
 import type { ClerkPort, ClerkSession } from './clerk-port.ts'
-import { whenClerkAppears } from './clerk-watch.ts'
 import { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent, changeEvent } from './events.ts'
 import type { BirthdayEditorErrorCode } from './events.ts'
-import { readStoredBirthday } from './save.ts'
-import type { SaveFailure, TokenSource } from './save.ts'
+import { RetryQueue } from './retry-queue.ts'
+import { readStoredBirthday, tokenSource } from './save.ts'
+import type { SaveFailure } from './save.ts'
 import { saveAndVerify } from './save-and-verify.ts'
+import { defaultStrings, fillText, formatDate } from './strings.ts'
+import type { BirthdayEditorStrings, Text } from './strings.ts'
+import { isoTexts, partLabel, partOrder, PARTS, readPasted } from './memorable-date.ts'
+import type { DatePart } from './memorable-date.ts'
+import { attributeOf, PRIMITIVES, reflectProperties } from './properties.ts'
+import { openTabSync } from './tab-sync.ts'
+import type { PostSave } from './tab-sync.ts'
 import { claimAt, decodeClaims } from './token.ts'
 import type { Claims } from './token.ts'
 import { warnOnce } from './warn.ts'
+
+export { defaultStrings } from './strings.ts'
+export { PRIMITIVES } from './properties.ts'
+export type { BirthdayEditorStrings } from './strings.ts'
 
 /** What the element is doing; also exposed as the custom state of the same name. */
 export type BirthdayEditorStatus =
@@ -20,82 +32,18 @@ export type BirthdayEditorStatus =
 /** What `save()` resolves with: the event that ended the save, or `null` when nothing was sent. */
 export type BirthdayEditorSaveResult = BirthdayEditorSavedEvent | BirthdayEditorErrorEvent | null
 
-/**
- * Every user-visible string, in English. `{name}` marks a value filled in when shown. Error messages
- * are keyed by their error code, validation messages by the problem.
- */
-export const defaultStrings = {
-  label: 'Birthday',
-  save: 'Save',
-  remove: 'Remove',
-  current: 'Saved: {date}',
-  none: 'None saved.',
-  unchanged: 'Pick a new date to save.',
-  signedOut: 'Sign in to set your birthday.',
-  loading: 'Loading…',
-  saving: 'Saving…',
-  refreshing: 'Syncing…',
-  saved: 'Saved.',
-  willSync: 'Saved. It will sync soon.',
-  'claim-stale': 'Saved.',
-  format: 'Enter a real date.',
-  required: 'Enter a date.',
-  min: 'Enter {min} or later.',
-  max: 'Enter {max} or earlier.',
-  invalid: 'The server refused this date.',
-  unauthenticated: 'Please sign in again.',
-  config: 'Saving is not set up here.',
-  'rate-limited': 'Too many changes. Retrying in {seconds} s.',
-  busy: 'Still saving your previous change. Try again in a moment.',
-  server: 'Server error. Try again.',
-  timeout: 'No answer from the server. Try again.',
-  network: 'Could not reach the server. Try again.',
-  offline: 'Offline. It will save once online.',
-  clerk: 'Sign-in is not available right now. Reload the page to try again.',
-}
-
-export type BirthdayEditorStrings = typeof defaultStrings
-type Text = keyof BirthdayEditorStrings
-
-/**
- * Primitive properties, each backed by its attribute (the source of truth): property name → how the
- * attribute reads. A getter never throws; invalid input gives the default.
- */
-const date = (fallback: () => string) => (value: string | null) =>
-  isIsoDate(value) ? value : fallback()
-const flag = (value: string | null) => value !== null
-const text = (fallback: string | null) => (value: string | null) => value || fallback
-export const PRIMITIVES: Record<string, (value: string | null) => unknown> = {
-  value: date(() => ''),
-  min: date(() => MIN_BIRTHDAY),
-  max: date(localToday),
-  required: flag,
-  disabled: flag,
-  readOnly: flag,
-  endpoint: text('/api/update-user-metadata'),
-  claim: text('birthday'),
-  refresh: (value) => (value === 'user' ? value : 'token'),
-  timeout: (value) => (Number(value) > 0 ? Number(value) : 10_000),
-  publishableKey: text(null),
-  proxyUrl: text(null),
-  clerkJsUrl: text(null),
-}
-const attributeOf = (property: string) =>
-  property === 'readOnly' ? 'readonly' : property.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())
-
-/** The fix for no Clerk, or one that never loads. */
-const NO_CLERK = '. Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`.'
-
-/** Date formatters by language (key `undefined`: the browser's). */
-const FORMATS: Record<string, Intl.DateTimeFormat> = {}
+/** The `ValidityState` flag a problem sets (`missing`, `format`, `real`: a bad input). */
+const validityFlag = (problem: Problem): keyof ValidityStateFlags =>
+  problem === 'required'
+    ? 'valueMissing'
+    : problem === 'min'
+      ? 'rangeUnderflow'
+      : problem === 'max' || problem === 'future'
+        ? 'rangeOverflow'
+        : 'badInput'
 
 // So that the module imports without a DOM (server-side rendering, Node tools).
 const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
-  const node = document.createElement(tag)
-  if (part) node.setAttribute('part', part)
-  return node
-}
 
 /**
  * `<birthday-editor>`: edits the signed-in Clerk user's birthday, reads it from the session token and
@@ -116,7 +64,9 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
  * @attr {string} publishable-key - Clerk publishable key. With it, no `clerk` property, no `window.Clerk` and no Clerk script tag on the page, the element loads Clerk's browser bundle by script tag and calls `load()` on the instance it created; one load per page.
  * @attr {string} proxy-url - Clerk proxy URL: the script is loaded from it and gets it as `data-clerk-proxy-url`.
  * @attr {string} clerk-js-url - Exact URL of Clerk's browser bundle, instead of `<proxy-url or https://<frontend API>>/npm/@clerk/clerk-js@6/dist/clerk.browser.js`.
- * @attr {string} lang - Locale for the displayed date (else the nearest ancestor's `lang`).
+ * @attr {string} lang - Locale for the displayed date and the fields' order and labels (else the nearest ancestor's `lang`).
+ * @attr {string} name - The name of the value in its form's `FormData` (the element is a form-associated custom element; `form` and `<label for>` work as for native fields).
+ * @attr {'fields'|'native'} input - How the date is entered: `fields` (default), three memorable-date fields (day, month, year in the locale's order, no date picker); `native`, the browser's `<input type="date">`.
  *
  * @prop {string} value - Reflects the `value` attribute; `''` when the attribute is not a real date.
  * @prop {string} min - Reflects `min`; the default when invalid.
@@ -131,10 +81,17 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
  * @prop {string|null} publishableKey - Reflects `publishable-key`.
  * @prop {string|null} proxyUrl - Reflects `proxy-url`.
  * @prop {string|null} clerkJsUrl - Reflects `clerk-js-url`.
+ * @prop {string|null} name - Reflects `name`.
+ * @prop {'fields'|'native'} input - Reflects `input`; `fields` when absent or invalid.
+ * @prop {HTMLFormElement|null} form - Read-only: the form the element belongs to.
+ * @prop {ValidityState} validity - Read-only: `valueMissing` (`required` and empty), `badInput` (a part missing or not a real date), `rangeUnderflow` (before `min`), `rangeOverflow` (after `max`, or in the future).
+ * @prop {string} validationMessage - Read-only: the message of the first problem, as the element shows it.
  * @prop {ClerkPort|null} clerk - The Clerk instance to use, loaded or still loading (the page loads it); not reflected. Without it: `window.Clerk` (also one that appears later), then `publishable-key`. Reading it gives the instance in use.
  * @prop {Partial<BirthdayEditorStrings>} strings - Overrides for any user-visible text (English defaults in `defaultStrings`); reading it gives the merged set.
  * @prop {BirthdayEditorStatus} status - Read-only: `loading`, `signed-out`, `idle`, `saving`, `refreshing`, `saved` or `error`.
  *
+ * @method checkValidity - True when the field holds a date that can be saved (or nothing, unless `required`); else fires `invalid` and returns false.
+ * @method reportValidity - As `checkValidity`, and the browser shows the message at the field at fault.
  * @method save - Commits the field (or a `value` just set from code) and saves it if it is valid and changed. Resolves when the save and its token check are done, with the event that ended it (`BirthdayEditorSavedEvent` or `BirthdayEditorErrorEvent`), or `null` when nothing was sent; never rejects.
  *
  * @fires {Event} change - The user committed a new valid date (not fired when code sets `value`).
@@ -144,9 +101,13 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
  * @slot signed-out - Shown instead of the form when nobody is signed in. Default: a short message.
  *
  * @csspart form - The form holding label, current value, field, buttons and message (`aria-busy` while loading, saving, refreshing).
- * @csspart label - The field's visible label.
+ * @csspart label - The field's visible label (the fields' legend, or the native input's label).
+ * @csspart fields - The `fieldset` of the three memorable-date fields.
+ * @csspart day - The day field (`aria-invalid` when at fault).
+ * @csspart month - The month field: digits, a month name or its abbreviation.
+ * @csspart year - The year field, four digits.
  * @csspart current-value - The saved birthday, formatted with `Intl` in the element's language.
- * @csspart input - The native date input (`aria-invalid`, described by the message).
+ * @csspart input - The native date input, with `input="native"` (`aria-invalid`, described by the message).
  * @csspart save-button - The submit button.
  * @csspart remove-button - The button that removes the birthday (saves `null`).
  * @csspart message - The polite live region for status, validation and errors.
@@ -161,24 +122,15 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
  * @cssstate refreshing - Saved; refreshing and checking the session token (at most 5 s).
  * @cssstate saved - The last save succeeded (the message says whether the token is in sync).
  * @cssstate error - The last save (or loading Clerk) failed; the message says why. After `offline`/`network` it retries on `online`, after `rate-limited` once `Retry-After` has passed; after `clerk` when Clerk becomes usable.
- * @cssstate invalid - The field holds a date that cannot be saved.
+ * @cssstate invalid - The field holds a date that cannot be saved, and the user has committed it (the message says why).
+ * @cssstate user-invalid - The same, named after `:user-invalid`: never before the user has interacted.
  */
 export class BirthdayEditorElement extends Base {
+  static formAssociated = true
   static observedAttributes = [...Object.keys(PRIMITIVES).map(attributeOf), 'lang']
 
   static {
-    for (const [property, read] of Object.entries(PRIMITIVES)) {
-      const name = attributeOf(property)
-      Object.defineProperty(this.prototype, property, {
-        get(this: HTMLElement) {
-          return read(this.getAttribute(name))
-        },
-        set(this: HTMLElement, value: unknown) {
-          if (value || value === 0) this.setAttribute(name, value === true ? '' : String(value))
-          else this.removeAttribute(name)
-        },
-      })
-    }
+    reflectProperties(this.prototype)
   }
 
   declare value: string
@@ -194,88 +146,46 @@ export class BirthdayEditorElement extends Base {
   declare publishableKey: string | null
   declare proxyUrl: string | null
   declare clerkJsUrl: string | null
+  declare name: string | null
+  declare input: 'fields' | 'native'
 
   #internals: ElementInternals | undefined
   #connection: AbortController | null = null
-  #status: BirthdayEditorStatus = 'loading'
-  /** The Clerk in use, and the one set through the property. */
-  #clerk: ClerkPort | undefined
+  /** What the element is doing, and the message that goes with it; changed by `#setStatus` only. */
+  #state: { status: BirthdayEditorStatus; message: string } = { status: 'loading', message: '' }
   #clerkProperty: ClerkPort | null = null
-  /** Stops following the Clerk in use, or stops waiting for `window.Clerk`. */
-  #unsubscribe: (() => void) | undefined
-  /** Gives up on Clerk 10 s after connecting unless it is usable by then. */
-  #giveUp: ReturnType<typeof setTimeout> | undefined
-  /** True while the `clerk` error shows: no usable Clerk yet. */
-  #clerkFailed = false
-  #channel: BroadcastChannel | undefined
+  #link = new ClerkConnection({
+    loading: () => this.#setStatus('loading', this.#text('loading')),
+    unusable: () => this.#fail('clerk'),
+    ready: (clerk, recovered) => this.#follow(clerk, recovered),
+  })
+  #post: PostSave | undefined
+  #retry = new RetryQueue((birthday) => void this.#save(birthday))
   #strings: Partial<BirthdayEditorStrings> = {}
-  /** The saved birthday (`undefined` while unknown), the claim last read from a token, whose it is. */
-  #saved: string | null | undefined
-  #tokenClaim: string | null | undefined
-  #subject: unknown
-  /** The template lacks the claim: the stored value was asked for (once per user), and not read. */
-  #storedAsked = false
-  #storedUnread = false
-  /** Shown instead of `#saved` while a save is in flight (optimistic display). */
-  #optimistic: string | null = null
-  /** The message of the current status. */
-  #message = ''
-  #problem: BirthdayProblem | 'required' | null = null
-  /** The `value` last written into the input: the input is only overwritten when `value` changes. */
-  #shown: string | undefined
-  /** A birthday waiting for `online` or for `Retry-After`. */
-  #queued: string | null | undefined
-  /** A saved value seen while a save ran (a token's claim, another tab's save): applied if it fails. */
-  #missed: string | null | undefined
-  /** Bumped on disconnect, sign-out and user switch: work started before is dropped. */
-  #generation = 0
-  /** Aborts the save in flight when it is dropped, so no request of it outlives it. */
-  #saveAbort: AbortController | undefined
+  #edit: Edit = newEdit()
+  #view: BirthdayEditorView
+  /**
+   * What the element's form says: a disabled `<fieldset>` around it, and a state restored after
+   * back/forward navigation that programmatic values must not overwrite until the user acts.
+   */
+  #form = { disabled: false, restored: false }
   #renderQueued = false
-  #form = el('form', 'form')
-  #label = el('label', 'label')
-  #current = el('p', 'current-value')
-  #input = el('input', 'input')
-  #saveButton = el('button', 'save-button')
-  #removeButton = el('button', 'remove-button')
-  #slot = el('slot')
-  #messageNode = el('p', 'message')
 
   constructor() {
     super()
-    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open', delegatesFocus: true })
-    const { id } = Object.assign(this.#messageNode, { id: 'message', tabIndex: -1 })
-    root.adoptedStyleSheets = [styles()]
-    Object.assign(this.#input, { type: 'date', id: 'input' })
-    this.#label.htmlFor = 'input'
-    this.#slot.name = 'signed-out'
-    this.#removeButton.type = 'button'
-    this.#form.noValidate = true
-    this.#messageNode.setAttribute('role', 'status')
-    this.#input.setAttribute('aria-describedby', id)
-    this.#saveButton.setAttribute('aria-describedby', id)
-    this.#form.append(
-      this.#label,
-      this.#current,
-      this.#input,
-      this.#saveButton,
-      this.#removeButton,
-      this.#messageNode,
+    this.#view = new BirthdayEditorView(
+      this.shadowRoot ?? this.attachShadow({ mode: 'open', delegatesFocus: true }),
     )
-    root.replaceChildren(this.#form, this.#slot)
     // Browsers without ElementInternals (and happy-dom) still get status, ARIA and events.
     this.#internals = this.attachInternals?.()
   }
 
   get clerk(): ClerkPort | null {
-    return this.#clerk ?? this.#clerkProperty
+    return this.#link.clerk ?? this.#clerkProperty
   }
   set clerk(value: ClerkPort | null) {
     this.#clerkProperty = value
-    if (this.#connection) {
-      this.#detach()
-      this.#attach()
-    }
+    if (this.#connection) this.#reconnectClerk()
   }
   get strings(): BirthdayEditorStrings {
     return { ...defaultStrings, ...this.#strings }
@@ -285,29 +195,82 @@ export class BirthdayEditorElement extends Base {
     this.#scheduleRender()
   }
   get status(): BirthdayEditorStatus {
-    return this.#status
+    return this.#state.status
+  }
+  get form(): HTMLFormElement | null {
+    return this.#internals?.form ?? null
+  }
+  get validity(): ValidityState | undefined {
+    return this.#internals?.validity
+  }
+  get validationMessage(): string {
+    return this.#internals?.validationMessage ?? ''
+  }
+  checkValidity(): boolean {
+    return this.#settle().checkValidity?.() ?? true
+  }
+  reportValidity(): boolean {
+    return this.#settle().reportValidity?.() ?? true
+  }
+
+  /** The internals, with the validity of what the field holds right now (not at the next render). */
+  #settle() {
+    if (this.#renderQueued) this.#render()
+    return this.#internals ?? ({} as Partial<ElementInternals>)
+  }
+
+  /** The form was reset: the stored birthday comes back, and no error shows. */
+  formResetCallback(): void {
+    const edit = this.#edit
+    this.#form.restored = edit.typed = false
+    edit.problem = null
+    edit.faulty = []
+    this.#view.shown = undefined
+    this.value = edit.saved === UNKNOWN ? '' : (edit.saved ?? '')
+    this.#scheduleRender()
+  }
+
+  /** A disabled `<fieldset>` around the element disables it, as it does native fields. */
+  formDisabledCallback(disabled: boolean): void {
+    this.#form.disabled = disabled
+    this.#scheduleRender()
+  }
+
+  /** Back/forward navigation brings back what the user had typed (the state of `setFormValue`). */
+  formStateRestoreCallback(state: unknown): void {
+    if (typeof state !== 'string') return
+    const [day = '', month = '', year = ''] = state.split('/')
+    this.#view.fill({ day, month, year })
+    this.#view.input.value = state
+    this.#form.restored = true
+    this.#scheduleRender()
   }
 
   connectedCallback(): void {
     const connection = (this.#connection = new AbortController())
-    const options = { signal: connection.signal }
+    const { signal } = connection
+    const view = this.#view
     this.#replayPreUpgradeProperties()
-    this.#form.addEventListener('submit', this.#handleSubmit, options)
-    this.#input.addEventListener('input', this.#handleInput, options)
-    this.#input.addEventListener('change', this.#commit, options)
-    this.#removeButton.addEventListener('click', this.#handleRemove, options)
-    window.addEventListener('online', this.#handleOnline, options)
-    const channel = (this.#channel = new BroadcastChannel('birthday-editor'))
-    channel.onmessage = this.#handleMessage
-    connection.signal.addEventListener('abort', () => channel.close())
-    this.#attach()
+    const on = (node: EventTarget, type: string, handler: (event: never) => void) =>
+      node.addEventListener(type, handler as EventListener, { signal })
+    on(view.form, 'submit', this.#handleSubmit)
+    on(view.form, 'input', this.#handleInput)
+    // The fieldset holds the native input too: these hear both ways of entry.
+    on(view.fields, 'change', this.#handleChange)
+    on(view.fields, 'focusout', this.#handleFocusOut)
+    on(view.fields, 'paste', this.#handlePaste)
+    on(view.fields, 'keydown', this.#handleKey)
+    on(view.removeButton, 'click', this.#handleRemove)
+    this.#retry.connect(signal)
+    this.#post = openTabSync(signal, this.#heard)
+    this.#openClerk()
     this.#scheduleRender()
   }
 
   disconnectedCallback(): void {
     this.#connection?.abort()
     this.#connection = null
-    this.#detach()
+    this.#closeClerk()
   }
 
   /**
@@ -326,24 +289,28 @@ export class BirthdayEditorElement extends Base {
     }
   }
 
-  /** Lets go of the Clerk in use (or of waiting for one), and of any work started with it. */
-  #detach() {
-    this.#unsubscribe?.()
-    this.#unsubscribe = this.#clerk = undefined
-    clearTimeout(this.#giveUp)
-    this.#clerkFailed = false
-    this.#status = 'loading'
-    this.#generation++
+  /** The `clerk` getter reads the `clerk` property here: the connection holds no Clerk yet. */
+  #openClerk() {
+    this.#link.open(this)
+  }
+
+  /** Lets go of the Clerk in use (or of waiting for one), and drops any work started with it. */
+  #closeClerk() {
+    this.#link.close()
+    this.#setStatus('loading')
+    this.#edit = { ...this.#edit }
+  }
+
+  #reconnectClerk() {
+    this.#closeClerk()
+    this.#openClerk()
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return
     if (this.#connection) {
-      if (name === 'claim' && this.#clerk) this.#sync()
-      if (name === 'publishable-key' && !this.#clerk) {
-        this.#detach()
-        this.#attach()
-      }
+      if (name === 'claim' && this.#link.clerk) this.#link.changed()
+      if (name === 'publishable-key' && !this.#link.clerk) this.#reconnectClerk()
     }
     this.#scheduleRender()
   }
@@ -357,33 +324,22 @@ export class BirthdayEditorElement extends Base {
    */
   save(): Promise<BirthdayEditorSaveResult> {
     // A `value` set in this tick has not reached the field yet: bring it there before committing.
-    if (this.value !== this.#shown) this.#render()
+    if (this.value !== this.#view.shown) this.#render()
     return this.#commit() ? this.#save(this.value || null) : Promise.resolve(null)
   }
 
   /** A string, with `{name}` filled from `values` (any object: the element itself fills `{claim}`). */
-  #text(key: Text, values: object = {}) {
-    return (this.#strings[key] ?? defaultStrings[key]).replace(
-      /\{(\w+)\}/g,
-      (match, name: string) => `${(values as Record<string, unknown>)[name] ?? match}`,
-    )
+  #text(key: Text, values?: object) {
+    return fillText(this.#strings, key, values)
   }
 
-  /**
-   * An ISO date in words, in the element's language; read as UTC so no time zone shifts it. The
-   * formatter is kept per language: making one takes about a millisecond, and every render shows a
-   * date.
-   */
+  /** An ISO date in words, in the element's language (else the nearest ancestor's). */
   #format(iso: string) {
-    try {
-      const lang = this.closest<HTMLElement>('[lang]')?.lang ?? ''
-      return (FORMATS[lang] ??= new Intl.DateTimeFormat(lang || undefined, {
-        dateStyle: 'long',
-        timeZone: 'UTC',
-      })).format(new Date(iso))
-    } catch {
-      return iso
-    }
+    return formatDate(iso, this.#lang)
+  }
+
+  get #lang() {
+    return this.closest<HTMLElement>('[lang]')?.lang ?? ''
   }
 
   /**
@@ -401,152 +357,52 @@ export class BirthdayEditorElement extends Base {
   }
 
   get #busy() {
-    return this.#status === 'saving' || this.#status === 'refreshing'
+    const { status } = this.#state
+    return status === 'saving' || status === 'refreshing'
   }
 
-  #setStatus(status: BirthdayEditorStatus, message: string) {
-    this.#status = status
-    this.#message = message
+  /** The one place status changes; the message stays unless a new one is given. */
+  #setStatus(status: BirthdayEditorStatus, message = this.#state.message) {
+    this.#state = { status, message }
     this.#scheduleRender()
   }
 
   #fail(code: BirthdayEditorErrorCode, values?: object, focus?: boolean) {
     this.#setStatus('error', this.#text(code, values))
-    const event = new BirthdayEditorErrorEvent(code, this.#message)
+    const event = new BirthdayEditorErrorEvent(code, this.#state.message)
     this.dispatchEvent(event)
     // After the render queued above: the message is up to date when it takes focus.
-    if (focus) queueMicrotask(() => this.#messageNode.focus())
+    if (focus) queueMicrotask(() => this.#view.message.focus())
     return event
   }
 
-  /**
-   * Finds Clerk: the `clerk` property, else `window.Clerk` (now, or once it appears), else a load
-   * from `publishable-key`. Gives up after 10 s without a usable Clerk, and recovers if one comes.
-   */
-  #attach() {
-    const generation = this.#generation
-    const key = this.publishableKey
-    const clerk = this.#clerkProperty ?? globalClerk()
-    this.#giveUp = setTimeout(
-      () => this.#safely(() => this.#clerk?.loaded || this.#clerkUnusable()),
-      10_000,
-    )
-    if (clerk) return this.#use(clerk)
-    if (!key) return this.#waitForClerk()
-    loadClerk(key, this.proxyUrl, this.clerkJsUrl).then(
-      (loaded) => {
-        if (generation === this.#generation && !this.#clerk)
-          if (loaded) this.#use(loaded)
-          else this.#waitForClerk()
-      },
-      () => {
-        if (generation !== this.#generation) return
-        this.#clerkUnusable('its load failed' + NO_CLERK)
-        this.#waitForClerk()
-      },
-    )
-  }
-
-  #waitForClerk() {
-    this.#unsubscribe = whenClerkAppears((clerk) => this.#use(clerk))
-  }
-
-  /**
-   * Follows `clerk` once it has proved usable (see `clerkProblem`): nothing is registered with an
-   * object that cannot serve, and a listener of ours that finds it broken later unsubscribes, so
-   * the page's own listeners keep being called.
-   */
-  #use(clerk: ClerkPort) {
-    this.#unsubscribe?.()
-    this.#unsubscribe = undefined
-    const problem = clerkProblem(clerk)
-    if (problem) return this.#clerkUnusable(problem)
-    this.#clerk = clerk
-    this.#safely(() => {
-      this.#unsubscribe = () => {
-        try {
-          clerk.off?.('status', this.#sync)
-          off()
-        } catch {
-          // Nothing more can be let go of.
-        }
-      }
-      const off = clerk.addListener(this.#sync)
-      clerk.on?.('status', this.#sync)
-      this.#follow()
-    })
-  }
-
-  /**
-   * Runs `work` with the Clerk in use; if it throws (a Clerk that breaks after proving usable), lets
-   * go of that Clerk and reports it, so nothing throws out of a timer or a listener of ours.
-   */
-  #safely(work: () => unknown) {
-    try {
-      work()
-    } catch (error) {
-      this.#unsubscribe?.()
-      this.#unsubscribe = this.#clerk = undefined
-      this.#clerkUnusable(`it threw (${String(error)}).` + PASS)
-    }
-  }
-
-  /**
-   * No usable Clerk (none after 10 s, not loaded after 10 s, or its load failed): a message for the
-   * user, the `clerk` error event, and one console warning per page for the developer.
-   */
-  #clerkUnusable(
-    problem = (!this.#clerk
-      ? 'none found in 10 s'
-      : this.#clerk.status === 'error'
-        ? 'its load failed'
-        : 'nothing called Clerk.load() in 10 s') + NO_CLERK,
-  ) {
-    if (this.#clerkFailed) return
-    this.#clerkFailed = true
-    warnOnce('clerk', `no usable Clerk: ${problem}`)
-    this.#fail('clerk')
-  }
-
-  /** Clerk's listener: never throws into ClerkJS, whose later listeners would then be skipped. */
-  #sync = () => this.#safely(this.#follow)
-
-  /** Follows Clerk: loading, sign-in, sign-out, user switch, token refresh. */
-  #follow = () => {
-    const clerk = this.#clerk
-    if (!clerk) return
-    if (!clerk.loaded) {
-      if (clerk.status === 'error') this.#clerkUnusable()
-      else if (!this.#clerkFailed) this.#setStatus('loading', this.#text('loading'))
-      return
-    }
-    const recovered = this.#clerkFailed
-    this.#clerkFailed = false
-    clearTimeout(this.#giveUp)
+  /** Follows a loaded Clerk: sign-in, sign-out, user switch, token refresh. */
+  #follow(clerk: ClerkPort, recovered: boolean) {
     const session = clerk.session
+    const { status } = this.#state
     if (!session) {
-      if (this.#status !== 'signed-out') {
+      if (status !== 'signed-out') {
         this.#forget()
         this.#setStatus('signed-out', '')
       }
       return
     }
     const claims = decodeClaims(session.lastActiveToken?.getRawString())
-    if (claims?.sub !== this.#subject) {
+    if (claims?.sub !== this.#edit.subject) {
       this.#forget()
-      this.#subject = claims?.sub
+      this.#edit.subject = claims?.sub
     }
+    const edit = this.#edit
     const claim = this.#claimIn(claims)
     if (claim === undefined) {
-      if (!this.#storedAsked) void this.#readStored(session)
-    } else if (claim !== this.#tokenClaim || this.#saved === undefined) {
+      if (edit.stored === 'unasked') void this.#readStored(session)
+    } else if (claim !== edit.tokenClaim || edit.saved === UNKNOWN) {
       // Adopt a claim only when it changed, and not mid-save: a token lagging a save must not undo it.
-      this.#tokenClaim = claim
-      if (this.#busy) this.#missed = claim
+      edit.tokenClaim = claim
+      if (this.#busy) edit.missed = claim
       else this.#adopt(claim)
     }
-    if (recovered || this.#status === 'loading' || this.#status === 'signed-out')
-      this.#setStatus('idle', '')
+    if (recovered || status === 'loading' || status === 'signed-out') this.#setStatus('idle', '')
     else this.#scheduleRender()
   }
 
@@ -558,35 +414,33 @@ export class BirthdayEditorElement extends Base {
   async #readStored(session: ClerkSession) {
     const signal = this.#connection?.signal
     if (!signal) return
-    this.#storedAsked = true
+    const edit = this.#edit
+    edit.stored = 'asked'
     const { claim, endpoint } = this
     warnOnce(
       'claim',
       `session tokens lack "${claim}": add "${claim}": "{{user.public_metadata.birthday}}" to the` +
         ` session token template. Until then it is read from GET ${endpoint}.`,
     )
-    const generation = this.#generation
     const stored = await readStoredBirthday({
       url: endpoint,
-      token: this.#tokenOf(session),
+      token: tokenSource(session),
       timeout: this.timeout,
       signal,
     })
-    if (generation !== this.#generation || this.#saved !== undefined) return
-    this.#storedUnread = stored === undefined
+    if (edit !== this.#edit || edit.saved !== UNKNOWN) return
+    if (stored === undefined) edit.stored = 'unread'
     this.#adopt(stored ?? null)
     this.#scheduleRender()
   }
 
   /** Drops everything about the previous user; a save in flight for them is abandoned. */
   #forget() {
-    this.#generation++
-    this.#saveAbort?.abort()
-    this.#saved = this.#tokenClaim = this.#queued = this.#missed = this.#subject = undefined
-    this.#problem = null
-    this.#storedAsked = this.#storedUnread = false
+    this.#edit.abort?.abort()
+    this.#edit = newEdit()
+    this.#retry.drop()
     this.value = ''
-    if (this.#busy) this.#status = 'idle'
+    if (this.#busy) this.#setStatus('idle')
   }
 
   /**
@@ -594,42 +448,118 @@ export class BirthdayEditorElement extends Base {
    * for the old field value is dropped.
    */
   #adopt(birthday: string | null) {
-    const old = this.#saved
-    this.#saved = birthday
-    if (old === undefined || (this.value || null) === old) {
+    const edit = this.#edit
+    const old = edit.saved
+    edit.saved = birthday
+    if (old === UNKNOWN || ((this.value || null) === old && this.#untouched())) {
       this.value = birthday ?? ''
-      this.#queued = undefined
+      this.#retry.drop()
     }
   }
 
-  #check(value = this.#input.value): BirthdayProblem | 'required' | null {
-    if (!value) return this.#input.validity.badInput ? 'format' : this.required ? 'required' : null
-    return checkBirthday(value, { min: this.min, max: this.max })
+  /** The field shows `value` (or will at the next render): nothing typed there since. */
+  #untouched() {
+    return this.#view.shown !== this.value || this.#entry().iso === this.value
+  }
+
+  get #native() {
+    return this.input === 'native'
+  }
+
+  /**
+   * What the field holds: an ISO date (`''`: none) or why it cannot be saved, and the parts at
+   * fault (all three when the date as a whole is wrong, as GOV.UK marks them).
+   */
+  #entry(): { iso: string; problem: Problem | null; faulty: DatePart[] } {
+    const native = this.#native
+    const entry = this.#view.read(native, this.#lang)
+    const all = native ? [] : PARTS
+    if (entry.problem !== undefined) {
+      const problem = entry.problem === 'format' && !native ? 'real' : entry.problem
+      return { iso: '', problem, faulty: entry.parts }
+    }
+    const { iso } = entry
+    const problem = !iso
+      ? this.required
+        ? 'required'
+        : null
+      : !native && iso > localToday()
+        ? 'future'
+        : checkBirthday(iso, { min: this.min, max: this.max })
+    return { iso, problem, faulty: problem ? all : [] }
   }
 
   /** Takes the field's value as `value` if valid; `change` when it is new. Handles `change` too. */
   #commit = () => {
-    const value = this.#input.value
-    this.#problem = this.#check(value)
-    if (!this.#problem && value !== this.value) {
-      this.value = this.#shown = value
+    const { iso, problem, faulty } = this.#entry()
+    const edit = this.#edit
+    edit.problem = problem
+    edit.faulty = faulty
+    this.#form.restored = edit.typed = false
+    if (!problem && iso !== this.value) {
+      this.value = this.#view.shown = iso
       this.dispatchEvent(changeEvent())
     }
     this.#scheduleRender()
-    return !this.#problem
+    return !problem
+  }
+
+  /**
+   * The native input's change commits. The three fields commit when focus leaves the group (or on
+   * Enter, or submit): moving between them commits nothing half-typed.
+   */
+  #handleChange = () => {
+    if (this.#native) this.#commit()
+  }
+
+  #handleFocusOut = ({ relatedTarget }: FocusEvent) => {
+    if (!this.#view.fields.contains(relatedTarget as Node | null) && this.#edit.typed)
+      this.#commit()
+  }
+
+  /** A whole date pasted into any field fills all three. */
+  #handlePaste = (event: ClipboardEvent) => {
+    const iso = readPasted(event.clipboardData?.getData('text') ?? '', this.#lang)
+    if (!iso) return
+    event.preventDefault()
+    this.#view.fill(isoTexts(iso))
+    this.#handleInput()
+    this.#commit()
   }
 
   #handleInput = () => {
-    if (this.#problem) this.#problem = this.#check()
-    this.#queued = undefined
-    if (this.#status === 'saved' || this.#status === 'error') this.#setStatus('idle', '')
+    const edit = this.#edit
+    edit.typed = true
+    this.#form.restored = false
+    if (edit.problem) ({ problem: edit.problem, faulty: edit.faulty } = this.#entry())
+    this.#retry.drop()
+    const { status } = this.#state
+    if (status === 'saved' || status === 'error') this.#setStatus('idle', '')
     this.#scheduleRender()
   }
 
+  /** In a page's form, Save submits that form, as in a native field; its handler saves. */
   #handleSubmit = (event: Event) => {
     event.preventDefault()
-    if (this.#commit()) void this.#save(this.value || null, true)
-    else this.#input.focus()
+    if (!this.#commit()) this.#focusFault()
+    else if (this.form) this.form.requestSubmit()
+    else void this.#save(this.value || null, true)
+  }
+
+  /**
+   * Enter in a field: an invalid date moves focus to the part at fault (even while Save is
+   * disabled); in a page's form, a valid one submits that form (its handler saves).
+   */
+  #handleKey = (event: KeyboardEvent) => {
+    if (event.key !== 'Enter') return
+    if (!this.#commit()) this.#focusFault()
+    else if (this.form) this.form.requestSubmit()
+    else return
+    event.preventDefault()
+  }
+
+  #focusFault() {
+    this.#view.fieldFor(this.#native, this.#edit.faulty).focus()
   }
 
   /** Remove empties the field too: the user chose "no birthday" over whatever it held. */
@@ -639,23 +569,17 @@ export class BirthdayEditorElement extends Base {
     void this.#save(null, true)
   }
 
-  #handleOnline = () => {
-    // A birthday is queued only by a failed save, and any edit drops it.
-    if (this.#queued !== undefined) void this.#save(this.#queued)
-  }
-
   /** Another editor of this origin saved: show it, and get a fresh token if ours lags. */
-  #handleMessage = (event: MessageEvent<{ subject?: unknown; birthday?: unknown } | null>) =>
-    this.#safely(() => this.#receive(event))
+  #heard = (subject: unknown, birthday: string | null) =>
+    this.#link.safely(() => this.#receive(subject, birthday))
 
-  #receive({ data }: MessageEvent<{ subject?: unknown; birthday?: unknown } | null>) {
-    const birthday = data?.birthday
-    const session = this.#clerk?.session
-    if (!session || data?.subject !== this.#subject) return
-    if (birthday !== null && !isIsoDate(birthday)) return
-    if (this.#busy) return void (this.#missed = birthday)
+  #receive(subject: unknown, birthday: string | null) {
+    const session = this.#link.clerk?.session
+    const edit = this.#edit
+    if (!session || subject !== edit.subject) return
+    if (this.#busy) return void (edit.missed = birthday)
     this.#adopt(birthday)
-    this.#storedUnread = false
+    if (edit.stored === 'unread') edit.stored = 'asked'
     const claim = this.#claimIn(decodeClaims(session.lastActiveToken?.getRawString()))
     if (claim !== undefined && claim !== birthday) {
       session.getToken({ skipCache: true }).catch(() => {})
@@ -663,25 +587,17 @@ export class BirthdayEditorElement extends Base {
     this.#scheduleRender()
   }
 
-  /**
-   * The token to send: the one ClerkJS holds while it has over 10 s left, without a call into
-   * ClerkJS (which takes milliseconds even from its cache); else, or when fresh, ClerkJS's.
-   */
-  #tokenOf(session: ClerkSession): TokenSource {
-    return (fresh) => {
-      const held = session.lastActiveToken?.getRawString()
-      return !fresh && Number(decodeClaims(held)?.exp) > Date.now() / 1e3 + 10
-        ? held
-        : session.getToken({ skipCache: fresh })
-    }
-  }
-
   /** The session to save with, when saving is possible now. */
   #canSave(): ClerkSession | null {
     let session: ClerkSession | null | undefined
     // From a click or `save()`: a Clerk that throws here is let go of, not thrown at the page.
-    this.#safely(() => (session = this.#clerk?.session))
-    return session && this.#connection && !this.#busy && !this.disabled && !this.readOnly
+    this.#link.safely(() => (session = this.#link.clerk?.session))
+    return session &&
+      this.#connection &&
+      !this.#busy &&
+      !this.disabled &&
+      !this.#form.disabled &&
+      !this.readOnly
       ? session
       : null
   }
@@ -689,36 +605,40 @@ export class BirthdayEditorElement extends Base {
   async #save(birthday: string | null, focus?: boolean): Promise<BirthdayEditorSaveResult> {
     const session = this.#canSave()
     const connection = this.#connection?.signal
-    const generation = this.#generation
-    if (!session || !connection || birthday === this.#saved) return null
-    this.#saveAbort = new AbortController()
-    const signal = AbortSignal.any([connection, this.#saveAbort.signal])
-    this.#queued = this.#missed = undefined
-    this.#optimistic = birthday
+    const edit = this.#edit
+    if (!session || !connection || birthday === edit.saved) return null
+    const abort = (edit.abort = new AbortController())
+    const signal = AbortSignal.any([connection, abort.signal])
+    this.#retry.drop()
+    edit.missed = NOTHING_MISSED
+    edit.optimistic = birthday
     this.#setStatus('saving', this.#text('saving'))
     const outcome = await saveAndVerify({
       url: this.endpoint,
       birthday,
       session,
-      user: this.#clerk?.user,
+      user: this.#link.clerk?.user,
       refresh: this.refresh,
       timeout: this.timeout,
       signal,
-      token: this.#tokenOf(session),
+      token: tokenSource(session),
       claimOf: (claims) => this.#claimIn(claims),
       onStored: () => {
-        if (generation !== this.#generation) return
+        if (edit !== this.#edit) return
         // Not `#adopt`: the field already holds this value unless the user typed since, and then
         // what they typed stays, even if it equals the value saved before.
-        this.#saved = birthday
-        this.#storedUnread = false
+        edit.saved = birthday
+        if (edit.stored === 'unread') edit.stored = 'asked'
         this.#setStatus('refreshing', this.#text('refreshing'))
       },
     })
-    if (generation !== this.#generation) return null
+    if (edit !== this.#edit) return null
     if (!outcome.ok) {
       const failed = this.#failed(outcome.failure, birthday, signal, focus)
-      if (this.#missed !== undefined) this.#adopt(this.#missed)
+      // A saved value seen meanwhile: the field follows it unless the user typed since the save began.
+      if (edit.missed !== NOTHING_MISSED)
+        if ((this.value || null) === birthday) this.#adopt(edit.missed)
+        else edit.saved = edit.missed
       return failed
     }
     const { check, iat } = outcome
@@ -729,8 +649,8 @@ export class BirthdayEditorElement extends Base {
     const saved = new BirthdayEditorSavedEvent(birthday, check === 'verified', iat)
     this.dispatchEvent(saved)
     if (check === 'stale')
-      this.dispatchEvent(new BirthdayEditorErrorEvent('claim-stale', this.#message))
-    this.#channel?.postMessage({ subject: this.#subject, birthday })
+      this.dispatchEvent(new BirthdayEditorErrorEvent('claim-stale', this.#state.message))
+    this.#post?.(edit.subject, birthday)
     return saved
   }
 
@@ -741,13 +661,7 @@ export class BirthdayEditorElement extends Base {
   #failed(failure: SaveFailure, birthday: string | null, signal: AbortSignal, focus?: boolean) {
     const { code, seconds } = failure
     const retry = code === 'offline' || code === 'network' || !!seconds
-    if (retry && (this.value || null) === birthday) this.#queued = birthday
-    if (seconds && this.#queued === birthday) {
-      const timer = setTimeout(() => {
-        if (this.#queued === birthday) void this.#save(birthday)
-      }, seconds * 1000)
-      signal.addEventListener('abort', () => clearTimeout(timer))
-    }
+    if (retry && (this.value || null) === birthday) this.#retry.hold(birthday, seconds, signal)
     return this.#fail(code, failure, focus)
   }
 
@@ -757,56 +671,94 @@ export class BirthdayEditorElement extends Base {
     queueMicrotask(() => this.#render())
   }
 
-  /** The only code that writes to the shadow DOM. */
+  /** Computes what the view shows from the edit, the status and the attributes. */
   #render() {
     this.#renderQueued = false
     if (!this.#connection) return
-    const status = this.#status
-    const input = this.#input
-    const value = this.value
-    if (value !== this.#shown) {
-      input.value = this.#shown = value
-      this.#problem = null
+    const view = this.#view
+    const edit = this.#edit
+    const { status, message } = this.#state
+    const native = this.#native
+    const lang = this.#lang
+    if (this.#form.restored) view.shown = this.value
+    else if (view.show(this.value)) {
+      edit.problem = null
+      edit.faulty = []
     }
-    const saved = this.#saved ?? null
-    const shown = status === 'saving' ? this.#optimistic : this.#saved
+    const entry = this.#entry()
+    const known = edit.saved !== UNKNOWN
+    const saved = known ? edit.saved : null
+    const shown = status === 'saving' ? edit.optimistic : edit.saved
+    const unread = edit.stored === 'unread'
     const busy = status === 'loading' || this.#busy
     // Nothing to edit without a known saved value: loading, or no usable Clerk.
-    const off = this.disabled || this.#saved === undefined
+    const off = this.disabled || this.#form.disabled || !known
     const locked = off || this.readOnly || busy
-    const problem = this.#problem
-    const unchanged = (input.value || null) === saved
-    this.#form.hidden = status === 'signed-out'
-    this.#slot.hidden = !this.#form.hidden
-    this.#form.setAttribute('aria-busy', String(busy))
-    this.#slot.textContent = this.#text('signedOut')
-    this.#label.textContent = this.#text('label')
-    this.#saveButton.textContent = this.#text('save')
-    this.#removeButton.textContent = this.#text('remove')
-    this.#current.textContent =
-      shown === undefined || (this.#storedUnread && status !== 'saving')
-        ? ''
-        : shown
-          ? this.#text('current', { date: this.#format(shown) })
-          : this.#text('none')
-    // Only when changed (both are ISO dates): assigning `min` or `max`, even the same value, resets
-    // a date field that is being typed into (Chromium), so keyboard entry came out garbled.
-    if (input.min + input.max !== this.min + this.max)
-      Object.assign(input, { min: this.min, max: this.max })
-    Object.assign(input, { required: this.required, readOnly: this.readOnly, disabled: off })
-    input.setAttribute('aria-invalid', String(!!problem))
-    this.#saveButton.disabled = locked || unchanged || !!problem
-    this.#removeButton.disabled = locked || this.required || (saved === null && !this.#storedUnread)
-    this.#messageNode.textContent = problem
-      ? this.#text(problem, { min: this.#format(this.min), max: this.#format(this.max) })
-      : status === 'idle' && unchanged
-        ? this.#text('unchanged')
-        : this.#message
-    const states = this.#internals?.states
+    const problem = edit.problem
+    // A partly typed date counts as a change (Save tells what is missing); in the native input, as empty.
+    const unchanged = (native || !entry.problem) && (entry.iso || null) === saved
+    view.render({
+      signedOut: status === 'signed-out',
+      busy,
+      native,
+      // Native: no order to look up (and no formatter made for it); the fields are hidden.
+      order: native ? PARTS : partOrder(lang),
+      label: (part) => this.#strings[part] ?? partLabel(part, lang) ?? defaultStrings[part],
+      current:
+        shown === UNKNOWN || (unread && status !== 'saving')
+          ? ''
+          : shown
+            ? this.#text('current', { date: this.#format(shown) })
+            : this.#text('none'),
+      message: problem
+        ? this.#problemText(problem, edit.faulty)
+        : status === 'idle' && unchanged
+          ? this.#text('unchanged')
+          : message,
+      min: this.min,
+      max: this.max,
+      required: this.required,
+      readOnly: this.readOnly,
+      off,
+      invalid: !!problem,
+      faulty: edit.faulty,
+      saveDisabled: locked || unchanged || !!problem,
+      removeDisabled: locked || this.required || (saved === null && !unread),
+      text: (key) => this.#text(key),
+    })
+    const internals = this.#internals
+    if (internals?.setValidity) {
+      const texts = view.texts()
+      internals.setFormValue(
+        entry.problem ? '' : entry.iso,
+        native ? view.input.value : PARTS.map((part) => texts[part]).join('/'),
+      )
+      if (entry.problem)
+        internals.setValidity(
+          { [validityFlag(entry.problem)]: true },
+          this.#problemText(entry.problem, entry.faulty),
+          view.fieldFor(native, entry.faulty),
+        )
+      else internals.setValidity({})
+    }
+    const states = internals?.states
     if (states) {
       states.clear()
       states.add(status)
-      if (problem) states.add('invalid')
+      // Both only once the user has acted: `user-invalid` is `:user-invalid`'s name.
+      if (problem) {
+        states.add('invalid')
+        states.add('user-invalid')
+      }
     }
+  }
+
+  /** A problem in words; `missing` names the parts at fault. */
+  #problemText(problem: Problem, faulty: DatePart[]) {
+    return this.#text(problem, {
+      min: this.#format(this.min),
+      max: this.#format(this.max),
+      parts: faulty.map((part) => this.#text(part).toLowerCase()).join(' and '),
+    })
   }
 }

@@ -6,6 +6,7 @@
  * markup.
  */
 import { isIsoDate } from './birthday.ts'
+import type { ClerkSession } from './clerk-port.ts'
 import type { BirthdayEditorErrorCode } from './events.ts'
 import { decodeClaims } from './token.ts'
 
@@ -59,6 +60,19 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
  * return the one held.
  */
 export type TokenSource = (fresh: boolean) => string | null | undefined | Promise<string | null>
+
+/**
+ * The token to send: the one ClerkJS holds while it has over 10 s left, without a call into
+ * ClerkJS (which takes milliseconds even from its cache); else, or when fresh, ClerkJS's.
+ */
+export function tokenSource(session: ClerkSession): TokenSource {
+  return (fresh) => {
+    const held = session.lastActiveToken?.getRawString()
+    return !fresh && Number(decodeClaims(held)?.exp) > Date.now() / 1e3 + 10
+      ? held
+      : session.getToken({ skipCache: fresh })
+  }
+}
 
 export interface SendOptions {
   url: string

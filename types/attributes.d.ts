@@ -25,6 +25,8 @@ export interface BirthdayEditorAttributes {
   'publishable-key'?: string
   'proxy-url'?: string
   'clerk-js-url'?: string
+  name?: string
+  input?: 'fields' | 'native'
 }
 
 /** Rich data, set as properties (React 19, Vue and Svelte set a property when the element has one). */

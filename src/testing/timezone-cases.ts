@@ -27,6 +27,7 @@ export function timeZoneCases(zone: string, offsetMinutes: number, localDate: st
       clerk.signIn('user_1', birthday)
       const backend = fakeBackend(clerk)
       const el = document.createElement('birthday-editor')
+      el.input = 'native'
       el.clerk = clerk
       document.body.append(el)
       await new Promise((resolve) => setTimeout(resolve, 0))
@@ -74,12 +75,12 @@ export function timeZoneCases(zone: string, offsetMinutes: number, localDate: st
       const { el, input, form, backend } = await mount('1990-12-10')
       const tomorrow = new Date(Date.parse(localDate) + 86_400_000).toISOString().slice(0, 10)
       input.value = tomorrow
-      input.dispatchEvent(new Event('change'))
+      input.dispatchEvent(new Event('change', { bubbles: true }))
       expect(input.getAttribute('aria-invalid')).not.toBe('true')
       await new Promise((resolve) => setTimeout(resolve, 0))
       expect(input.getAttribute('aria-invalid')).toBe('true')
       input.value = localDate
-      input.dispatchEvent(new Event('change'))
+      input.dispatchEvent(new Event('change', { bubbles: true }))
       form.requestSubmit()
       await vi.waitFor(() => expect(el.status).toBe('saved'))
       expect(backend.fetch.mock.calls[0]![1]!.body).toBe(`{"birthday":"${localDate}"}`)

@@ -4,7 +4,14 @@
  */
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { editorOf, expect, test, tokenClaims } from '../support/demo-fixtures.ts'
+import {
+  editorOf,
+  expect,
+  expectDate,
+  fillDate,
+  test,
+  tokenClaims,
+} from '../support/demo-fixtures.ts'
 
 interface Focused {
   tag: string
@@ -61,10 +68,22 @@ test('the whole journey works with the keyboard alone', async ({ page, origin, u
   await page.keyboard.press('ArrowDown')
   await expect(editor.host).toHaveJSProperty('refresh', 'user')
 
-  // Type a new date into the editor's field and save with Enter.
-  await tabTo(page, (f) => f.part === 'input', "the editor's field")
-  await page.keyboard.type('01021991')
-  await expect(editor.input).toHaveValue('1991-01-02')
+  // Type a new date into the editor's three fields (month, day, year in English), Tab between
+  // them (no automatic tabbing), and save with Enter.
+  await tabTo(page, (f) => f.part === 'month', "the editor's month field")
+  for (const [text, next] of [
+    ['1', 'day'],
+    ['2', 'year'],
+    ['1991', null],
+  ] as const) {
+    await page.keyboard.press('ControlOrMeta+a')
+    await page.keyboard.type(text)
+    if (next) {
+      await page.keyboard.press('Tab')
+      expect((await focused(page)).part).toBe(next)
+    }
+  }
+  await expectDate(editor, '1991-01-02')
   const save = await tabTo(page, (f) => f.part === 'save-button', 'Save')
   expect(save.focusVisible).toBe(true)
   await page.keyboard.press('Enter')
@@ -112,14 +131,14 @@ test('axe finds no violations: signed out, signed in, saved, invalid, after sign
   await expectNoAxeViolations(page)
 
   // After a save, with the demo's colour for the saved state (its contrast once fell short).
-  await editorOf(page).input.fill('1991-01-02')
+  await fillDate(editorOf(page), '1991-01-02')
   await editorOf(page).save.click()
   await expect(editorOf(page).message).toHaveText('Saved.')
   await expectNoAxeViolations(page)
 
   // With a validation message showing, too.
-  await editorOf(page).input.fill('1899-12-31')
-  await expect(editorOf(page).input).toHaveAttribute('aria-invalid', 'true')
+  await fillDate(editorOf(page), '1899-12-31')
+  await expect(editorOf(page).day).toHaveAttribute('aria-invalid', 'true')
   await expectNoAxeViolations(page)
 
   // And after signing out (the editor's signed-out slot).

@@ -13,6 +13,8 @@ import {
   countRoute,
   editorOf,
   expect,
+  expectDate,
+  fillDate,
   INITIAL_BIRTHDAY,
   type LoggedRequest,
   recordEditorEvents,
@@ -90,7 +92,7 @@ async function expectShowsBirthday(page: Page) {
   const editor = editorOf(page)
   await expect(editor.host).toHaveJSProperty('status', 'idle')
   await expect(editor.current).toHaveText(SHOWN)
-  await expect(editor.input).toHaveValue(INITIAL_BIRTHDAY)
+  await expectDate(editor, INITIAL_BIRTHDAY)
 }
 
 /** `Clerk.load()` calls made so far: each fetches the client once (`GET /v1/client`). */
@@ -209,7 +211,7 @@ test.describe('finding Clerk on the page', () => {
     const editor = editorOf(page)
     await expect(editor.message.first()).toHaveText(CLERK_MESSAGE, { timeout: 15_000 })
     await expect(editor.host.first()).toHaveJSProperty('status', 'error')
-    await expect(editor.input.first()).toBeDisabled()
+    await expect(editor.day.first()).toBeDisabled()
     expect(await events()).toEqual([
       { type: 'birthday-editor-error', code: 'clerk', message: CLERK_MESSAGE },
     ])
@@ -331,7 +333,7 @@ test.describe('the programmatic API and the messages', () => {
     expect((await tokenClaims(page)).birthday).toBe('1991-02-03')
     expect((await events()).map((event) => event.type)).toEqual(['birthday-editor-saved'])
     await expect(editorOf(page).current).toHaveText('Saved: February 3, 1991')
-    await expect(editorOf(page).input).toHaveValue('1991-02-03')
+    await expectDate(editorOf(page), '1991-02-03')
     expectClean(journey)
   })
 
@@ -358,7 +360,7 @@ test.describe('the programmatic API and the messages', () => {
       'add "birthday": "{{user.public_metadata.birthday}}" to the session token template',
     )
     const events = await recordEditorEvents(page)
-    await editor.input.fill('1991-02-03')
+    await fillDate(editor, '1991-02-03')
     await editor.save.click()
     await expect(editor.message).toHaveText('Saved.')
     await expect(editor.current).toHaveText('Saved: February 3, 1991')

@@ -4,9 +4,9 @@
  */
 import {
   countRoute,
-  wireOf,
   editorOf,
   expect,
+  fillDate,
   heldClaims,
   recordEditorEvents,
   recordMessages,
@@ -14,6 +14,7 @@ import {
   test,
   tokenClaims,
   watchHandler,
+  wireOf,
 } from '../support/demo-fixtures.ts'
 
 test('the cross-origin page saves through the handler origin with a preflight', async ({
@@ -34,7 +35,7 @@ test('the cross-origin page saves through the handler origin with a preflight', 
   const messages = await recordMessages(page)
   const handler = await watchHandler(page)
 
-  await editor.input.fill('1991-01-02')
+  await fillDate(editor, '1991-01-02')
   await editor.save.click()
   await expect(editor.message).toHaveText('Saved.')
   expect(await messages()).toEqual([
@@ -65,7 +66,7 @@ test('the cross-origin page saves through the handler origin with a preflight', 
   // browser may cache the first).
   await clearRequestLog()
   const before = { posts: handler.posts.length, preflights: handler.preflights() }
-  await editor.input.fill('1992-03-04')
+  await fillDate(editor, '1992-03-04')
   await editor.save.click()
   await expect(editor.message).toHaveText('Saved.')
   expect(handler.posts.length - before.posts).toBe(1)
@@ -93,7 +94,7 @@ test('the first save after the page loads costs one POST and one mint, no 401', 
   expect((await heldClaims(page))?.azp).toBe(origin)
   await clearRequestLog()
   const handler = await watchHandler(page)
-  await editor.input.fill('1991-01-02')
+  await fillDate(editor, '1991-01-02')
   await editor.save.click()
   await expect(editor.message).toHaveText('Saved.')
   expect(handler.posts).toHaveLength(1)

@@ -5,6 +5,8 @@
 import {
   editorOf,
   expect,
+  expectDate,
+  fillDate,
   INITIAL_BIRTHDAY,
   recordEditorEvents,
   test,
@@ -19,13 +21,13 @@ test('Remove deletes the birthday, and the next token has none', async ({ page, 
   await editor.remove.click()
   await expect(editor.message).toHaveText('Saved.')
   await expect(editor.current).toHaveText('None saved.')
-  await expect(editor.input).toHaveValue('')
+  await expectDate(editor, '')
   await expect(editor.remove).toBeDisabled()
   expect(await handler.bodies()).toEqual([{ birthday: null }])
   expect((await tokenClaims(page)).birthday).toBeNull()
 
   // And a birthday can be set again from nothing.
-  await editor.input.fill('1915-12-10')
+  await fillDate(editor, '1915-12-10')
   await editor.save.click()
   await expect(editor.current).toHaveText('Saved: December 10, 1915')
   // The display is optimistic: "Saved." comes once the fresh token carries the value (in Firefox
@@ -42,20 +44,20 @@ test('an unchanged value is refused, with the reason shown', async ({ page, sign
   await expect(editor.save).toBeDisabled()
 
   // Typing a different date and then the saved one again: refused again.
-  await editor.input.fill('1991-01-02')
+  await fillDate(editor, '1991-01-02')
   await expect(editor.save).toBeEnabled()
-  await editor.input.fill(INITIAL_BIRTHDAY)
+  await fillDate(editor, INITIAL_BIRTHDAY)
   await expect(editor.save).toBeDisabled()
   await expect(editor.message).toHaveText('Pick a new date to save.')
   // Enter submits the form anyway: still nothing is sent.
-  await editor.input.press('Enter')
+  await editor.year.press('Enter')
   await expect(editor.message).toHaveText('Pick a new date to save.')
   expect(await editor.host.evaluate((host) => Reflect.get(host, 'status'))).toBe('idle')
   expect(handler.posts).toEqual([])
 })
 
 const invalid = [
-  { date: '2999-01-01', reason: /^Enter .+ or earlier\.$/ },
+  { date: '2999-01-01', reason: 'Birthday must be in the past.' },
   { date: '1899-12-31', reason: 'Enter January 1, 1900 or later.' },
 ]
 for (const { date, reason } of invalid) {
@@ -64,35 +66,66 @@ for (const { date, reason } of invalid) {
     const editor = editorOf(page)
     const handler = await watchHandler(page)
     const events = await recordEditorEvents(page)
-    await editor.input.fill(date)
+    await fillDate(editor, date)
     await expect(editor.message).toHaveText(reason)
-    await expect(editor.input).toHaveAttribute('aria-invalid', 'true')
+    await expect(editor.day).toHaveAttribute('aria-invalid', 'true')
     await expect(editor.save).toBeDisabled()
-    await editor.input.press('Enter')
-    await expect(editor.input).toBeFocused()
+    await editor.year.press('Enter')
+    // The whole date is at fault: all three fields are marked, and the first (month, in English) has focus.
+    await expect(editor.month).toBeFocused()
+    await expect(editor.year).toHaveAttribute('aria-invalid', 'true')
     await expect(editor.message).toHaveText(reason)
     expect(handler.posts).toEqual([])
     expect(await events()).toEqual([])
     // The saved value stands, and fixing the field clears the reason.
     await expect(editor.current).toHaveText('Saved: December 10, 1990')
-    await editor.input.fill('1991-01-02')
-    await expect(editor.input).toHaveAttribute('aria-invalid', 'false')
+    await fillDate(editor, '1991-01-02')
+    await expect(editor.day).toHaveAttribute('aria-invalid', 'false')
     await expect(editor.save).toBeEnabled()
   })
 }
 
-test('a date that is not a real date is refused, with the reason shown', async ({
+test('a date missing a part is refused, naming the part, which alone is marked and focused', async ({
   page,
   signIn,
 }) => {
   await signIn(page)
   const editor = editorOf(page)
   const handler = await watchHandler(page)
-  // Clear the month from the keyboard: day and year alone are no date (`badInput`).
-  await editor.input.focus()
+  // Clear the month from the keyboard: day and year alone are no date.
+  await editor.month.focus()
+  await page.keyboard.press('ControlOrMeta+A')
   await page.keyboard.press('Backspace')
   await page.keyboard.press('Enter')
-  await expect(editor.message).toHaveText('Enter a real date.')
-  await expect(editor.input).toHaveAttribute('aria-invalid', 'true')
+  await expect(editor.message).toHaveText('Birthday must include a month.')
+  await expect(editor.month).toHaveAttribute('aria-invalid', 'true')
+  await expect(editor.month).toBeFocused()
+  await expect(editor.day).toHaveAttribute('aria-invalid', 'false')
+  await expect(editor.year).toHaveAttribute('aria-invalid', 'false')
   expect(handler.posts).toEqual([])
+})
+
+test('31 February is not a real date: the day is marked, and fixing it clears the error', async ({
+  page,
+  signIn,
+}) => {
+  await signIn(page)
+  const editor = editorOf(page)
+  const handler = await watchHandler(page)
+  await editor.month.fill('2')
+  await editor.day.fill('31')
+  await editor.year.fill('1990')
+  await editor.year.press('Enter')
+  await expect(editor.message).toHaveText('Birthday must be a real date.')
+  await expect(editor.day).toHaveAttribute('aria-invalid', 'true')
+  await expect(editor.day).toBeFocused()
+  await expect(editor.month).toHaveAttribute('aria-invalid', 'false')
+  expect(handler.posts).toEqual([])
+  await page.keyboard.press('ControlOrMeta+A')
+  await page.keyboard.type('28')
+  await expect(editor.message).not.toHaveText('Birthday must be a real date.')
+  await expect(editor.day).toHaveAttribute('aria-invalid', 'false')
+  await editor.day.press('Enter')
+  await expect(editor.current).toHaveText('Saved: February 28, 1990')
+  expect(await handler.bodies()).toEqual([{ birthday: '1990-02-28' }])
 })

@@ -5,9 +5,12 @@
  */
 import {
   countRoute,
+  type Editor,
   editorOf,
   expect,
+  expectDate,
   failHandlerOnce,
+  fillDate,
   HANDLER_PATH,
   recordEditorEvents,
   recordMessages,
@@ -15,19 +18,18 @@ import {
   test,
   tokenClaims,
   watchHandler,
-  type Editor,
 } from '../support/demo-fixtures.ts'
 
 const TYPED = '1991-01-02'
 
 async function typeAndSave(editor: Editor): Promise<void> {
-  await editor.input.fill(TYPED)
+  await fillDate(editor, TYPED)
   await editor.save.click()
 }
 
 /** The typed value is still in the field and the save button offers a retry. */
 async function expectTypedValueKept(editor: Editor): Promise<void> {
-  await expect(editor.input).toHaveValue(TYPED)
+  await expectDate(editor, TYPED)
   await expect(editor.current).toHaveText('Saved: December 10, 1990')
   await expect(editor.save).toBeEnabled()
 }
@@ -106,7 +108,7 @@ test('token minting fails after a successful write: saved, "will sync", and it s
     'Saved. It will sync soon.',
   ])
   await expect(editor.host).toHaveJSProperty('status', 'saved')
-  await expect(editor.input).toHaveValue(TYPED)
+  await expectDate(editor, TYPED)
   await expect(editor.current).toHaveText('Saved: January 2, 1991')
   expect(await events()).toContainEqual({
     type: 'birthday-editor-saved',
@@ -118,7 +120,7 @@ test('token minting fails after a successful write: saved, "will sync", and it s
   // Clerk is back: the next fresh token carries the value, and another save works as usual.
   await clearFaults()
   expect((await tokenClaims(page, { skipCache: true })).birthday).toBe(TYPED)
-  await editor.input.fill('1992-03-04')
+  await fillDate(editor, '1992-03-04')
   await editor.save.click()
   await expect(editor.message).toHaveText('Saved.')
   expect((await tokenClaims(page)).birthday).toBe('1992-03-04')

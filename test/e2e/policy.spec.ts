@@ -12,13 +12,14 @@ import {
   createUser,
   editorOf,
   expect,
+  fillDate,
   HANDLER_PATH,
+  type PolicyViolations,
   signInThroughForm,
   test,
+  type TestUser,
   tokenClaims,
   uniqueEmail,
-  type PolicyViolations,
-  type TestUser,
 } from '../support/demo-fixtures.ts'
 import { startDevServer } from '../support/dev-server.ts'
 
@@ -55,23 +56,23 @@ async function fullJourney(page: Page, origin: string, user: TestUser): Promise<
   await signInThroughForm(page, user)
   const editor = editorOf(page)
 
-  await editor.input.fill('1991-01-02')
+  await fillDate(editor, '1991-01-02')
   await editor.save.click()
   await expect(editor.message).toHaveText('Saved.')
   await chooseStrategy(page, 'user')
-  await editor.input.fill('1992-03-04')
+  await fillDate(editor, '1992-03-04')
   await editor.save.click()
   await expect(editor.message).toHaveText('Saved.')
   expect((await tokenClaims(page)).birthday).toBe('1992-03-04')
   await editor.remove.click()
   await expect(editor.message).toHaveText('Saved.')
   await expect(editor.current).toHaveText('None saved.')
-  await editor.input.fill('1899-12-31')
+  await fillDate(editor, '1899-12-31')
   await expect(editor.message).toHaveText('Enter January 1, 1900 or later.')
   await page.route(`${origin}${HANDLER_PATH}`, (route) => route.fulfill({ status: 503 }), {
     times: 1,
   })
-  await editor.input.fill('1993-05-06')
+  await fillDate(editor, '1993-05-06')
   await editor.save.click()
   await expect(editor.message).toHaveText('Server error. Try again.')
   await editor.save.click()
@@ -79,7 +80,7 @@ async function fullJourney(page: Page, origin: string, user: TestUser): Promise<
 
   await page.getByRole('link', { name: /cross-origin/ }).click()
   await expect(editor.current).toHaveText('Saved: May 6, 1993')
-  await editor.input.fill('1994-07-08')
+  await fillDate(editor, '1994-07-08')
   await editor.save.click()
   await expect(editor.message).toHaveText('Saved.')
   await page.getByRole('link', { name: 'Back to the main demo' }).click()

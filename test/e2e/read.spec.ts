@@ -5,8 +5,9 @@
 import {
   editorOf,
   expect,
-  heldClaims,
+  expectDate,
   HANDLER_PATH,
+  heldClaims,
   INITIAL_BIRTHDAY,
   test,
 } from '../support/demo-fixtures.ts'
@@ -34,7 +35,7 @@ test('signed in, the birthday shows from the claims with no extra request', asyn
   await signIn(page)
   const editor = editorOf(page)
   await expect(editor.current).toHaveText('Saved: December 10, 1990')
-  await expect(editor.input).toHaveValue(INITIAL_BIRTHDAY)
+  await expectDate(editor, INITIAL_BIRTHDAY)
   await expect(editor.message).toHaveText('Pick a new date to save.')
   await expect(editor.save).toBeDisabled()
   expect((await heldClaims(page))?.birthday).toBe(INITIAL_BIRTHDAY)
@@ -63,7 +64,7 @@ test('after a reload the signed-in editor reads the claim again, still with no r
   await page.reload()
   const editor = editorOf(page)
   await expect(editor.current).toHaveText('Saved: December 10, 1990')
-  await expect(editor.input).toHaveValue(INITIAL_BIRTHDAY)
+  await expectDate(editor, INITIAL_BIRTHDAY)
   const routes = (await requestLog()).map((request) => request.route)
   expect(routes).not.toContain('GET /v1/me')
   expect(routes.filter((route) => route?.startsWith('POST /v1/client/sessions/'))).toEqual([])

@@ -10,6 +10,7 @@ import {
   createUser,
   editorOf,
   expect,
+  fillDate,
   heldClaims,
   signInThroughForm,
   test,
@@ -33,7 +34,7 @@ test('after npm start restarts, the browser is still signed in and the birthday 
     await page.goto(`${dev.origin}/`)
     await signInThroughForm(page, user)
     const editor = editorOf(page)
-    await editor.input.fill('1991-01-02')
+    await fillDate(editor, '1991-01-02')
     await editor.save.click()
     await expect(editor.message).toHaveText('Saved.')
     const sessionId = (await heldClaims(page))?.sid
@@ -48,7 +49,7 @@ test('after npm start restarts, the browser is still signed in and the birthday 
     expect(claims).toMatchObject({ sid: sessionId, birthday: '1991-01-02' })
 
     // And the restarted handler accepts that session's tokens: another save works.
-    await editor.input.fill('1992-03-04')
+    await fillDate(editor, '1992-03-04')
     await editor.save.click()
     await expect(editor.message).toHaveText('Saved.')
   } finally {

@@ -4,9 +4,10 @@
  */
 import {
   countRoute,
-  wireOf,
   editorOf,
   expect,
+  expectDate,
+  fillDate,
   heldClaims,
   INITIAL_BIRTHDAY,
   recordEditorEvents,
@@ -15,6 +16,7 @@ import {
   test,
   tokenClaims,
   watchHandler,
+  wireOf,
 } from '../support/demo-fixtures.ts'
 
 test('an expired session token is retried once with a fresh one, and the user sees nothing of it', async ({
@@ -39,7 +41,7 @@ test('an expired session token is retried once with a fresh one, and the user se
   const handler = await watchHandler(page)
   const events = await recordEditorEvents(page)
   const messages = await recordMessages(page)
-  await editor.input.fill('1991-01-02')
+  await fillDate(editor, '1991-01-02')
   await editor.save.click()
   await expect(editor.message).toHaveText('Saved.')
 
@@ -76,7 +78,7 @@ test('a double click on Save sends exactly one POST', async ({
   const handler = await watchHandler(page)
   // A slow Backend API keeps the first save in flight while the second click lands.
   await failNext({ method: 'PATCH', path: '/api/v1/users/*/metadata', delayMs: 400 })
-  await editor.input.fill('1991-01-02')
+  await fillDate(editor, '1991-01-02')
   await editor.save.dblclick()
   await expect(editor.message).toHaveText('Saved.')
   expect(handler.posts).toHaveLength(1)
@@ -90,7 +92,7 @@ test('signing out while editing hides the form and forgets the typed value', asy
   await signIn(page)
   const editor = editorOf(page)
   const handler = await watchHandler(page)
-  await editor.input.fill('1991-01-02')
+  await fillDate(editor, '1991-01-02')
   await page.getByRole('button', { name: 'Sign out' }).click()
   await expect(editor.form).toBeHidden()
   await expect(editor.host).toHaveJSProperty('status', 'signed-out')
@@ -100,7 +102,7 @@ test('signing out while editing hides the form and forgets the typed value', asy
 
   // Signing in again shows the saved value, not what was typed before.
   await signIn(page)
-  await expect(editor.input).toHaveValue(INITIAL_BIRTHDAY)
+  await expectDate(editor, INITIAL_BIRTHDAY)
   await expect(editor.current).toHaveText('Saved: December 10, 1990')
 })
 
@@ -112,11 +114,11 @@ test('two tabs: a save in one shows up in the other', async ({ page, context, si
   const second = editorOf(other)
   await expect(second.current).toHaveText('Saved: December 10, 1990')
 
-  await first.input.fill('1991-01-02')
+  await fillDate(first, '1991-01-02')
   await first.save.click()
   await expect(first.message).toHaveText('Saved.')
   await expect(second.current).toHaveText('Saved: January 2, 1991')
-  await expect(second.input).toHaveValue('1991-01-02')
+  await expectDate(second, '1991-01-02')
   await expect(second.message).toHaveText('Pick a new date to save.')
   // The other tab's ClerkJS got a fresh token too.
   await expect.poll(async () => (await heldClaims(other))?.birthday).toBe('1991-01-02')

@@ -11,6 +11,7 @@ import {
   createUser,
   editorOf,
   expect,
+  fillDate,
   signInThroughForm,
   test,
   uniqueEmail,
@@ -48,7 +49,7 @@ test("npm start with another emulator's printed lines stays on its embedded emul
     await expect(page.locator('#mode')).toHaveText('offline emulator')
     await signInThroughForm(page, user)
     const editor = editorOf(page)
-    await editor.input.fill('1990-05-06')
+    await fillDate(editor, '1990-05-06')
     await editor.save.click()
     await expect(editor.message).toHaveText('Saved.')
   } finally {

@@ -5,7 +5,7 @@
  * route.
  */
 import type { Page } from '@playwright/test'
-import { editorOf, expect, HANDLER_PATH, test } from '../support/demo-fixtures.ts'
+import { editorOf, expect, fillDate, HANDLER_PATH, test } from '../support/demo-fixtures.ts'
 
 const HOOKS_CSS = `
 html birthday-editor::part(save-button) { border-radius: 7px; }
@@ -15,7 +15,7 @@ html birthday-editor:state(idle)::part(message) { color: rgb(0, 0, 200); }
 html birthday-editor:state(saving)::part(form) { opacity: 0.5; }
 html birthday-editor:state(refreshing)::part(form) { opacity: 0.75; }
 html birthday-editor:state(saved)::part(message) { color: rgb(0, 120, 0); }
-html birthday-editor:state(invalid)::part(input) { outline: 2px solid rgb(200, 0, 0); }
+html birthday-editor:state(user-invalid)::part(day) { outline: 2px solid rgb(200, 0, 0); }
 html birthday-editor.custom { --birthday-editor-gap: 21px; --birthday-editor-error: rgb(150, 0, 150); }
 `
 
@@ -53,10 +53,10 @@ test('::part and :state() hooks style the editor in each state', async ({
   await expect(editor.host.locator('[part="label"]')).toHaveCSS('letter-spacing', '2px')
   await expect(editor.message).toHaveCSS('color', 'rgb(0, 0, 200)')
 
-  await editor.input.fill('1899-12-31')
-  await expect(editor.input).toHaveCSS('outline-color', 'rgb(200, 0, 0)')
-  await editor.input.fill('1991-01-02')
-  await expect(editor.input).not.toHaveCSS('outline-color', 'rgb(200, 0, 0)')
+  await fillDate(editor, '1899-12-31')
+  await expect(editor.day).toHaveCSS('outline-color', 'rgb(200, 0, 0)')
+  await fillDate(editor, '1991-01-02')
+  await expect(editor.day).not.toHaveCSS('outline-color', 'rgb(200, 0, 0)')
 
   // A slow Backend API holds the save in `saving` long enough to see it.
   await failNext({ method: 'PATCH', path: '/api/v1/users/*/metadata', delayMs: 1500 })
@@ -82,7 +82,7 @@ test('custom properties set the gap and the error colour', async ({ page, origin
   await page.route(`${origin}${HANDLER_PATH}`, (route) => route.fulfill({ status: 500 }), {
     times: 1,
   })
-  await editor.input.fill('1991-01-02')
+  await fillDate(editor, '1991-01-02')
   await editor.save.click()
   await expect(editor.message).toHaveText('Server error. Try again.')
   await expect(editor.message).toHaveCSS('color', 'rgb(150, 0, 150)')

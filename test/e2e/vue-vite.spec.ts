@@ -87,7 +87,10 @@ test('Clerk in shallowRef(): the element shows the birthday and saves it, verifi
         }),
       ),
   )
-  await editor.locator('[part="input"]').fill('1987-06-05')
+  // The three memorable-date fields (English: month, day, year).
+  await editor.locator('[part="day"]').fill('5')
+  await editor.locator('[part="month"]').fill('6')
+  await editor.locator('[part="year"]').fill('1987')
   await editor.locator('[part="save-button"]').click()
   expect(await saved).toEqual({ birthday: '1987-06-05', verified: true })
   await expect(editor.locator('[part="message"]')).toHaveText('Saved.')

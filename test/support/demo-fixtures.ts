@@ -20,6 +20,7 @@ import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts
 import type { FaultSpec, RequestLogEntry as LoggedRequest, Settings } from '../../emulator/app.ts'
 import { decodeJwt } from '../../emulator/testing/jwt.ts'
 import { DEFAULT_PATH as HANDLER_PATH, type LogEntry } from '../../server/index.ts'
+import { isoTexts, PARTS, type DatePart } from '../../src/memorable-date.ts'
 
 export { expect }
 
@@ -248,7 +249,11 @@ export function editorOf(page: Page) {
   return {
     host,
     form: host.locator('[part="form"]'),
-    input: host.getByLabel('Birthday'),
+    /** The three memorable-date fields, by their labels (the demo's language is English). */
+    fields: host.getByRole('group', { name: 'Birthday' }),
+    day: host.getByRole('textbox', { name: 'Day' }),
+    month: host.getByRole('textbox', { name: 'Month' }),
+    year: host.getByRole('textbox', { name: 'Year' }),
     save: host.getByRole('button', { name: 'Save' }),
     remove: host.getByRole('button', { name: 'Remove' }),
     message: host.getByRole('status'),
@@ -257,6 +262,39 @@ export function editorOf(page: Page) {
 }
 
 export type Editor = ReturnType<typeof editorOf>
+
+/**
+ * Types an ISO date (`''`: none) into the three fields, as the element writes it (no leading zeros),
+ * then leaves the group (blur), which commits it. Only locators: the same in every engine.
+ */
+export async function fillDate(editor: Editor, iso: string): Promise<void> {
+  const texts = isoTexts(iso)
+  for (const part of PARTS) await editor[part].fill(texts[part])
+  await editor.year.blur()
+}
+
+/**
+ * Types an ISO date with the keyboard alone: from the first field, in the page's order, Tab to the
+ * next; each field's text replaces what it held. The focused field says which part it is.
+ */
+export async function typeDate(page: Page, editor: Editor, iso: string): Promise<void> {
+  const texts = isoTexts(iso)
+  await editor.fields.getByRole('textbox').first().focus()
+  for (let field = 0; field < 3; field++) {
+    if (field) await page.keyboard.press('Tab')
+    const part = await editor.host.evaluate(
+      (host) => host.shadowRoot?.activeElement?.getAttribute('part') ?? '',
+    )
+    await page.keyboard.press('ControlOrMeta+A')
+    await page.keyboard.type(texts[part as DatePart])
+  }
+}
+
+/** The three fields show this ISO date (`''`: they are empty). */
+export async function expectDate(editor: Editor, iso: string): Promise<void> {
+  const texts = isoTexts(iso)
+  for (const part of PARTS) await expect(editor[part]).toHaveValue(texts[part])
+}
 
 /** Chooses the demo's refresh strategy and waits until the editor has it. */
 export async function chooseStrategy(page: Page, strategy: 'token' | 'user'): Promise<void> {

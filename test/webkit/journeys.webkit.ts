@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts'
 import { decodeJwt } from '../../emulator/testing/jwt.ts'
 import { DEFAULT_PATH as HANDLER_PATH, type LogEntry } from '../../server/index.ts'
+import { isoTexts, type DatePart, type PartTexts } from '../../src/memorable-date.ts'
 import {
   createUser,
   emulatorClient,
@@ -99,9 +100,10 @@ const message = () =>
   script<string>(
     `return document.querySelector('birthday-editor').shadowRoot.querySelector('[role="status"]').textContent.trim()`,
   )
-const inputValue = () =>
-  script<string>(
-    `return document.querySelector('birthday-editor').shadowRoot.querySelector('[part="input"]').value`,
+/** What the three date fields hold, by part. */
+const fieldTexts = () =>
+  script<PartTexts>(
+    `const r = document.querySelector('birthday-editor').shadowRoot; return Object.fromEntries(['day', 'month', 'year'].map((p) => [p, r.querySelector('[part="' + p + '"]').value]))`,
   )
 
 /** Starts the policy watch and the editor's event and message records in this document. */
@@ -136,11 +138,21 @@ async function tokenClaims(): Promise<Record<string, unknown>> {
   return decodeJwt(jwt).payload
 }
 
-/** Types a date as a user does in WebKit's date field: month, Tab, day, Tab, year. */
+/**
+ * Types an ISO date into the three fields, each in the page's order: the field is focused and its
+ * text selected, then the driver types over it, as a user does (the element commits on Enter or when focus leaves
+ * the fields).
+ */
 async function typeDate(date: string): Promise<void> {
-  const [year, month, day] = date.split('-')
-  await script('arguments[0].focus()', await part('input'))
-  await driver.actions().sendKeys(month!, Key.TAB, day!, Key.TAB, year!).perform()
+  const texts = isoTexts(date)
+  const fields = await script<WebElement[]>(
+    `return [...document.querySelector('birthday-editor').shadowRoot.querySelectorAll('[part="fields"] input:not([hidden])')]`,
+  )
+  for (const field of fields) {
+    const name = (await field.getAttribute('part')) as DatePart
+    await script('arguments[0].focus(); arguments[0].select()', field)
+    await field.sendKeys(texts[name])
+  }
 }
 
 async function press(key: string): Promise<void> {
@@ -187,7 +199,7 @@ describe('WebKit: the element on the built demo', () => {
   it('shows the birthday from the session token, with no request of its own', async () => {
     await signIn()
     await eventually(() => text('current-value'), 'Saved: December 10, 1990', 'display')
-    expect(await inputValue()).toBe(INITIAL_BIRTHDAY)
+    expect(await fieldTexts()).toEqual(isoTexts(INITIAL_BIRTHDAY))
     expect(wireOf(await requestLog()).me).toBe(0)
   })
 
@@ -203,7 +215,7 @@ describe('WebKit: the element on the built demo', () => {
       await emulator().control('DELETE', 'requests')
       const from = handlerLog.length
       await typeDate('1991-01-02')
-      await eventually(inputValue, '1991-01-02', 'typed value')
+      await eventually(fieldTexts, isoTexts('1991-01-02'), 'typed value')
       await saveWithEnter()
       await eventually(message, 'Saved.', 'message')
       expect(await text('current-value')).toBe('Saved: January 2, 1991')
@@ -257,7 +269,7 @@ describe('WebKit: the element on the built demo', () => {
     await typeDate('1991-01-02')
     await saveWithEnter()
     await eventually(message, 'Could not reach the server. Try again.', 'message')
-    expect(await inputValue()).toBe('1991-01-02')
+    expect(await fieldTexts()).toEqual(isoTexts('1991-01-02'))
     expect(await text('current-value')).toBe('Saved: December 10, 1990')
     await script(
       `document.querySelector("birthday-editor").setAttribute("endpoint", ${JSON.stringify(endpoint)})`,
@@ -287,7 +299,7 @@ describe('WebKit: the element on the built demo', () => {
     expect(posts.map((entry) => entry.status)).toEqual([401, 401])
     expect((await recorded()).events.at(-1)).toMatchObject({ code: 'unauthenticated' })
     expect(await message()).toBe('Please sign in again.')
-    expect(await inputValue()).toBe('1991-01-02')
+    expect(await fieldTexts()).toEqual(isoTexts('1991-01-02'))
     expect(wireOf(await requestLog()).metadata).toBe(0)
     await emulator().control('PATCH', 'settings', { clockOffsetMs: 0 })
     await saveWithEnter()
@@ -297,23 +309,19 @@ describe('WebKit: the element on the built demo', () => {
   it('the keyboard: Enter on an invalid date keeps the focus on the field, with the reason', async () => {
     await signIn()
     const from = handlerLog.length
-    // WebKit fires no `change` while the segments are typed, so the element checks the value on
-    // Enter (its commit), as it does on blur; Playwright's `fill` fires `change` at once.
+    // The element checks the fields on Enter (its commit), as it does when focus leaves them.
     await typeDate('2999-01-01')
     await press(Key.ENTER)
-    await eventually(
-      async () => /^Enter .+ or earlier\.$/.test(await message()),
-      true,
-      'the reason',
-    )
+    await eventually(message, 'Birthday must be in the past.', 'the reason')
+    // The whole date is at fault: all three fields are marked, and the first has focus.
     expect(
       await script(
-        'return document.querySelector("birthday-editor").shadowRoot.querySelector("[part=input]").getAttribute("aria-invalid")',
+        'return [...document.querySelector("birthday-editor").shadowRoot.querySelectorAll("[part=fields] input:not([hidden])")].map((f) => f.getAttribute("aria-invalid"))',
       ),
-    ).toBe('true')
+    ).toEqual(['true', 'true', 'true'])
     expect(
       await script(
-        'const r = document.querySelector("birthday-editor").shadowRoot; return document.activeElement.localName === "birthday-editor" && r.activeElement === r.querySelector("[part=input]")',
+        'const r = document.querySelector("birthday-editor").shadowRoot; return document.activeElement.localName === "birthday-editor" && r.activeElement === r.querySelector("[part=fields] input:not([hidden])")',
       ),
     ).toBe(true)
     expect(handlerSince(from)).toEqual([])

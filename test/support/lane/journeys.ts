@@ -12,16 +12,19 @@ import { clerk } from '@clerk/testing/playwright'
 import type { Page, Request } from '@playwright/test'
 import {
   chooseStrategy,
+  type Editor,
   editorOf,
   expect,
+  expectDate,
   failHandlerOnce,
+  fillDate,
+  typeDate,
   HANDLER_PATH,
   heldClaims,
+  type PolicyViolations,
   recordMessages,
   tokenClaims,
   watchPolicy,
-  type Editor,
-  type PolicyViolations,
 } from '../demo-fixtures.ts'
 import { LANE_BIRTHDAY, type LaneTarget, type LaneTest, type LaneUser } from './target.ts'
 
@@ -83,7 +86,7 @@ export function defineJourneys(test: LaneTest): void {
   }) => {
     const posts = countRequests(page, isHandlerPost)
     const editor = await signIn(page, target, user)
-    await expect(editor.input).toHaveValue(LANE_BIRTHDAY)
+    await expectDate(editor, LANE_BIRTHDAY)
     expect(posts()).toBe(0)
     const claims = await heldClaims(page)
     expect(
@@ -101,7 +104,7 @@ export function defineJourneys(test: LaneTest): void {
       await chooseStrategy(page, strategy)
       const posts = countRequests(page, isHandlerPost)
       const refreshes = countRequests(page, strategy === 'token' ? isMint : isReload)
-      await editor.input.fill(TYPED)
+      await fillDate(editor, TYPED)
       await editor.save.click()
       await expectSaved(editor, page, TYPED)
       expect(posts()).toBe(1)
@@ -118,12 +121,12 @@ export function defineJourneys(test: LaneTest): void {
     const posts = countRequests(page, isHandlerPost)
     await expect(editor.message).toHaveText('Pick a new date to save.')
     await expect(editor.save).toBeDisabled()
-    await editor.input.fill('1899-12-31')
-    await editor.input.press('Enter')
+    await fillDate(editor, '1899-12-31')
+    await editor.year.press('Enter')
     await expect(editor.message).toHaveText('Enter January 1, 1900 or later.')
-    await expect(editor.input).toHaveAttribute('aria-invalid', 'true')
+    await expect(editor.day).toHaveAttribute('aria-invalid', 'true')
     expect(posts()).toBe(0)
-    await editor.input.fill(LANE_BIRTHDAY)
+    await fillDate(editor, LANE_BIRTHDAY)
     await expect(editor.message).toHaveText('Pick a new date to save.')
     await editor.remove.click()
     // The display changes at once (optimistic); the save is done when the message says so.
@@ -140,10 +143,10 @@ export function defineJourneys(test: LaneTest): void {
   }) => {
     const editor = await signIn(page, target, user)
     await failHandlerOnce(page, target.demo.origin)
-    await editor.input.fill(TYPED)
+    await fillDate(editor, TYPED)
     await editor.save.click()
     await expect(editor.message).toHaveText('Server error. Try again.')
-    await expect(editor.input).toHaveValue(TYPED)
+    await expectDate(editor, TYPED)
     await expect(editor.current).toHaveText(SHOWN)
     await editor.save.click()
     await expectSaved(editor, page, TYPED)
@@ -157,7 +160,7 @@ export function defineJourneys(test: LaneTest): void {
     await page.route(mintUrl, (route) =>
       route.fulfill({ status: 500, contentType: 'application/json', body: '{}' }),
     )
-    await editor.input.fill(TYPED)
+    await fillDate(editor, TYPED)
     await editor.save.click()
     await expect(editor.message).toHaveText('Saved. It will sync soon.', { timeout: 10_000 })
     await expect(editor.current).toHaveText('Saved: January 2, 1991')
@@ -170,10 +173,10 @@ export function defineJourneys(test: LaneTest): void {
     const editor = await signIn(page, target, user)
     const posts = countRequests(page, isHandlerPost)
     await page.context().setOffline(true)
-    await editor.input.fill(TYPED)
+    await fillDate(editor, TYPED)
     await editor.save.click()
     await expect(editor.message).toHaveText('Offline. It will save once online.')
-    await expect(editor.input).toHaveValue(TYPED)
+    await expectDate(editor, TYPED)
     expect(posts()).toBe(0)
     await page.context().setOffline(false)
     await expectSaved(editor, page, TYPED)
@@ -205,7 +208,7 @@ export function defineJourneys(test: LaneTest): void {
       })
     })
     const messages = await recordMessages(page)
-    await editor.input.fill(TYPED)
+    await fillDate(editor, TYPED)
     await editor.save.click()
     await expectSaved(editor, page, TYPED)
     // Two POSTs, with a fresh token minted between them.
@@ -218,7 +221,7 @@ export function defineJourneys(test: LaneTest): void {
   test('session: a double click sends exactly one POST', async ({ page, target }) => {
     const editor = await signIn(page, target, user)
     const posts = countRequests(page, isHandlerPost)
-    await editor.input.fill(TYPED)
+    await fillDate(editor, TYPED)
     await editor.save.dblclick()
     await expectSaved(editor, page, TYPED)
     expect(posts()).toBe(1)
@@ -227,7 +230,7 @@ export function defineJourneys(test: LaneTest): void {
   test('session: signing out while editing hides the form', async ({ page, target }) => {
     const editor = await signIn(page, target, user)
     const posts = countRequests(page, isHandlerPost)
-    await editor.input.fill(TYPED)
+    await fillDate(editor, TYPED)
     await clerk.signOut({ page })
     await expect(editor.form).toBeHidden()
     await expect(editor.host).toHaveJSProperty('status', 'signed-out')
@@ -240,7 +243,7 @@ export function defineJourneys(test: LaneTest): void {
     await other.goto(`${target.demo.origin}/`)
     const second = editorOf(other)
     await expect(second.current).toHaveText(SHOWN)
-    await editor.input.fill(TYPED)
+    await fillDate(editor, TYPED)
     await editor.save.click()
     await expectSaved(editor, page, TYPED)
     await expect(second.current).toHaveText('Saved: January 2, 1991')
@@ -254,9 +257,8 @@ export function defineJourneys(test: LaneTest): void {
     const editor = await signIn(page, target, user)
     const { violations: before } = await new AxeBuilder({ page }).analyze()
     expect(before.map((violation) => violation.id)).toEqual([])
-    await editor.input.focus()
-    await page.keyboard.type('01021991')
-    await expect(editor.input).toHaveValue(TYPED)
+    await typeDate(page, editor, TYPED)
+    await expectDate(editor, TYPED)
     await page.keyboard.press('Enter')
     await expectSaved(editor, page, TYPED)
     const { violations: after } = await new AxeBuilder({ page }).analyze()
