@@ -8,14 +8,14 @@
  * sign-out through `<UserButton/>`. Zero page errors, and no request leaves loopback.
  */
 
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
+import { expect, test, type Browser, type Page } from '@playwright/test'
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseEnv } from 'node:util'
 import type { RequestLogEntry } from '../../emulator/app.ts'
 import { control } from '../../emulator/testing/control.ts'
-import { isoTexts, PARTS } from '../../src/memorable-date.ts'
+import { expectDateIn, fillDateIn } from '../support/date-fields.ts'
 import { freePort, ROOT, startNextExample, type RunningExample } from '../support/example-apps.ts'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
@@ -261,7 +261,7 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     expect(await serverBirthday(page)).toBe('1994-05-06')
     // Back to the value the later steps expect, through the element and the Node route.
     await page.goto(`${app.url}/handler`)
-    await page.locator('birthday-editor').getByLabel('Birthday').fill('1992-03-04')
+    await fillDateIn(page.locator('birthday-editor'), '1992-03-04')
     await page.locator('birthday-editor').getByRole('button', { name: 'Save' }).click()
     await expect(page.locator('birthday-editor')).toHaveJSProperty('status', 'saved')
   })
@@ -408,16 +408,3 @@ test("the README's npm start: the emulator's lines in .env.local, next dev, a cl
   }
   expect(output).toContain('clerk emulator stopped')
 })
-
-/** Fills the element's three memorable-date fields with an ISO date. */
-async function fillDateIn(host: Locator, iso: string): Promise<void> {
-  const texts = isoTexts(iso)
-  for (const part of PARTS) await host.locator(`[part="${part}"]`).fill(texts[part])
-  await host.locator('[part="year"]').blur()
-}
-
-/** The element's three memorable-date fields show this ISO date. */
-async function expectDateIn(host: Locator, iso: string): Promise<void> {
-  const texts = isoTexts(iso)
-  for (const part of PARTS) await expect(host.locator(`[part="${part}"]`)).toHaveValue(texts[part])
-}

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { expectDateIn, fillDateIn } from '../support/date-fields.ts'
 import { ROOT, startQuickstartExample, type RunningExample } from '../support/example-apps.ts'
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
@@ -91,7 +92,7 @@ test('from the tarball: mountSignIn, a verified save, mountUserButton, then a re
     await page.goto(`${app.url}/`)
     await signInWithClerksForm(page)
     await expect(page.getByRole('button', { name: 'Open user menu' })).toBeVisible()
-    await expect(page.locator('birthday-editor').getByLabel('Birthday')).toHaveValue('1990-12-10')
+    await expectDateIn(page.locator('birthday-editor'), '1990-12-10')
   })
 
   await test.step('the element saves through the same-origin handler, verified', async () => {
@@ -108,7 +109,7 @@ test('from the tarball: mountSignIn, a verified save, mountUserButton, then a re
           }),
         ),
     )
-    await host.getByLabel('Birthday').fill('1991-02-03')
+    await fillDateIn(host, '1991-02-03')
     await host.getByRole('button', { name: 'Save' }).click()
     expect(await saved).toEqual({ birthday: '1991-02-03', verified: true })
     await expect(host).toHaveJSProperty('status', 'saved')
@@ -134,7 +135,7 @@ test('from the tarball: mountSignIn, a verified save, mountUserButton, then a re
     await signInWithClerksForm(page)
     await page.waitForURL((url) => url.origin === origin)
     await expect(page.getByRole('button', { name: 'Open user menu' })).toBeVisible()
-    await expect(page.locator('birthday-editor').getByLabel('Birthday')).toHaveValue('1991-02-03')
+    await expectDateIn(page.locator('birthday-editor'), '1991-02-03')
   })
 
   expect(pageErrors, 'page errors').toEqual([])
