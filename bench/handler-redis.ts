@@ -13,6 +13,8 @@ import { generateSigningKey, sessionClaims, signSessionToken } from '../server/t
 import { startRedisServer } from '../server/testing/redis-server.ts'
 import { API_URL, installCannedBackendApi, ORIGIN, SECRET } from './handler.ts'
 
+type ScriptOptions = { keys: string[]; arguments: string[] }
+
 const USERS = 200
 const WARMUP_MS = 3_000
 const PHASE_MS = 2_000
@@ -33,9 +35,13 @@ export async function benchHandlerRedis(): Promise<Record<string, string | numbe
   await client.connect()
   let roundTrips = 0
   const counted = {
-    eval: (script: string, options: { keys: string[]; arguments: string[] }) => {
+    eval: (script: string, options: ScriptOptions) => {
       roundTrips += 1
       return client.eval(script, options)
+    },
+    evalSha: (sha1: string, options: ScriptOptions) => {
+      roundTrips += 1
+      return client.evalSha(sha1, options)
     },
     duplicate: () => client.duplicate(),
   }
@@ -110,7 +116,7 @@ export async function benchHandlerRedis(): Promise<Record<string, string | numbe
     const stats = await client.info('commandstats')
     let commands = 0
     for (const [, name, calls] of stats.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)) {
-      if (name !== 'eval' && name !== 'info' && name !== 'config|resetstat')
+      if (name !== 'eval' && name !== 'evalsha' && name !== 'info' && name !== 'config|resetstat')
         commands += Number(calls)
     }
 

@@ -7,6 +7,7 @@
 import { createClient } from 'redis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { REDIS_MISSING, startRedisServer, type RedisServer } from '../testing/redis-server.ts'
+import { TAKE } from './scripts.ts'
 import { redisStores } from './store.ts'
 
 const LIMIT = { max: 5, windowMs: 10_000 }
@@ -27,10 +28,12 @@ async function connect(url: string) {
   return made
 }
 
-/** How many scripts Redis has run so far (INFO commandstats). */
+/** How many scripts Redis has been asked to run so far, by text or by SHA (INFO commandstats). */
 async function evalCount(): Promise<number> {
   const info = await client.info('commandstats')
-  return Number(/cmdstat_eval:calls=(\d+)/.exec(info)?.[1] ?? 0)
+  let calls = 0
+  for (const [, count] of info.matchAll(/cmdstat_eval(?:sha)?:calls=(\d+)/g)) calls += Number(count)
+  return calls
 }
 
 beforeAll(async () => {
@@ -236,5 +239,71 @@ describe('failing closed', () => {
       client.destroy()
       client = await connect(redis.url)
     }
+  })
+})
+
+describe('scripts by SHA', () => {
+  type Options = { keys: string[]; arguments: string[] }
+  /** The real client, with each script call recorded; `holdNext(ms)` delays the next EVALSHA. */
+  function recording() {
+    const calls: string[] = []
+    let delayMs = 0
+    const wrapped = {
+      eval: (script: string, options: Options) => {
+        calls.push(script === TAKE ? 'eval TAKE' : 'eval')
+        return client.eval(script, options)
+      },
+      evalSha: async (sha1: string, options: Options) => {
+        calls.push('evalSha')
+        const delay = delayMs
+        delayMs = 0
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+        return client.evalSha(sha1, options)
+      },
+      duplicate: () => client.duplicate(),
+    }
+    return { calls, wrapped, holdNext: (ms: number) => (delayMs = ms) }
+  }
+
+  it('runs by SHA, and by text again after Redis forgot its scripts (NOSCRIPT)', async () => {
+    const { calls, wrapped } = recording()
+    const made = redisStores(wrapped)
+    opened.push(made)
+    await made.limiterStore.hit('birthday:a', 0, LIMIT) // the digest is ready after this one
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    calls.length = 0
+    await made.limiterStore.hit('birthday:a', 0, LIMIT)
+    expect(calls).toEqual(['evalSha'])
+    await client.scriptFlush()
+    const decision = await made.limiterStore.hit('birthday:a', 0, LIMIT, { takeWriteSlot: true })
+    expect(decision.allowed).toBe(true)
+    expect(decision.writeSlot).toBeTruthy()
+    expect(calls).toEqual(['evalSha', 'evalSha', 'eval'])
+    expect(await client.zCard('birthday-editor:{birthday:a}:hits')).toBe(3)
+    await client.scriptFlush()
+    await decision.writeSlot?.release()
+    expect(await client.exists('birthday-editor:{birthday:a}:lease')).toBe(0)
+    // EVAL loaded the script again: the next call goes by SHA.
+    calls.length = 0
+    await made.limiterStore.hit('birthday:a', 0, LIMIT)
+    await made.limiterStore.hit('birthday:a', 0, LIMIT)
+    expect(calls).toEqual(['evalSha', 'eval', 'evalSha'])
+  })
+
+  it('sends no script by text after a timed-out lease command was released', async () => {
+    const { calls, wrapped, holdNext } = recording()
+    const made = redisStores(wrapped, { commandTimeoutMs: 50 })
+    opened.push(made)
+    await made.writeOrderStore.acquire('birthday:warm', 0).then((slot) => slot?.release())
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await client.scriptFlush()
+    calls.length = 0
+    holdNext(150)
+    // The first EVALSHA reaches Redis after the timeout (and after the release): NOSCRIPT.
+    const acquiring = made.writeOrderStore.acquire('birthday:a', 0)
+    await expect(acquiring).rejects.toThrow(/no answer in 50 ms/)
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(calls).not.toContain('eval TAKE')
+    expect(await client.exists('birthday-editor:{birthday:a}:lease')).toBe(0)
   })
 })

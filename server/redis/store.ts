@@ -24,10 +24,19 @@ import type { HitOptions, LimiterStore, RateDecision, RateLimit } from '../limit
 import { DEFAULT_MAX_HOLD_MS, type WriteOrderStore, type WriteSlot } from '../write-order.ts'
 import { releaseSignals, type RedisSubscriber } from './release-signals.ts'
 import { ADMIT, RELEASE, TAKE } from './scripts.ts'
+import { scriptSha } from './script-sha.ts'
+
+/** The keys and arguments of one script call. */
+export interface ScriptOptions {
+  keys: string[]
+  arguments: string[]
+}
 
 /** What the store needs of the client: node-redis's `createClient()` result, connected. */
 export interface RedisStoreClient {
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  eval(script: string, options: ScriptOptions): Promise<unknown>
+  /** Runs a script Redis already holds, by its SHA-1; rejects `NOSCRIPT …` when it does not. */
+  evalSha(sha1: string, options: ScriptOptions): Promise<unknown>
   /** A second connection for the release channel (opened at the first wait). */
   duplicate(): RedisSubscriber
   on?(event: 'error', listener: (error: unknown) => void): unknown
@@ -60,18 +69,39 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** `promise`, or a rejection naming Redis after `ms`; a late rejection is never unhandled. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * `start()`, or a rejection naming Redis after `ms`; a late rejection is never unhandled. `start`
+ * is told whether the time is up, so a retry it would send after the timeout is not sent.
+ */
+function within<T>(
+  start: (expired: () => boolean) => Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
+  let timedOut = false
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis: ${what} had no answer in ${ms} ms`)), ms)
+    timer = setTimeout(() => {
+      timedOut = true
+      reject(new Error(`redis: ${what} had no answer in ${ms} ms`))
+    }, ms)
   })
+  let pending: Promise<T>
+  try {
+    pending = start(() => timedOut)
+  } catch (error) {
+    pending = Promise.reject(error)
+  }
   return Promise.race([
-    promise.catch((error: unknown) => {
+    pending.catch((error: unknown) => {
       throw new Error(`redis: ${what} failed: ${describe(error)}`)
     }),
     timeout,
   ]).finally(() => clearTimeout(timer))
+}
+
+function isNoScript(error: unknown): boolean {
+  return describe(error).startsWith('NOSCRIPT')
 }
 
 function numbers(reply: unknown, length: number): number[] {
@@ -104,7 +134,11 @@ export function redisStores(
   const ttl = String(options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS)
   const channel = `${prefix}released`
   if (client.on && (client.listenerCount?.('error') ?? 0) === 0) client.on('error', () => undefined)
-  const signals = releaseSignals(() => client.duplicate(), channel, within)
+  const signals = releaseSignals(
+    () => client.duplicate(),
+    channel,
+    (promise, ms, what) => within(() => promise, ms, what),
+  )
 
   const keys = (key: string) => ({
     hits: `${prefix}{${key}}:hits`,
@@ -112,14 +146,25 @@ export function redisStores(
   })
   const token = () => crypto.randomUUID()
 
+  /**
+   * One script call: `EVALSHA`, and `EVAL` (which also loads the script) when Redis answers
+   * `NOSCRIPT` (a restart, a failover, `SCRIPT FLUSH`) — unless the time is already up, since a
+   * timed-out lease command is followed by its release and nothing may run after that release.
+   */
   function run(script: string, keyList: string[], args: string[], what: string): Promise<unknown> {
-    let pending: Promise<unknown>
-    try {
-      pending = client.eval(script, { keys: keyList, arguments: args })
-    } catch (error) {
-      pending = Promise.reject(error)
-    }
-    return within(pending, timeoutMs, what)
+    const options = { keys: keyList, arguments: args }
+    const sha = scriptSha(script)
+    return within(
+      (expired) =>
+        sha === undefined
+          ? client.eval(script, options)
+          : client.evalSha(sha, options).catch((error: unknown) => {
+              if (!isNoScript(error) || expired()) throw error
+              return client.eval(script, options)
+            }),
+      timeoutMs,
+      what,
+    )
   }
 
   function release(lease: string, owner: string, tries = RELEASE_TRIES): Promise<void> {
