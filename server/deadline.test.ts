@@ -1,11 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { raceDeadline, startDeadline, TIMED_OUT } from './deadline.ts'
 
 beforeEach(() => {
   vi.useFakeTimers()
-})
-afterEach(() => {
-  vi.useRealTimers()
+  return () => vi.useRealTimers()
 })
 
 describe('raceDeadline', () => {
