@@ -73,8 +73,8 @@ interface ClerkSide {
 interface Context {
   settings: Settings
   clerk: ClerkSide
-  /** What the log line will say; the steps add the user id. */
-  outcome: Partial<Outcome> & Pick<Outcome, 'request' | 'pathname' | 'started'>
+  /** What the log line will say, but for the response; the steps add the user id. */
+  outcome: Omit<Outcome, 'response'>
   parseBody: ReturnType<typeof createBirthdayBodyParser>
 }
 
