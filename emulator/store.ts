@@ -18,12 +18,7 @@ import { parseWith, type ParseResult } from './validation.ts'
 export interface EmailRecord {
   id: string
   emailAddress: string
-  verification: {
-    status: 'unverified' | 'verified' | 'failed' | 'expired'
-    code: string
-    attempts: number
-    expireAt: number
-  } | null
+  verification: EmailCodeVerification | null
   createdAt: number
   updatedAt: number
 }
@@ -78,16 +73,19 @@ export interface SignUpRecord {
   unsafeMetadata: Metadata
   status: 'missing_requirements' | 'complete'
   /** The email-code verification: null until prepared. */
-  verification: {
-    status: 'unverified' | 'verified' | 'failed' | 'expired'
-    code: string
-    attempts: number
-    expireAt: number
-  } | null
+  verification: EmailCodeVerification | null
   createdUserId: string | null
   createdSessionId: string | null
   createdAt: number
   updatedAt: number
+}
+
+/** An email-code verification (a sign-up's, an added email address's); see `email-code.ts`. */
+export interface EmailCodeVerification {
+  status: 'unverified' | 'verified' | 'failed' | 'expired'
+  code: string
+  attempts: number
+  expireAt: number
 }
 
 /** A verification code the emulator "sent", readable on the control surface. */

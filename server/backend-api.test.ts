@@ -4,7 +4,7 @@
  * on every call instead of the one it bound at import.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createBackendApi, retryAfterSeconds } from './backend-api.ts'
+import { createBackendApi, retryAfterFromClerk } from './backend-api.ts'
 import { HttpError } from './errors.ts'
 import { createFakeBackendApi, fakeUser } from './testing/fake-backend-api.ts'
 
@@ -178,7 +178,7 @@ describe('the Backend API through @clerk/backend', () => {
   })
 })
 
-describe('retryAfterSeconds', () => {
+describe('retryAfterFromClerk', () => {
   it.each([
     [7, 7],
     [42, 42],
@@ -189,6 +189,6 @@ describe('retryAfterSeconds', () => {
     [1.5, null],
     [undefined, null],
   ])('%s → %s', (value, expected) => {
-    expect(retryAfterSeconds(value)).toBe(expected)
+    expect(retryAfterFromClerk(value)).toBe(expected)
   })
 })

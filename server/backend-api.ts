@@ -17,6 +17,7 @@
  * unreadable answer; anything else it throws is treated like a network failure too.
  */
 import { createClerkClient, isClerkAPIResponseError, type User } from './clerk-sdk.ts'
+import { raceDeadline, TIMED_OUT } from './deadline.ts'
 import { HttpError, unauthenticated } from './errors.ts'
 
 const DEFAULT_TIMEOUT_MS = 5_000
@@ -71,13 +72,13 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: HttpError; retrya
 /** Which call failed: a 404 means "user deleted" only for a user call. */
 type CallKind = 'user' | 'jwks'
 
-const TIMED_OUT = Symbol('timed out')
-
 /**
- * Seconds for a `Retry-After` from the SDK's `retryAfter` (it `parseInt`s the header, so an
- * HTTP-date value arrives as `undefined`), clamped to 1..3600; null when absent or unusable.
+ * The `Retry-After` Clerk sent, in seconds, as we pass it on: the SDK's `retryAfter` (it
+ * `parseInt`s the header, so an HTTP-date value arrives as `undefined`), clamped to 1..3600; null
+ * when absent or unusable. (Our own statuses' `Retry-After`s are the `…_RETRY_AFTER_SECONDS`
+ * constants, each named for its status.)
  */
-export function retryAfterSeconds(value: number | undefined): number | null {
+export function retryAfterFromClerk(value: number | undefined): number | null {
   if (value === undefined || !Number.isInteger(value) || value < 0) return null
   return Math.min(3600, Math.max(1, value))
 }
@@ -85,7 +86,7 @@ export function retryAfterSeconds(value: number | undefined): number | null {
 function upstream(
   code: 'upstream_error' | 'upstream_unavailable' | 'upstream_timeout',
   reason: string,
-  retryAfter: number | null = null,
+  clerkRetryAfter: number | null = null,
 ): HttpError {
   const message = {
     upstream_error: 'the identity provider answered with an error',
@@ -93,7 +94,7 @@ function upstream(
     upstream_timeout: 'the identity provider did not answer in time',
   }[code]
   return new HttpError(code, message, {
-    headers: { 'Retry-After': String(retryAfter ?? UPSTREAM_RETRY_AFTER_SECONDS) },
+    headers: { 'Retry-After': String(clerkRetryAfter ?? UPSTREAM_RETRY_AFTER_SECONDS) },
     reason,
   })
 }
@@ -107,7 +108,7 @@ function classify(thrown: unknown, kind: CallKind): Outcome<never> & { ok: false
     return { ok: false, error: upstream('upstream_error', reason), retryable: true }
   }
   const status = thrown.status
-  const retryAfter = retryAfterSeconds(thrown.retryAfter)
+  const clerkRetryAfter = retryAfterFromClerk(thrown.retryAfter)
   const reason = `bapi_${status}`
   if (status === 404 && kind === 'user') {
     // The token is valid but its user is gone (deleted after the token was minted).
@@ -115,7 +116,7 @@ function classify(thrown: unknown, kind: CallKind): Outcome<never> & { ok: false
   }
   if (status === 429) {
     const error = new HttpError('rate_limited', 'too many requests, try again later', {
-      headers: { 'Retry-After': String(retryAfter ?? RATE_LIMIT_RETRY_AFTER_SECONDS) },
+      headers: { 'Retry-After': String(clerkRetryAfter ?? RATE_LIMIT_RETRY_AFTER_SECONDS) },
       reason,
     })
     return { ok: false, error, retryable: false }
@@ -126,7 +127,7 @@ function classify(thrown: unknown, kind: CallKind): Outcome<never> & { ok: false
     return { ok: false, error, retryable: false }
   }
   if (status === 503) {
-    const error = upstream('upstream_unavailable', reason, retryAfter)
+    const error = upstream('upstream_unavailable', reason, clerkRetryAfter)
     return { ok: false, error, retryable: true }
   }
   if (status === 504)
@@ -160,10 +161,6 @@ export function createBackendApi(options: BackendApiOptions): BackendApi {
     budgetMs: number,
     onAttempt?: (settled: Promise<void>) => void,
   ): Promise<Outcome<T>> {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), budgetMs)
-    })
     const pending = Promise.resolve().then(run)
     onAttempt?.(
       pending.then(
@@ -172,15 +169,13 @@ export function createBackendApi(options: BackendApiOptions): BackendApi {
       ),
     )
     try {
-      const value = await Promise.race([pending, timeout])
+      const value = await raceDeadline(pending, budgetMs)
       if (value === TIMED_OUT) {
         return { ok: false, error: upstream('upstream_timeout', 'bapi_timeout'), retryable: false }
       }
       return { ok: true, value }
     } catch (error) {
       return classify(error, kind)
-    } finally {
-      clearTimeout(timer)
     }
   }
 

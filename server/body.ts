@@ -8,6 +8,7 @@
  * itself, since Workers, Bun or Deno give a slow body no timeout of their own (and Node's
  * `requestTimeout` is checked only every 30 s and answers a bare 400).
  */
+import { startDeadline, TIMED_OUT, type TimedOut } from './deadline.ts'
 import { HttpError } from './errors.ts'
 
 /** The default limit: a save is `{"birthday":"YYYY-MM-DD"}`, 25 bytes. */
@@ -20,8 +21,6 @@ export interface BodyLimits {
   limitBytes: number
   deadline: number
 }
-
-const TIMED_OUT = Symbol('timed out')
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -68,15 +67,12 @@ async function readBodyBytes(
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) {
     throw tooLarge(limit)
   }
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, deadline - performance.now()))
-  })
+  const late = startDeadline(deadline - performance.now())
   try {
     if (declared !== null && /^\d+$/.test(declared.trim())) {
       // Framing bounds the body by its declared length (at most `limit` here): read it whole,
       // which on Node's adapter skips the web stream.
-      const read = await Promise.race([request.arrayBuffer(), late]).catch(() => {
+      const read = await Promise.race([request.arrayBuffer(), late.expired]).catch(() => {
         throw brokenStream()
       })
       if (read === TIMED_OUT) throw timedOut()
@@ -85,9 +81,9 @@ async function readBodyBytes(
     }
     // (Only now: on Node's adapter, touching `body` builds the web stream.)
     if (request.body === null) return new Uint8Array(0)
-    return await readStream(request, request.body, limit, late)
+    return await readStream(request, request.body, limit, late.expired)
   } finally {
-    clearTimeout(timer)
+    late.clear()
   }
 }
 
@@ -96,7 +92,7 @@ async function readStream(
   request: Request,
   body: ReadableStream<Uint8Array>,
   limit: number,
-  late: Promise<typeof TIMED_OUT>,
+  late: Promise<TimedOut>,
 ): Promise<Uint8Array> {
   const reader = body.getReader()
   const chunks: Uint8Array[] = []

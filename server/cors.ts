@@ -90,3 +90,32 @@ export function createSameOriginCors(trustForwardedHeaders: boolean): Cors {
   }
   return { headersFor: check, preflightHeaders: check }
 }
+
+/** The inner handler that {@link withCors} wraps: it answers every request, its errors included. */
+export type Answer = (request: Request) => Promise<Response>
+
+/**
+ * CORS around the rest of the handler, both halves in one place (as Hono's `cors()` does around
+ * `next()`). Before: an unlisted `Origin` is refused (403, thrown to the caller's error boundary,
+ * so that answer carries no CORS headers). After: every answer of `next` (which answers its own
+ * errors, so a 404 or a 401 is covered too) gets the actual-request headers, and an `OPTIONS` that
+ * `next` accepted (a 2xx) is a preflight and gets the preflight headers for `methods` as well; a
+ * header `next` already set is kept.
+ */
+export function withCors(cors: Cors, methods: readonly string[], next: Answer): Answer {
+  return async (request) => {
+    const headers = cors.headersFor(request)
+    const response = await next(request)
+    if (request.method === 'OPTIONS' && response.ok) {
+      addMissing(response, cors.preflightHeaders(request, methods))
+    }
+    addMissing(response, headers)
+    return response
+  }
+}
+
+function addMissing(response: Response, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!response.headers.has(name)) response.headers.set(name, value)
+  }
+}

@@ -104,6 +104,23 @@ export function errorResponse(error: unknown): { response: Response; error: Http
   return { response: jsonResponse(known.status, body, known.headers), error: known }
 }
 
+/**
+ * Runs `step`, answering what it throws through {@link errorResponse}; `noteFailure` is told the
+ * error answered (for the log line).
+ */
+export async function answerErrors(
+  step: () => Promise<Response>,
+  noteFailure: (failure: HttpError) => void,
+): Promise<Response> {
+  try {
+    return await step()
+  } catch (error) {
+    const { response, error: failure } = errorResponse(error)
+    noteFailure(failure)
+    return response
+  }
+}
+
 /** Name and message of an unexpected error for the log: no stack, no request data. */
 function describeUnexpected(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 200)

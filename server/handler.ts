@@ -24,108 +24,33 @@
  * (see `clerk.ts` and `backend-api.ts`). At most one metadata write per user is in flight,
  * abandoned ones included, so a write that outlived its deadline can never land after a newer save
  * (see `write-order.ts`).
+ *
+ * In code, each step is a named function or module, in this order: settings (`settings.ts`) →
+ * `withCors` (`cors.ts`: origin, preflight, headers) → `route` (path, method) → `verify`
+ * (`clerk.ts`) → `limit` (`limiter.ts`) → `validate` (`body.ts`, `src/birthday.ts`) →
+ * `orderAndWrite` (`write-order.ts`, `backend-api.ts`) → `answer`. `answerErrors` (`errors.ts`) is
+ * the one error boundary, and `logRequest` (`log.ts`) writes the request's log line.
  */
 import { createBirthdayBodyParser } from '../src/birthday.ts'
 import { createBackendApi, type BackendApi, type UserMetadata } from './backend-api.ts'
-import { readJsonBody, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_BODY_TIMEOUT_MS } from './body.ts'
-import { createAuthenticator, type Session } from './clerk.ts'
-import { createCors, createSameOriginCors, type Cors } from './cors.ts'
-import { ENV, envSource, originList } from './env.ts'
-import { ownOrigin } from './own-origin.ts'
+import { readJsonBody } from './body.ts'
+import { createAuthenticator, type Authenticator } from './clerk.ts'
+import { withCors, type Cors } from './cors.ts'
+import { answerErrors, emptyResponse, HttpError, jsonResponse } from './errors.ts'
+import { admit, type HitOptions } from './limiter.ts'
+import { logRequest, type Outcome } from './log.ts'
 import {
-  emptyResponse,
-  errorResponse,
-  HttpError,
-  jsonResponse,
-  storeUnavailable,
-  type ErrorCode,
-} from './errors.ts'
-import {
-  DEFAULT_RATE_LIMIT,
-  memoryLimiterStore,
-  type HitOptions,
-  type LimiterStore,
-  type RateLimit,
-} from './limiter.ts'
-import {
-  DEFAULT_WRITE_WAIT_MS,
-  giveBack,
-  memoryWriteOrderStore,
-  withWriteSlot,
-  type WriteOrderStore,
-  type WriteSlot,
-} from './write-order.ts'
+  resolveClerkSettings,
+  resolveSettings,
+  type BirthdayHandlerOptions,
+  type Settings,
+} from './settings.ts'
+import { giveBack, withWriteSlot, type WriteSlot } from './write-order.ts'
+
+export type { BirthdayHandlerOptions } from './settings.ts'
+export type { LogEntry, Logger } from './log.ts'
 
 export const DEFAULT_PATH = '/api/update-user-metadata'
-
-/** One structured line per request. Never holds a token, a body or a header value. */
-export interface LogEntry {
-  at: string
-  method: string
-  path: string
-  status: number
-  ms: number
-  code?: ErrorCode
-  /** Why a request failed (e.g. `token-expired`, `bapi_503`), for operators only. */
-  reason?: string
-  userId?: string
-}
-
-export type Logger = (entry: LogEntry) => void
-
-export interface BirthdayHandlerOptions {
-  /**
-   * Clerk secret key: authorizes the Backend API calls (and the JWKS without `jwtKey`). Default:
-   * `CLERK_SECRET_KEY`, read at the first request.
-   */
-  secretKey?: string
-  /**
-   * Clerk publishable key, checked against the secret key's instance type. Default:
-   * `CLERK_PUBLISHABLE_KEY` if set.
-   */
-  publishableKey?: string
-  /**
-   * PEM public key: networkless token verification. Without it, the JWKS is fetched and cached.
-   * Default: `CLERK_JWT_KEY` if set.
-   */
-  jwtKey?: string
-  /** Backend API base URL. Default: `CLERK_API_URL`, else `https://api.clerk.com`. */
-  apiUrl?: string
-  /**
-   * Exact origins allowed to call, e.g. `['https://app.example']`; also the `authorizedParties`.
-   * Default: `ALLOWED_ORIGINS`, else `CLERK_AUTHORIZED_PARTIES` (comma-separated). With neither,
-   * only the handler's own origin may call (the origin of `request.url`; see `own-origin.ts`).
-   */
-  allowedOrigins?: readonly string[]
-  /**
-   * With no allowed origins, take the own origin from `X-Forwarded-Proto` and `X-Forwarded-Host`
-   * (only behind a proxy that sets them: any client can send them). Default:
-   * `TRUST_FORWARDED_HEADERS` is `true` or `1`.
-   */
-  trustForwardedHeaders?: boolean
-  /** The one path answered (the Node server sets {@link DEFAULT_PATH}); default: any path. */
-  path?: string
-  /** Where the per-user limiter keeps its counts; default in memory (per process or isolate). */
-  limiterStore?: LimiterStore
-  /** Default 5 requests per 10 s per user. */
-  rateLimit?: RateLimit
-  clock?: { now(): number }
-  /** Default: one JSON line per request on stdout. */
-  logger?: Logger
-  /** Deadline of one Backend API call including its single retry (default 5000 ms). */
-  upstreamTimeoutMs?: number
-  /** Largest accepted body (default 1024 bytes). */
-  bodyLimitBytes?: number
-  /** Time the whole body has to arrive in, from when the handler got the request (default 5000 ms). */
-  bodyTimeoutMs?: number
-  /**
-   * Where the per-user write slots live (one Backend API write per user in flight, abandoned ones
-   * included); default in memory (per process or isolate). See `write-order.ts`.
-   */
-  writeOrderStore?: WriteOrderStore
-  /** How long a save waits for an earlier write of the same user before a 409 (default 4000 ms). */
-  writeWaitMs?: number
-}
 
 /**
  * The handler. `env`, when the runtime passes an object (a Worker's bindings, Hono's `c.env`), is
@@ -133,51 +58,152 @@ export interface BirthdayHandlerOptions {
  */
 export type BirthdayHandler = (request: Request, env?: unknown) => Promise<Response>
 
-/** What depends on the Clerk settings: built at the first request. */
-interface ClerkSide {
-  cors: Cors
-  backendApi: BackendApi
-  authenticate: ReturnType<typeof createAuthenticator>
-}
-
-interface Context {
-  request: Request
-  pathname: string
-  /** `performance.now()` when the handler got the request. */
-  started: number
-  clerk: ClerkSide
-  /** Set once the caller is authenticated, for the log line. */
-  userId?: string
-}
-
-type Route = {
-  method: 'GET' | 'POST' | 'OPTIONS'
-  handle: (context: Context) => Promise<Response>
-}
-
 /** The methods the handler answers (its `Allow` header). */
 export const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'] as const
 const CORS_METHODS = ['GET', 'POST'] as const
 
-const defaultLogger: Logger = (entry) => console.log(JSON.stringify(entry))
+/** What depends on the Clerk settings: built at the first request that finds them. */
+interface ClerkSide {
+  cors: Cors
+  backendApi: BackendApi
+  authenticate: Authenticator
+}
 
-/** `pk_test_`/`pk_live_` and `sk_test_`/`sk_live_` must name the same kind of instance. */
-function checkKeys(secretKey: string, publishableKey: string | undefined): void {
-  if (typeof secretKey !== 'string' || secretKey === '') {
-    throw new TypeError('secretKey is required')
-  }
-  if (publishableKey === undefined) return
-  const kind = /^pk_(test|live)_[A-Za-z0-9+/]+=*$/.exec(publishableKey)?.[1]
-  if (!kind) throw new TypeError('publishableKey is not a Clerk publishable key')
-  const secretKind = /^sk_(test|live)_/.exec(secretKey)?.[1]
-  if (secretKind && secretKind !== kind) {
-    throw new TypeError(`publishableKey is pk_${kind}_ but secretKey is sk_${secretKind}_`)
+/** One request on its way through the steps. */
+interface Context {
+  settings: Settings
+  clerk: ClerkSide
+  /** What the log line will say, but for the response; the steps add the user id. */
+  outcome: Omit<Outcome, 'response'>
+  parseBody: ReturnType<typeof createBirthdayBodyParser>
+}
+
+interface Route {
+  method: (typeof ALLOWED_METHODS)[number]
+  handle: (context: Context) => Promise<Response>
+}
+
+/** Verify: the caller's session token (401), its user id noted for the log line. */
+async function verify(context: Context): Promise<string> {
+  const { userId } = await context.clerk.authenticate(context.outcome.request)
+  context.outcome.userId = userId
+  return userId
+}
+
+/** Limit: counts the request against the user's limit (429; 503 when the store cannot answer). */
+function limit(context: Context, userId: string, hitOptions: HitOptions = {}) {
+  const { limiterStore, clock, rateLimit } = context.settings
+  return admit(limiterStore, `birthday:${userId}`, clock.now(), rateLimit, hitOptions)
+}
+
+/**
+ * Validate: the body (415, 413, 408) and its schema (400). A write slot the limiter's store
+ * already took is given back when the body fails.
+ */
+async function validate(
+  context: Context,
+  writeSlot: WriteSlot | null | undefined,
+): Promise<string | null> {
+  const { bodyLimitBytes, bodyTimeoutMs } = context.settings
+  try {
+    const body = await readJsonBody(context.outcome.request, {
+      limitBytes: bodyLimitBytes,
+      deadline: context.outcome.started + bodyTimeoutMs,
+    })
+    const parsed = context.parseBody(body)
+    if (!parsed.ok) throw new HttpError('invalid_body', parsed.message, { reason: 'schema' })
+    return parsed.value.birthday
+  } catch (error) {
+    giveBack(writeSlot)
+    throw error
   }
 }
 
-/** A setting that is missing or wrong: 500 `internal` to the caller, the reason in the log line. */
-function configError(problem: string): HttpError {
-  return new HttpError('internal', 'internal error', { reason: `config: ${problem}` })
+/**
+ * Order writes, then write: the Backend API's metadata merge (502, 503, 504, 429) made holding the
+ * user's write slot (`write-order.ts`), each attempt tracked, so no older value lands after it.
+ */
+function orderAndWrite(
+  context: Context,
+  userId: string,
+  birthday: string | null,
+  writeSlot: WriteSlot | null | undefined,
+): Promise<UserMetadata> {
+  const { writeOrderStore, writeWaitMs } = context.settings
+  const { users } = context.clerk.backendApi
+  const slot = { waitMs: writeWaitMs, taken: writeSlot }
+  return withWriteSlot(writeOrderStore, `birthday:${userId}`, slot, (track) =>
+    users.updateUserMetadata(userId, { publicMetadata: { birthday } }, track),
+  )
+}
+
+/** Answer: the value as stored, read from the SDK's `User` that the Backend API answered. */
+function answer(user: UserMetadata): Response {
+  const stored = user.publicMetadata.birthday
+  return jsonResponse(200, { birthday: typeof stored === 'string' ? stored : null })
+}
+
+const ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    async handle(context) {
+      const userId = await verify(context)
+      await limit(context, userId)
+      return answer(await context.clerk.backendApi.users.getUser(userId))
+    },
+  },
+  {
+    method: 'POST',
+    async handle(context) {
+      const userId = await verify(context)
+      const writeSlot = await limit(context, userId, { takeWriteSlot: true })
+      const birthday = await validate(context, writeSlot)
+      return answer(await orderAndWrite(context, userId, birthday, writeSlot))
+    },
+  },
+  // Any OPTIONS that reaches here is accepted; `withCors` makes it a preflight.
+  {
+    method: 'OPTIONS',
+    handle: async () => emptyResponse(204, { Allow: ALLOWED_METHODS.join(', ') }),
+  },
+]
+
+/** Path (404) and method (405), then the route's steps. */
+function route(context: Context): Promise<Response> {
+  const { path } = context.settings
+  if (path !== undefined && context.outcome.pathname !== path) {
+    throw new HttpError('not_found', 'no such endpoint', { reason: 'path' })
+  }
+  const match = ROUTES.find((candidate) => candidate.method === context.outcome.request.method)
+  if (!match) {
+    throw new HttpError('method_not_allowed', 'method not allowed', {
+      headers: { Allow: ALLOWED_METHODS.join(', ') },
+      reason: 'method',
+    })
+  }
+  return match.handle(context)
+}
+
+/** The Backend API client and the authenticator, built once from the Clerk settings. */
+function connectClerk(
+  options: BirthdayHandlerOptions,
+  settings: Settings,
+  bindings: unknown,
+): ClerkSide {
+  const clerk = resolveClerkSettings(options, bindings)
+  // The Backend API through `@clerk/backend`'s client (`createClerkClient`), one per handler.
+  const backendApi = createBackendApi({
+    secretKey: clerk.secretKey,
+    apiUrl: clerk.apiUrl,
+    timeoutMs: clerk.upstreamTimeoutMs,
+  })
+  const authenticate = createAuthenticator({
+    authorizedParties: clerk.authorizedParties,
+    jwtKey: clerk.jwtKey,
+    backendApi,
+    now: () => settings.clock.now(),
+  })
+  return { cors: clerk.cors, backendApi, authenticate }
 }
 
 /**
@@ -192,196 +218,28 @@ function configError(problem: string): HttpError {
  * // Cloudflare Workers, Bun, Deno: export default { fetch: handler }
  */
 export function createBirthdayHandler(options: BirthdayHandlerOptions = {}): BirthdayHandler {
-  if (options.secretKey !== undefined) checkKeys(options.secretKey, options.publishableKey)
-  if (options.allowedOrigins !== undefined) createCors(options.allowedOrigins)
-  const path = options.path
-  const clock = options.clock ?? { now: () => Date.now() }
-  const logger = options.logger ?? defaultLogger
-  const limiterStore = options.limiterStore ?? memoryLimiterStore()
-  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT
-  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
-  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS
-  const writeOrder = options.writeOrderStore ?? memoryWriteOrderStore()
-  const writeWaitMs = options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS
+  const settings = resolveSettings(options)
   // Built once; the latest allowed date still follows the clock (today at UTC+14).
-  const parseBody = createBirthdayBodyParser({ now: () => clock.now() })
+  const parseBody = createBirthdayBodyParser({ now: () => settings.clock.now() })
   let clerk: ClerkSide | undefined
 
-  /**
-   * The Clerk side, from the options and, for what they leave out, the environment of the first
-   * request that finds everything set; until then each request answers 500 naming what is missing.
-   */
-  function clerkSide(bindings: unknown): ClerkSide {
-    if (clerk) return clerk
-    const env = envSource(bindings)
-    const secretKey = options.secretKey ?? env(ENV.secretKey)
-    if (!secretKey) throw configError(`${ENV.secretKey} is not set`)
-    const publishableKey = options.publishableKey ?? env(ENV.publishableKey)
-    const allowedOrigins =
-      options.allowedOrigins ?? originList(env(ENV.allowedOrigins) ?? env(ENV.authorizedParties))
-    // No list: same-origin callers only, the token's `azp` being that same origin.
-    const trustForwarded =
-      options.trustForwardedHeaders ?? /^(true|1)$/i.test(env(ENV.trustForwardedHeaders) ?? '')
-    const sameOrigin = allowedOrigins.length === 0
-    let cors: Cors
-    try {
-      checkKeys(secretKey, publishableKey)
-      cors = sameOrigin ? createSameOriginCors(trustForwarded) : createCors(allowedOrigins)
-    } catch (error) {
-      throw configError(error instanceof Error ? error.message : String(error))
-    }
-    // The Backend API through `@clerk/backend`'s client (`createClerkClient`), one per handler.
-    const backendApi: BackendApi = createBackendApi({
-      secretKey,
-      apiUrl: options.apiUrl ?? env(ENV.apiUrl),
-      timeoutMs: options.upstreamTimeoutMs,
-    })
-    const authenticate = createAuthenticator({
-      authorizedParties: sameOrigin
-        ? (request) => [ownOrigin(request, trustForwarded)].filter((own) => own !== null)
-        : allowedOrigins,
-      jwtKey: options.jwtKey ?? env(ENV.jwtKey),
-      backendApi,
-      now: () => clock.now(),
-    })
-    clerk = { cors, backendApi, authenticate }
-    return clerk
-  }
-
-  /**
-   * Authenticates, then counts the request against the caller's limit. A save asks the store to
-   * take the user's write slot in the same round trip (stores that keep both do): that slot, or
-   * null when it is held, or undefined. A store that cannot answer is a 503 (fail closed).
-   */
-  async function authorize(
-    context: Context,
-    options: HitOptions = {},
-  ): Promise<Session & { writeSlot?: WriteSlot | null }> {
-    const session = await context.clerk.authenticate(context.request)
-    context.userId = session.userId
-    let decision
-    try {
-      decision = await limiterStore.hit(
-        `birthday:${session.userId}`,
-        clock.now(),
-        rateLimit,
-        options,
-      )
-    } catch (error) {
-      throw storeUnavailable(error)
-    }
-    if (!decision.allowed) {
-      throw new HttpError('rate_limited', 'too many requests, try again later', {
-        headers: { 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
-        reason: 'limiter',
-      })
-    }
-    return { ...session, writeSlot: decision.writeSlot }
-  }
-
-  /** The value as stored, read from the SDK's `User` that the Backend API answered. */
-  function birthdayOf(user: UserMetadata): { birthday: string | null } {
-    const stored = user.publicMetadata.birthday
-    return { birthday: typeof stored === 'string' ? stored : null }
-  }
-
-  const routes: readonly Route[] = [
-    {
-      method: 'GET',
-      async handle(context) {
-        const { userId } = await authorize(context)
-        return jsonResponse(200, birthdayOf(await context.clerk.backendApi.users.getUser(userId)))
-      },
-    },
-    {
-      method: 'POST',
-      async handle(context) {
-        const { userId, writeSlot } = await authorize(context, { takeWriteSlot: true })
-        let parsed
-        try {
-          const body = await readJsonBody(context.request, {
-            limitBytes: bodyLimit,
-            deadline: context.started + bodyTimeoutMs,
-          })
-          parsed = parseBody(body)
-          if (!parsed.ok) throw new HttpError('invalid_body', parsed.message, { reason: 'schema' })
-        } catch (error) {
-          giveBack(writeSlot)
-          throw error
-        }
-        const birthday = parsed.value.birthday
-        const user = await withWriteSlot(
-          writeOrder,
-          `birthday:${userId}`,
-          { waitMs: writeWaitMs, taken: writeSlot },
-          (track) =>
-            context.clerk.backendApi.users.updateUserMetadata(
-              userId,
-              { publicMetadata: { birthday } },
-              track,
-            ),
-        )
-        return jsonResponse(200, birthdayOf(user))
-      },
-    },
-    {
-      method: 'OPTIONS',
-      async handle({ request, clerk }) {
-        const headers = clerk.cors.preflightHeaders(request, CORS_METHODS)
-        return emptyResponse(204, { ...headers, Allow: ALLOWED_METHODS.join(', ') })
-      },
-    },
-  ]
-
-  async function route(context: Context): Promise<Response> {
-    if (path !== undefined && context.pathname !== path) {
-      throw new HttpError('not_found', 'no such endpoint', { reason: 'path' })
-    }
-    const match = routes.find((candidate) => candidate.method === context.request.method)
-    if (!match) {
-      throw new HttpError('method_not_allowed', 'method not allowed', {
-        headers: { Allow: ALLOWED_METHODS.join(', ') },
-        reason: 'method',
-      })
-    }
-    return match.handle(context)
-  }
-
   return async function handleBirthday(request, env) {
-    const started = performance.now()
-    const pathname = new URL(request.url).pathname
-    let context: Context | undefined
-    let corsHeaders: Record<string, string> = {}
-    let response: Response
-    let failure: HttpError | undefined
-    try {
-      const side = clerkSide(env)
-      corsHeaders = side.cors.headersFor(request)
-      context = { request, pathname, started, clerk: side }
-      response = await route(context)
-    } catch (error) {
-      ;({ response, error: failure } = errorResponse(error))
+    const outcome: Context['outcome'] = {
+      request,
+      pathname: new URL(request.url).pathname,
+      started: performance.now(),
     }
-    for (const [name, value] of Object.entries(corsHeaders)) {
-      if (!response.headers.has(name)) response.headers.set(name, value)
-    }
-    log(() => ({
-      at: new Date(clock.now()).toISOString(),
-      method: request.method.slice(0, 16),
-      path: pathname.slice(0, 200),
-      status: response.status,
-      ms: Math.round((performance.now() - started) * 100) / 100,
-      ...(failure ? { code: failure.code, reason: failure.reason } : {}),
-      ...(context?.userId ? { userId: context.userId } : {}),
-    }))
+    const noteFailure = (failure: HttpError) => (outcome.failure = failure)
+    // The one error boundary answers inside CORS, so that errors get its headers (as Hono answers
+    // an error before its middleware's `next()` returns), and around it, for what CORS refuses and
+    // a missing setting, which get none.
+    const response = await answerErrors(() => {
+      clerk ??= connectClerk(options, settings, env)
+      const context: Context = { settings, clerk, outcome, parseBody }
+      const inner = () => answerErrors(() => route(context), noteFailure)
+      return withCors(clerk.cors, CORS_METHODS, inner)(request)
+    }, noteFailure)
+    logRequest(settings.logger, settings.clock, { ...outcome, response })
     return response
-  }
-
-  function log(entry: () => LogEntry): void {
-    try {
-      logger(entry())
-    } catch {
-      // A broken logger must not turn a good answer into a failure.
-    }
   }
 }

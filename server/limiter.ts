@@ -9,6 +9,7 @@
  * a Durable Object…) implementing {@link LimiterStore}. A store that cannot answer (unreachable,
  * too slow) throws: the handler then answers `503` and writes nothing (it fails closed).
  */
+import { HttpError, storeUnavailable } from './errors.ts'
 import type { WriteSlot } from './write-order.ts'
 
 export interface RateDecision {
@@ -89,4 +90,36 @@ export function memoryLimiterStore(options: { maxKeys?: number } = {}): MemoryLi
       return { allowed: true, retryAfterMs: 0 }
     },
   }
+}
+
+/** The `Retry-After` of a 429: the seconds until the next request would be allowed, at least 1. */
+export function rateLimitedRetryAfterSeconds(retryAfterMs: number): number {
+  return Math.max(1, Math.ceil(retryAfterMs / 1000))
+}
+
+/**
+ * Counts one request of `key` against `limit`: throws 429 `rate_limited` (with `Retry-After`) when
+ * refused, and 503 when the store cannot answer (fail closed). Allowed: the write slot the store
+ * took in the same round trip, when asked and it keeps them (null when someone else holds it).
+ */
+export async function admit(
+  store: LimiterStore,
+  key: string,
+  now: number,
+  limit: RateLimit,
+  options: HitOptions = {},
+): Promise<WriteSlot | null | undefined> {
+  let decision: RateDecision
+  try {
+    decision = await store.hit(key, now, limit, options)
+  } catch (error) {
+    throw storeUnavailable(error)
+  }
+  if (!decision.allowed) {
+    throw new HttpError('rate_limited', 'too many requests, try again later', {
+      headers: { 'Retry-After': String(rateLimitedRetryAfterSeconds(decision.retryAfterMs)) },
+      reason: 'limiter',
+    })
+  }
+  return decision.writeSlot
 }

@@ -201,13 +201,7 @@ export async function removeSession(ctx: Context): Promise<Response> {
 
 /** `GET /v1/me` (`user.reload()`): the user, and the client with a fresh token for its session. */
 export async function me(ctx: Context): Promise<Response> {
-  const { client } = findClient(ctx)
-  if (!client) throw signedOut()
-  const active = ctx.state.store.activeSessions(client)
-  const wanted = ctx.url.searchParams.get('_clerk_session_id') ?? client.lastActiveSessionId
-  const session = active.find((candidate) => candidate.id === wanted) ?? active[0]
-  const user = session && ctx.state.store.users.get(session.userId)
-  if (!user) throw signedOut()
+  const { client, user } = currentUser(ctx)
   return jsonResponse({ response: fapiUserJSON(user), client: await renderClient(ctx, client) })
 }
 

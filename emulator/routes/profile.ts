@@ -13,11 +13,11 @@ import type { Context, RouteRow } from '../context.ts'
 import { currentUser, notFound, readForm, renderClient } from '../client-session.ts'
 import { randomId } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
-import { sessionEvent, userEvent, verificationEmailEvent } from '../events.ts'
+import { sessionEvent, userEvent } from '../events.ts'
+import { attemptEmailCode, incorrectCode, newEmailCode, recordSentCode } from '../email-code.ts'
 import {
   activeSessionJSON,
   deletedObjectJSON,
-  EMAIL_CODE_LIFETIME_MS,
   emailAddressJSON,
   fapiUserJSON,
   sessionJSON,
@@ -51,10 +51,6 @@ export const routes: readonly RouteRow[] = [
   { method: 'POST', path: '/v1/me/sessions/:id/revoke', handler: revokeSession },
 ]
 
-/** Clerk's test-mode code for `+clerk_test` addresses (as in sign-up). */
-const TEST_MODE_CODE = '424242'
-const MAX_CODE_ATTEMPTS = 5
-const MAX_SENT_CODES = 1000
 const MAX_EMAILS = 20
 
 async function answer(ctx: Context, client: ClientRecord, response: unknown): Promise<Response> {
@@ -142,22 +138,12 @@ export async function prepareEmail(ctx: Context): Promise<Response> {
   const strategy = form.get('strategy')
   if (strategy !== 'email_code') throw notImplemented(`email verification "${strategy ?? ''}"`)
   const now = ctx.state.now()
-  const testMode = email.emailAddress.toLowerCase().includes('+clerk_test')
-  const code = testMode ? TEST_MODE_CODE : String(100000 + randomInt(900000))
-  email.verification = {
-    status: 'unverified',
-    code,
-    attempts: 0,
-    expireAt: now + EMAIL_CODE_LIFETIME_MS,
-  }
+  const { emailAddress } = email
+  email.verification = newEmailCode(emailAddress, now)
   email.updatedAt = now
   await ctx.state.persist()
-  if (!testMode) {
-    const { sentCodes } = ctx.state.store
-    sentCodes.push({ at: now, emailAddress: email.emailAddress, code, signUpId: '' })
-    if (sentCodes.length > MAX_SENT_CODES) sentCodes.splice(0, sentCodes.length - MAX_SENT_CODES)
-    verificationEmailEvent(ctx, email.emailAddress, code, user.id)
-  }
+  const sent = { at: now, emailAddress, code: email.verification.code, signUpId: '' }
+  recordSentCode(ctx, sent, user.id)
   return answer(ctx, client, emailAddressJSON(email))
 }
 
@@ -167,31 +153,15 @@ export async function attemptEmail(ctx: Context): Promise<Response> {
   const email = findEmail(ctx, user)
   const form = await readForm(ctx.request)
   const { verification } = email
-  if (!verification) {
-    throw new ClerkError(400, 'verification_missing', 'This verification has not been prepared.', {
-      longMessage: 'Call prepare_verification with strategy email_code first.',
-      meta: { param_name: 'code' },
-    })
-  }
-  if (verification.status === 'verified') {
+  if (verification?.status === 'verified') {
     throw new ClerkError(400, 'verification_already_verified', 'This email address is verified.')
   }
-  if (verification.status === 'failed') {
-    throw formError('verification_failed', 'code', 'Too many failed attempts. Request a new code.')
-  }
   const now = ctx.state.now()
-  if (now > verification.expireAt) {
-    verification.status = 'expired'
-    throw formError('verification_expired', 'code', 'This code has expired. Request a new one.')
-  }
-  const code = (form.get('code') ?? '').trim()
-  if (code === '') throw formError('form_param_missing', 'code', 'Enter the code.')
-  verification.attempts += 1
+  const matched = attemptEmailCode(verification, form.get('code'), now)
   email.updatedAt = now
-  if (code !== verification.code) {
-    if (verification.attempts >= MAX_CODE_ATTEMPTS) verification.status = 'failed'
+  if (matched === null) {
     await ctx.state.persist()
-    throw formError('form_code_incorrect', 'code', 'Incorrect code')
+    throw incorrectCode()
   }
   if (ctx.state.store.findUserByEmail(email.emailAddress)) {
     throw formError(
@@ -200,7 +170,7 @@ export async function attemptEmail(ctx: Context): Promise<Response> {
       'That email address is taken. Please try another.',
     )
   }
-  verification.status = 'verified'
+  matched.status = 'verified'
   user.updatedAt = now
   await ctx.state.persist()
   userEvent(ctx, 'user.updated', user)
@@ -301,8 +271,4 @@ export async function revokeSession(ctx: Context): Promise<Response> {
     sessionEvent(ctx, 'session.revoked', target)
   }
   return answer(ctx, client, sessionJSON(target, user, null, now))
-}
-
-function randomInt(below: number): number {
-  return crypto.getRandomValues(new Uint32Array(1))[0]! % below
 }

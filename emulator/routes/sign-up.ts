@@ -10,10 +10,11 @@
 
 import { randomId } from '../encoding.ts'
 import { ClerkError, formError, jsonResponse, notImplemented } from '../errors.ts'
-import { EMAIL_CODE_LIFETIME_MS, signUpJSON } from '../resources.ts'
+import { signUpJSON } from '../resources.ts'
+import { attemptEmailCode, incorrectCode, newEmailCode, recordSentCode } from '../email-code.ts'
 import { checkPasswordLength } from '../password-rules.ts'
 import type { Context, RouteRow } from '../context.ts'
-import { sessionEvent, userEvent, verificationEmailEvent } from '../events.ts'
+import { sessionEvent, userEvent } from '../events.ts'
 import { hashPassword, type SignUpRecord, type UserRecord } from '../store.ts'
 import {
   ensureClient,
@@ -41,12 +42,6 @@ export const routes: readonly RouteRow[] = [
   },
   { method: 'GET', path: '/__emulator/verification_codes', handler: sentCodes },
 ]
-
-/** Clerk's test-mode code for `+clerk_test` addresses. */
-export const TEST_MODE_CODE = '424242'
-/** Wrong codes before a verification fails for good. */
-const MAX_CODE_ATTEMPTS = 5
-const MAX_SENT_CODES = 1000
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
 
@@ -130,21 +125,10 @@ export async function prepareVerification(ctx: Context): Promise<Response> {
  */
 function sendCode(ctx: Context, signUp: SignUpRecord, emailAddress: string): void {
   const now = ctx.state.now()
-  const testMode = emailAddress.toLowerCase().includes('+clerk_test')
-  const code = testMode ? TEST_MODE_CODE : randomCode()
-  signUp.verification = {
-    status: 'unverified',
-    code,
-    attempts: 0,
-    expireAt: now + EMAIL_CODE_LIFETIME_MS,
-  }
+  signUp.verification = newEmailCode(emailAddress, now)
   signUp.updatedAt = now
-  if (!testMode) {
-    const { sentCodes } = ctx.state.store
-    sentCodes.push({ at: now, emailAddress, code, signUpId: signUp.id })
-    verificationEmailEvent(ctx, emailAddress, code, null)
-    if (sentCodes.length > MAX_SENT_CODES) sentCodes.splice(0, sentCodes.length - MAX_SENT_CODES)
-  }
+  const sent = { at: now, emailAddress, code: signUp.verification.code, signUpId: signUp.id }
+  recordSentCode(ctx, sent, null)
 }
 
 export async function attemptVerification(ctx: Context): Promise<Response> {
@@ -153,30 +137,11 @@ export async function attemptVerification(ctx: Context): Promise<Response> {
   const form = await readForm(ctx.request)
   const strategy = form.get('strategy')
   if (strategy !== 'email_code') throw notImplemented(`sign-up verification "${strategy ?? ''}"`)
-  const verification = signUp.verification
-  if (!verification) {
-    throw new ClerkError(400, 'verification_missing', 'This verification has not been prepared.', {
-      longMessage: 'Call prepare_verification with strategy email_code first.',
-      meta: { param_name: 'code' },
-    })
-  }
   const now = ctx.state.now()
-  if (verification.status === 'failed') {
-    throw formError('verification_failed', 'code', 'Too many failed attempts. Request a new code.')
-  }
-  if (now > verification.expireAt) {
-    verification.status = 'expired'
-    throw formError('verification_expired', 'code', 'This code has expired. Request a new one.')
-  }
-  const code = (form.get('code') ?? '').trim()
-  if (code === '') throw formError('form_param_missing', 'code', 'Enter the code.')
-  verification.attempts += 1
+  const matched = attemptEmailCode(signUp.verification, form.get('code'), now)
   signUp.updatedAt = now
-  if (code !== verification.code) {
-    if (verification.attempts >= MAX_CODE_ATTEMPTS) verification.status = 'failed'
-    throw formError('form_code_incorrect', 'code', 'Incorrect code')
-  }
-  verification.status = 'verified'
+  if (matched === null) throw incorrectCode()
+  matched.status = 'verified'
   await complete(ctx, signUp)
   return answer(ctx, signUp)
 }
@@ -318,9 +283,4 @@ function parseMetadata(text: string): Record<string, unknown> {
     'unsafe_metadata',
     'unsafe_metadata must be a JSON object.',
   )
-}
-
-function randomCode(): string {
-  const [value = 0] = crypto.getRandomValues(new Uint32Array(1))
-  return String(value % 1_000_000).padStart(6, '0')
 }

@@ -14,6 +14,7 @@ import {
   type BirthdayHandler,
   type BirthdayHandlerOptions,
 } from '../handler.ts'
+import { raceDeadline, TIMED_OUT } from '../deadline.ts'
 import type { LimiterStore, RateDecision } from '../limiter.ts'
 import { DEFAULT_MAX_HOLD_MS, type WriteOrderStore, type WriteSlot } from '../write-order.ts'
 
@@ -40,14 +41,6 @@ export function durableObjectStores(
 
   async function call<T>(key: string, op: string, body: unknown, waitMs = 0): Promise<T> {
     const stub = namespace.get(namespace.idFromName(key) as never)
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new Error(`durable object: ${op} had no answer in ${callTimeoutMs + waitMs} ms`)),
-        callTimeoutMs + waitMs,
-      )
-    })
     const answer = stub
       .fetch(`https://birthday-store/${op}`, { method: 'POST', body: JSON.stringify(body) })
       .then(async (response) => {
@@ -55,11 +48,11 @@ export function durableObjectStores(
         return (await response.json()) as T
       })
     answer.catch(() => undefined)
-    try {
-      return await Promise.race([answer, timeout])
-    } finally {
-      clearTimeout(timer)
+    const outcome = await raceDeadline(answer, callTimeoutMs + waitMs)
+    if (outcome === TIMED_OUT) {
+      throw new Error(`durable object: ${op} had no answer in ${callTimeoutMs + waitMs} ms`)
     }
+    return outcome
   }
 
   /** A call that failed may still have taken the lease: its owner's release frees it. */

@@ -6,6 +6,7 @@
  * when a URL is given, and its absence is one clear line.
  */
 import type * as Redis from 'redis'
+import { raceDeadline, TIMED_OUT } from '../deadline.ts'
 import { redisStores, type RedisStores, type RedisStoresOptions } from '../redis/store.ts'
 
 type RedisModule = typeof Redis
@@ -79,17 +80,11 @@ export async function connectRedis(
     warn(`Redis at ${where} is back`)
   })
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000
-  let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    await Promise.race([
-      client.connect(),
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`cannot reach Redis at ${where} (${connectTimeoutMs} ms)`)),
-          connectTimeoutMs,
-        )
-      }),
-    ])
+    const connected = await raceDeadline(client.connect(), connectTimeoutMs)
+    if (connected === TIMED_OUT) {
+      throw new Error(`cannot reach Redis at ${where} (${connectTimeoutMs} ms)`)
+    }
   } catch (error) {
     try {
       client.destroy()
@@ -99,8 +94,6 @@ export async function connectRedis(
     throw error instanceof Error && error.message.startsWith('cannot reach')
       ? error
       : new Error(`cannot reach Redis at ${where}: ${(error as Error).message}`)
-  } finally {
-    clearTimeout(timer)
   }
   started = true
   down = false

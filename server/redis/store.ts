@@ -20,6 +20,7 @@
  * outliving an abandoned write; a Redis that loses its data (a restart without persistence, a
  * failover to a replica that had not caught up) forgets the leases held at that moment.
  */
+import { startDeadline, TIMED_OUT } from '../deadline.ts'
 import type { HitOptions, LimiterStore, RateDecision, RateLimit } from '../limiter.ts'
 import { DEFAULT_MAX_HOLD_MS, type WriteOrderStore, type WriteSlot } from '../write-order.ts'
 import { releaseSignals, type RedisSubscriber } from './release-signals.ts'
@@ -73,31 +74,30 @@ function describe(error: unknown): string {
  * `start()`, or a rejection naming Redis after `ms`; a late rejection is never unhandled. `start`
  * is told whether the time is up, so a retry it would send after the timeout is not sent.
  */
-function within<T>(
+async function within<T>(
   start: (expired: () => boolean) => Promise<T>,
   ms: number,
   what: string,
 ): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let timedOut = false
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timedOut = true
-      reject(new Error(`redis: ${what} had no answer in ${ms} ms`))
-    }, ms)
-  })
+  const deadline = startDeadline(ms)
   let pending: Promise<T>
   try {
-    pending = start(() => timedOut)
+    pending = start(deadline.passed)
   } catch (error) {
     pending = Promise.reject(error)
   }
-  return Promise.race([
-    pending.catch((error: unknown) => {
-      throw new Error(`redis: ${what} failed: ${describe(error)}`)
-    }),
-    timeout,
-  ]).finally(() => clearTimeout(timer))
+  try {
+    const answer = await Promise.race([
+      pending.catch((error: unknown) => {
+        throw new Error(`redis: ${what} failed: ${describe(error)}`)
+      }),
+      deadline.expired,
+    ])
+    if (answer === TIMED_OUT) throw new Error(`redis: ${what} had no answer in ${ms} ms`)
+    return answer
+  } finally {
+    deadline.clear()
+  }
 }
 
 function isNoScript(error: unknown): boolean {
