@@ -21,9 +21,8 @@ import {
   tokenClaims,
   typeDate,
 } from '../support/demo-fixtures.ts'
+import { ELEMENT_URL, LOAD_CLERK, NATIVE_FORM } from '../support/form-pages.ts'
 import { openJourney } from '../support/journey-page.ts'
-
-const ELEMENT_URL = 'https://your.cdn/birthday-editor/dist/birthday-editor.js'
 
 /** Clerk's tag for this origin (the emulator's key and proxy, as the demo's own tag has them). */
 async function clerkTag(origin: string): Promise<string> {
@@ -44,7 +43,7 @@ async function openFormPage(page: Page, origin: string, name: string, body: stri
       '<script src="/journey/load.js"></script>' +
       `<link rel="stylesheet" href="/${name}.css">`,
     body: body.replaceAll(ELEMENT_URL, '/journey/birthday-editor.js'),
-    scripts: { 'load.js': "addEventListener('load', () => Clerk.load())" },
+    scripts: { 'load.js': LOAD_CLERK },
   })
   for (const editor of await page.locator('birthday-editor').all())
     await expect(editor).toHaveJSProperty('status', 'idle')
@@ -124,24 +123,6 @@ test('the README’s own form: an incomplete date blocks the page’s submit and
   await expect(page.locator('output')).toHaveText(`Saved ${INITIAL_BIRTHDAY}`)
   expect(await submitted()).toEqual([{ name: 'Ada', birthday: INITIAL_BIRTHDAY }])
 })
-
-const NATIVE_FORM = `
-<script type="module" src="${ELEMENT_URL}"></script>
-<main>
-<h1>Profile</h1>
-<form id="outer">
-  <fieldset id="group">
-    <legend>Profile</legend>
-    <label for="bday">Date of birth</label>
-    <birthday-editor id="bday" name="birthday" required></birthday-editor>
-  </fieldset>
-  <button type="reset">Reset</button>
-  <button>Submit</button>
-</form>
-<birthday-editor id="outside" name="other" form="outer" input="native"></birthday-editor>
-<a href="/journey/elsewhere.html">Elsewhere</a>
-</main>
-`
 
 test('a native-form citizen: label for, validity, reset, disabled fieldset, form attribute', async ({
   page,
