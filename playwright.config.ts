@@ -11,9 +11,6 @@ import { firefoxLaunchOptions } from './test/support/firefox.ts'
  * - `nextjs`, `nextjs-15`, `react-vite`, `vue-vite`, `quickstart`: Clerk's framework SDKs and
  *   quickstart on the emulator, each an app installed from the tarball (minutes each); the element
  *   in them is the same bundle the demo journeys run.
- * - `form`: not yet. In Firefox 3 of its 5 journeys pass; back/forward times out in Playwright's
- *   `goBack()` over WebDriver BiDi, and the phone-width screenshot's injected `<style>` counts as a
- *   policy violation (the CHANGELOG's known gaps).
  * - `start-modes`, `restart`: how `npm start` picks and keeps its Clerk (server-side behaviour).
  * - `live`, `lane-rehearsal`: the live lane (real Clerk, keys only) and its rehearsal on the
  *   emulator. Its journeys are the ones Firefox runs from the specs above (read, save both ways,
@@ -26,6 +23,7 @@ const ELEMENT_JOURNEYS = [
   'cross-origin',
   'edit',
   'failures',
+  'form',
   'pictures',
   'policy',
   'read',

@@ -1,6 +1,6 @@
 /**
  * `<birthday-editor>` in WebKit (WebKitGTK's MiniBrowser through WebKitWebDriver under Xvfb;
- * `test/support/webkit.ts`): submit → optimistic display and submit → verified claim, per refresh
+ * `test/support/webkit.ts`): submit → optimistic display (ms and frames) and submit → verified claim, per refresh
  * strategy, with the same in-page measurement as Chromium and Firefox (`measureSubmit` in
  * `bench/element.ts`). Bounded: 20 saves per strategy. Printed, never asserted. Run alone with
  * `npx tsx bench/element-webkit.ts`.
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { startBuiltDemo } from '../demo/server/serve-built.ts'
 import { isoTexts } from '../src/memorable-date.ts'
 import { startWebKit } from '../test/support/webkit.ts'
-import { measureSubmit } from './element.ts'
+import { frameRow, measureSubmit, type SubmitTimes } from './element.ts'
 import { median, printTable, type Row } from './table.ts'
 
 const SAVES = 20
@@ -45,6 +45,7 @@ export async function benchElementWebKit(): Promise<{ version: string; rows: Row
         strategy,
       )
       const optimistic: number[] = []
+      const frames: number[] = []
       const verified: number[] = []
       for (let i = 0; i < SAVES; i += 1) {
         // The value goes in untimed, as Playwright's `fill` does in the other engines.
@@ -58,13 +59,14 @@ export async function benchElementWebKit(): Promise<{ version: string; rows: Row
            }`,
           isoTexts(`19${50 + i}-0${(i % 9) + 1}-1${i % 9}`),
         )
-        const result = await driver.executeAsyncScript<{ optimistic: number; verified: number }>(
+        const result = await driver.executeAsyncScript<SubmitTimes>(
           // `__name`: the helper a TypeScript loader may put into a function's text.
           `const done = arguments[arguments.length - 1]; const __name = (f) => f;
            (${measureSubmit.toString()})().then(done, (error) => done({ error: String(error) }))`,
         )
         if ('error' in result) throw new Error(String(result.error))
         optimistic.push(result.optimistic)
+        frames.push(result.frames)
         verified.push(result.verified)
       }
       rows.push(
@@ -72,6 +74,7 @@ export async function benchElementWebKit(): Promise<{ version: string; rows: Row
           `save (${strategy}): submit → optimistic display, median`,
           `${median(optimistic).toFixed(2)} ms`,
         ],
+        frameRow(strategy, frames),
         [
           `save (${strategy}): submit → verified claim, median`,
           `${median(verified).toFixed(1)} ms`,

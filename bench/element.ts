@@ -3,7 +3,8 @@
  * with the emulator and handler on loopback:
  * - requests to display the birthday, and per save for each refresh strategy (emulator log + the
  *   page's Resource Timing);
- * - submit → optimistic display (performance marks in the page; goal: within one frame);
+ * - submit → optimistic display (performance marks in the page), and in animation frames: the
+ *   first frame after the submit whose rendering shows the new text is frame 1 (goal: one frame);
  * - submit → verified claim, beside the same POST + token mint made bare from the page, one bare
  *   save right after each element save so that both see the same machine (goal: our overhead, the
  *   median of the pairwise differences, under 5 ms);
@@ -82,6 +83,7 @@ export async function benchElement(engine: PlaywrightEngine = 'chromium'): Promi
         strategy,
       )
       const optimistic: number[] = []
+      const frames: number[] = []
       const verified: number[] = []
       const bare: number[] = []
       const overhead: number[] = []
@@ -92,6 +94,7 @@ export async function benchElement(engine: PlaywrightEngine = 'chromium'): Promi
       for (let i = 0; i < SAVES; i += 1) {
         const result = await timedSave(page, `19${50 + i}-0${(i % 9) + 1}-1${i % 9}`)
         optimistic.push(result.optimistic)
+        frames.push(result.frames)
         verified.push(result.verified)
         const log = await takeLog()
         debugRoutes.push(log.map((r) => r.route).join(','))
@@ -112,6 +115,7 @@ export async function benchElement(engine: PlaywrightEngine = 'chromium'): Promi
           `save (${strategy}): submit → optimistic display, median`,
           `${median(optimistic).toFixed(2)} ms`,
         ],
+        frameRow(strategy, frames),
         [
           `save (${strategy}): submit → verified claim, median`,
           `${median(verified).toFixed(1)} ms`,
@@ -132,22 +136,37 @@ export async function benchElement(engine: PlaywrightEngine = 'chromium'): Promi
   }
 }
 
+/** What one save through the UI measured in the page (`measureSubmit`). */
+export interface SubmitTimes {
+  /** Submit → the optimistic text change, ms. */
+  optimistic: number
+  /** The animation frame after the submit that first renders that text (1: the next frame). */
+  frames: number
+  /** Submit → the verified `birthday-editor-saved`, ms. */
+  verified: number
+}
+
+/** The frames row: the median and the worst of the saves (goal: 1, the next frame). */
+export function frameRow(strategy: string, frames: number[]): Row {
+  return [
+    `save (${strategy}): submit → optimistic display, animation frames (median, max; goal 1)`,
+    `${median(frames)}, ${Math.max(...frames)}`,
+  ]
+}
+
 /** One save through the UI: submit → optimistic text change, and submit → verified saved event. */
-async function timedSave(
-  page: Page,
-  date: string,
-): Promise<{ optimistic: number; verified: number }> {
+async function timedSave(page: Page, date: string): Promise<SubmitTimes> {
   const texts = isoTexts(date)
   for (const part of PARTS) await page.locator(`birthday-editor [part=${part}]`).fill(texts[part])
   return page.evaluate(measureSubmit)
 }
 
 /**
- * In the page: submits the editor's form and times submit → optimistic text change and submit →
- * verified `birthday-editor-saved`. Self-contained, so that every driver can run it (Playwright's
+ * In the page: submits the editor's form and times submit → optimistic text change (in ms and in
+ * animation frames) and submit → verified `birthday-editor-saved`. Self-contained, so that every driver can run it (Playwright's
  * `evaluate`, WebDriver's `executeAsyncScript` in `bench/element-webkit.ts`).
  */
-export async function measureSubmit(): Promise<{ optimistic: number; verified: number }> {
+export async function measureSubmit(): Promise<SubmitTimes> {
   const editor = document.querySelector('birthday-editor')
   const root = editor?.shadowRoot
   const current = root?.querySelector('[part=current-value]')
@@ -170,12 +189,26 @@ export async function measureSubmit(): Promise<{ optimistic: number; verified: n
       { once: true, capture: true },
     ),
   )
+  // Each animation frame's callbacks (and their microtasks) run before that frame renders: the
+  // first one that finds the new text is the frame that shows it (looked at for 60 frames at
+  // most). No named function here: a TypeScript loader would wrap it in a helper the page lacks.
+  const shownInFrame = (async () => {
+    for (let frame = 1; frame <= 60; frame += 1) {
+      await new Promise((resolve) => requestAnimationFrame(resolve))
+      if (current.textContent !== before) return frame
+    }
+    return Number.NaN
+  })()
   const submitted = performance.now()
   form.requestSubmit()
   const outcome = await saved
   observer.disconnect()
   if (!outcome.verified) throw new Error('the save was not verified')
-  return { optimistic: optimistic - submitted, verified: outcome.at - submitted }
+  return {
+    optimistic: optimistic - submitted,
+    frames: await shownInFrame,
+    verified: outcome.at - submitted,
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ const css = `
 :host([hidden]),[hidden]{display:none!important}
 form{display:flex;flex-wrap:wrap;align-items:center;gap:var(--birthday-editor-gap,.5rem)}
 p{flex-basis:100%;margin:0}
+#message{min-height:1lh}
 input,button{font:inherit}
 fieldset{display:grid;grid:auto auto/auto-flow;justify-content:start;gap:.25rem var(--birthday-editor-gap,.5rem);border:0;margin:0;padding:0}
 legend{padding:0;margin-bottom:.25rem}

@@ -1,11 +1,12 @@
 /**
- * The element as a form control, in Chromium, on journey pages under the demo's strict policy with
+ * The element as a form control, in Chromium and Firefox, on journey pages under the demo's strict policy with
  * Clerk's own tag against the emulator: the README's own-form snippet as written (the page's submit
  * handler reads `FormData` and calls `save()`), then one page of native-form behaviour: `<label
- * for>`, validity and `reportValidity()`, reset, a disabled `<fieldset>`, the `form` attribute,
- * back/forward restore, axe in each state, and a phone-width screenshot.
+ * for>`, validity and `reportValidity()`, reset by mouse and by keyboard, a disabled `<fieldset>`,
+ * the `form` attribute, back/forward restore (a page loaded again, and one from the back/forward
+ * cache), axe in each state, and a phone-width screenshot. The WebKit run of these journeys is in
+ * `test/webkit/journeys.webkit.ts`.
  */
-import { readFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import {
@@ -14,23 +15,14 @@ import {
   expectDate,
   fillDate,
   INITIAL_BIRTHDAY,
+  readmeSnippet,
+  screenshotOf,
   test,
   tokenClaims,
   typeDate,
 } from '../support/demo-fixtures.ts'
+import { ELEMENT_URL, LOAD_CLERK, NATIVE_FORM } from '../support/form-pages.ts'
 import { openJourney } from '../support/journey-page.ts'
-
-const ELEMENT_URL = 'https://your.cdn/birthday-editor/dist/birthday-editor.js'
-
-/** The code block after `<!-- snippet: name -->` in the README. */
-function readmeSnippet(name: string): string {
-  const readme = readFileSync('README.md', 'utf8')
-  const match = new RegExp(`<!-- snippet: ${name} -->\\s*\`\`\`\\w+\\n([\\s\\S]*?)\`\`\``).exec(
-    readme,
-  )
-  if (!match) throw new Error(`README has no snippet "${name}"`)
-  return match[1]!
-}
 
 /** Clerk's tag for this origin (the emulator's key and proxy, as the demo's own tag has them). */
 async function clerkTag(origin: string): Promise<string> {
@@ -51,7 +43,7 @@ async function openFormPage(page: Page, origin: string, name: string, body: stri
       '<script src="/journey/load.js"></script>' +
       `<link rel="stylesheet" href="/${name}.css">`,
     body: body.replaceAll(ELEMENT_URL, '/journey/birthday-editor.js'),
-    scripts: { 'load.js': "addEventListener('load', () => Clerk.load())" },
+    scripts: { 'load.js': LOAD_CLERK },
   })
   for (const editor of await page.locator('birthday-editor').all())
     await expect(editor).toHaveJSProperty('status', 'idle')
@@ -70,6 +62,18 @@ async function recordFormData(page: Page, selector: string) {
   return () => page.evaluate(() => Reflect.get(window, '__formData') as unknown[])
 }
 
+/** The README's own-form snippet as a page, signed in, with what its form submits recorded. */
+async function openOwnForm(page: Page, origin: string) {
+  const journey = await openFormPage(
+    page,
+    origin,
+    'own-form',
+    readmeSnippet('own-form'),
+    readmeSnippet('own-form-css'),
+  )
+  return { journey, editor: editorOf(page), submitted: await recordFormData(page, '#profile') }
+}
+
 async function expectNoAxeViolations(page: Page) {
   const { violations } = await new AxeBuilder({ page }).analyze()
   expect(violations.map(({ id, nodes }) => `${id}: ${nodes.map((n) => n.target).join()}`)).toEqual(
@@ -83,17 +87,9 @@ test('the README’s own form: Enter submits the page’s form, whose handler re
   signIn,
 }) => {
   await signIn(page)
-  const journey = await openFormPage(
-    page,
-    origin,
-    'own-form',
-    readmeSnippet('own-form'),
-    readmeSnippet('own-form-css'),
-  )
-  const editor = editorOf(page)
+  const { journey, editor, submitted } = await openOwnForm(page, origin)
   await expect(editor.save).toBeHidden()
   await expect(editor.remove).toBeHidden()
-  const submitted = await recordFormData(page, '#profile')
   await page.getByLabel('Name').fill('Ada')
   await typeDate(page, editor, '1991-01-02')
   await page.keyboard.press('Enter')
@@ -110,15 +106,7 @@ test('the README’s own form: an incomplete date blocks the page’s submit and
   signIn,
 }) => {
   await signIn(page)
-  const journey = await openFormPage(
-    page,
-    origin,
-    'own-form',
-    readmeSnippet('own-form'),
-    readmeSnippet('own-form-css'),
-  )
-  const editor = editorOf(page)
-  const submitted = await recordFormData(page, '#profile')
+  const { journey, editor, submitted } = await openOwnForm(page, origin)
   await page.getByLabel('Name').fill('Ada')
   await editor.month.fill('')
   await editor.month.press('Enter')
@@ -135,24 +123,6 @@ test('the README’s own form: an incomplete date blocks the page’s submit and
   await expect(page.locator('output')).toHaveText(`Saved ${INITIAL_BIRTHDAY}`)
   expect(await submitted()).toEqual([{ name: 'Ada', birthday: INITIAL_BIRTHDAY }])
 })
-
-const NATIVE_FORM = `
-<script type="module" src="${ELEMENT_URL}"></script>
-<main>
-<h1>Profile</h1>
-<form id="outer">
-  <fieldset id="group">
-    <legend>Profile</legend>
-    <label for="bday">Date of birth</label>
-    <birthday-editor id="bday" name="birthday" required></birthday-editor>
-  </fieldset>
-  <button type="reset">Reset</button>
-  <button>Submit</button>
-</form>
-<birthday-editor id="outside" name="other" form="outer" input="native"></birthday-editor>
-<a href="/journey/elsewhere.html">Elsewhere</a>
-</main>
-`
 
 test('a native-form citizen: label for, validity, reset, disabled fieldset, form attribute', async ({
   page,
@@ -218,8 +188,22 @@ test('a native-form citizen: label for, validity, reset, disabled fieldset, form
   expect((await data()).birthday).toBe('')
   await expectNoAxeViolations(page)
 
-  // Reset brings the stored birthday back, with no error.
-  await page.getByRole('button', { name: 'Reset' }).focus()
+  // Reset, clicked with the mouse, brings the stored birthday back, with no error. Leaving the
+  // fields (the button's mousedown) commits them, and the element's message line shows the error;
+  // that line is there before, empty, so nothing below the element moves under the pointer between
+  // mousedown and mouseup (had the button moved, the click would land on the form, not on it).
+  const reset = page.getByRole('button', { name: 'Reset' })
+  const resetBox = await reset.boundingBox()
+  await reset.click()
+  await expectDate(first, INITIAL_BIRTHDAY)
+  await expect(first.day).toHaveAttribute('aria-invalid', 'false')
+  // The same error, shown from the keyboard: the button stays where it was; Reset by keyboard.
+  await first.day.fill('31')
+  await first.month.fill('2')
+  await first.month.press('Enter')
+  await expect(first.message).toHaveText('Birthday must be a real date.')
+  expect(await reset.boundingBox()).toEqual(resetBox)
+  await reset.focus()
   await page.keyboard.press('Enter')
   await expectDate(first, INITIAL_BIRTHDAY)
   await expect(first.day).toHaveAttribute('aria-invalid', 'false')
@@ -249,30 +233,119 @@ test('a native-form citizen: label for, validity, reset, disabled fieldset, form
   ).toBe(true)
 })
 
-test('back/forward navigation brings back what the user had typed', async ({
+/**
+ * Goes back one entry, as the browser's Back button does, and waits until the form page shows
+ * again; says whether it came back from the back/forward cache (`pageshow`'s `persisted`).
+ * Playwright's `goBack()` waits for a navigation event, and over WebDriver BiDi Firefox sends none
+ * when it brings the page back from that cache (the document never unloaded): it timed out there.
+ */
+async function goBack(page: Page): Promise<boolean> {
+  await page.evaluate(() => Reflect.set(window, '__shown', null))
+  await page.evaluate(() => void setTimeout(() => history.back()))
+  const shown = () =>
+    page
+      .evaluate(() => `${location.pathname} ${String(Reflect.get(window, '__shown'))}`)
+      .catch(() => 'navigating')
+  await expect.poll(shown).toMatch(/native-form\.html (true|false)$/)
+  return (await shown()).endsWith('true')
+}
+
+/** The native form, signed in, with the user's day and month typed; then away to another page. */
+async function typeThenLeave(page: Page, origin: string, { cacheable }: { cacheable: boolean }) {
+  // In every document of the page: whether it was shown from the back/forward cache, and which
+  // editors the engine called formStateRestoreCallback on, with which mode.
+  await page.addInitScript(() => {
+    addEventListener('pageshow', (event) => Reflect.set(window, '__shown', event.persisted))
+    const restored: string[] = []
+    Reflect.set(window, '__restored', restored)
+    const define = customElements.define.bind(customElements)
+    customElements.define = (name, constructor, options) => {
+      const proto = constructor.prototype as { formStateRestoreCallback(...args: unknown[]): void }
+      const restore = proto.formStateRestoreCallback
+      if (name === 'birthday-editor')
+        proto.formStateRestoreCallback = function (this: Element, state, mode) {
+          restored.push(`${this.id} ${String(mode)}`)
+          restore.call(this, state, mode)
+        }
+      define(name, constructor, options)
+    }
+  })
+  await openFormPage(page, origin, 'native-form', NATIVE_FORM)
+  const host = page.locator('#bday')
+  await host.getByRole('textbox', { name: 'Day' }).fill('3')
+  await host.getByRole('textbox', { name: 'Month' }).fill('Feb')
+  // An `unload` listener keeps a page out of the back/forward cache (Firefox, WebKit; Chromium
+  // under automation keeps none anyway).
+  if (!cacheable) await page.evaluate(() => addEventListener('unload', () => {}))
+  await page.getByRole('link', { name: 'Elsewhere' }).click()
+  await page.waitForURL(/elsewhere/)
+}
+
+/**
+ * The first editor's status, what its day and month fields hold, and the editors the engine
+ * restored the form state of in this document, read in the page: after a
+ * return from the back/forward cache, Playwright's locators in Firefox wait for the end of a
+ * navigation that BiDi never reports, while the page itself answers.
+ */
+function editorState(page: Page) {
+  return page
+    .evaluate(() => {
+      const editor = document.querySelector<HTMLElement & { status: string }>('#bday')
+      const field = (part: string) =>
+        editor?.shadowRoot?.querySelector<HTMLInputElement>(`[part="${part}"]`)?.value
+      const restored = Reflect.get(window, '__restored') as string[]
+      return { status: editor?.status, day: field('day'), month: field('month'), restored }
+    })
+    .catch(() => null)
+}
+
+/** Both editors of the page, each restored with the mode `restore`. */
+const BOTH_RESTORED = ['bday restore', 'outside restore']
+
+/** Back on the form: idle, with the typed day and month, the editors in `restored` restored. */
+async function expectTypedBack(page: Page, restored: string[]) {
+  const typed = { status: 'idle', day: '3', month: 'Feb', restored }
+  await expect.poll(() => editorState(page)).toEqual(typed)
+}
+
+test('back/forward with the page loaded again: formStateRestoreCallback brings back what the user had typed', async ({
   page,
   origin,
   signIn,
 }) => {
   await signIn(page)
-  await openFormPage(page, origin, 'native-form', NATIVE_FORM)
-  const host = page.locator('#bday')
-  const day = host.getByRole('textbox', { name: 'Day' })
-  const month = host.getByRole('textbox', { name: 'Month' })
-  await day.fill('3')
-  await month.fill('Feb')
-  await page.getByRole('link', { name: 'Elsewhere' }).click()
-  await page.waitForURL(/elsewhere/)
-  await page.goBack()
-  await expect(host).toHaveJSProperty('status', 'idle')
-  await expect(day).toHaveValue('3')
-  await expect(month).toHaveValue('Feb')
+  await typeThenLeave(page, origin, { cacheable: false })
+  // A new document, whose editors the engine restored: 3 February came back through the form
+  // state (the stored birthday is 10 December 1990).
+  expect(await goBack(page)).toBe(false)
+  expect(
+    await page.evaluate(
+      () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).type,
+    ),
+  ).toBe('back_forward')
+  await expectTypedBack(page, BOTH_RESTORED)
+})
+
+test('back/forward, from the back/forward cache where the engine keeps one: what the user had typed is there', async ({
+  page,
+  origin,
+  signIn,
+}) => {
+  await signIn(page)
+  await typeThenLeave(page, origin, { cacheable: true })
+  // Firefox keeps the page in its back/forward cache (the same document comes back, so no form
+  // state is restored: nothing was lost); Chromium under automation keeps no page there and
+  // loads it again, restoring the form state as above.
+  const persisted = await goBack(page)
+  expect(persisted).toBe(test.info().project.name === 'firefox')
+  await expectTypedBack(page, persisted ? [] : BOTH_RESTORED)
 })
 
 test('at phone width the fields fit, and axe finds nothing with an error showing', async ({
   page,
   origin,
   signIn,
+  policyViolations,
 }, testInfo) => {
   await page.setViewportSize({ width: 390, height: 844 })
   await signIn(page)
@@ -285,5 +358,7 @@ test('at phone width the fields fit, and axe finds nothing with an error showing
   await expectNoAxeViolations(page)
   const box = await editor.fields.boundingBox()
   expect(box!.width).toBeLessThanOrEqual(390)
-  await editor.host.screenshot({ path: testInfo.outputPath('phone-390.png') })
+  const path = testInfo.outputPath(`phone-390-${testInfo.project.name}.png`)
+  await screenshotOf(editor.host, path, policyViolations)
+  await testInfo.attach('the element at 390 px with an error', { path, contentType: 'image/png' })
 })

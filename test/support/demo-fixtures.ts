@@ -7,12 +7,13 @@
  * Each test gets its own user because the handler's per-user limiter (5 requests per 10 s) lives as
  * long as the worker's demo: with one shared user, a fast suite would hit it.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import {
   test as base,
   expect,
   type BrowserContext,
+  type Locator,
   type Page,
   type Request,
 } from '@playwright/test'
@@ -431,4 +432,32 @@ export async function failHandlerOnce(page: Page, origin: string): Promise<void>
       }),
     { times: 1 },
   )
+}
+
+/** The code block after `<!-- snippet: <name> -->` in the README, as written there. */
+export function readmeSnippet(name: string): string {
+  const readme = readFileSync('README.md', 'utf8')
+  const marker = `<!-- snippet: ${name} -->`
+  const at = readme.indexOf(marker)
+  const block = at < 0 ? null : /^\s*```\w+\n([\s\S]*?)```/.exec(readme.slice(at + marker.length))
+  if (!block) throw new Error(`README has no snippet "${name}"`)
+  return block[1]!
+}
+
+/**
+ * Saves a picture of `target` for a person to look at. Over WebDriver BiDi (Firefox), Playwright's
+ * screenshot adds an inline `<style>` of its own from an evaluated script (Firefox reports it
+ * "… > eval"), which the demo's policy refuses: the violations that one causes, and only those,
+ * are taken out of `violations` (as `test/e2e/pictures.spec.ts` does); any other stays.
+ */
+export async function screenshotOf(
+  target: Page | Locator,
+  path: string,
+  violations: PolicyViolations,
+): Promise<void> {
+  const before = violations.length
+  await target.screenshot({ path, caret: 'initial', animations: 'allow' })
+  const driverOwn = ({ text }: PolicyViolation) =>
+    /style-src-elem blocked inline at .*eval/.test(text) || /blocked an inline style/.test(text)
+  violations.push(...violations.splice(before).filter((violation) => !driverOwn(violation)))
 }

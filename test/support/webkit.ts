@@ -72,8 +72,11 @@ async function waitForDriver(url: string, driver: ChildProcess): Promise<void> {
   throw new Error(`WebKitWebDriver did not answer at ${url} within 10 s`)
 }
 
-/** A MiniBrowser session at `width` × 900 (CSS px), with its own display and driver. */
-export async function startWebKit(width = 1280): Promise<WebKitSession> {
+/**
+ * A MiniBrowser session at `width` × 900 (CSS px), with its own display and driver; `args` are
+ * MiniBrowser's own (e.g. `--enable-page-cache=false`, one of its WebKitSettings switches).
+ */
+export async function startWebKit(width = 1280, args: string[] = []): Promise<WebKitSession> {
   const xvfb = await startXvfb()
   const port = await freePort()
   const driverProcess = spawn(path('WebKitWebDriver'), [`--port=${port}`], {
@@ -91,7 +94,10 @@ export async function startWebKit(width = 1280): Promise<WebKitSession> {
       .usingServer(url)
       .withCapabilities({
         browserName: 'MiniBrowser',
-        'webkitgtk:browserOptions': { binary: path('MiniBrowser'), args: ['--automation'] },
+        'webkitgtk:browserOptions': {
+          binary: path('MiniBrowser'),
+          args: ['--automation', ...args],
+        },
       })
       .build()
     await driver.manage().window().setRect({ width, height: 900 })

@@ -7,10 +7,17 @@
  * violations, and the demo page's pictures. Faults come from the emulator's control surface, never
  * from the driver, so WebKit sends its own requests (and its own preflights).
  *
+ * Then the form journeys of `test/e2e/form.spec.ts` that WebDriver can drive, on the same page
+ * (`test/support/form-pages.ts`, served as files beside a copy of the built demo): typing with the
+ * keyboard alone and Enter submitting the page's form with the value in `FormData`, an impossible
+ * date through `reportValidity()` and a clicked Reset, a disabled fieldset, and back/forward both
+ * from WebKit's back/forward cache and, in a session with the page cache off, with the page loaded
+ * again (`formStateRestoreCallback`).
+ *
  * WebDriver has no init scripts: the policy watch starts once the page has loaded (the Playwright
  * runs see a page's load too), and its positive control shows it does see a violation.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { By, Key, type WebDriver, type WebElement } from 'selenium-webdriver'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startBuiltDemo, type BuiltDemo } from '../../demo/server/serve-built.ts'
@@ -26,6 +33,7 @@ import {
   type LoggedRequest,
   type TestUser,
 } from '../support/demo-helpers.ts'
+import { withFormPages } from '../support/form-pages.ts'
 import { startWebKit, type WebKitSession } from '../support/webkit.ts'
 
 const BUILT_DEMO = 'dist/demo'
@@ -33,14 +41,17 @@ const PICTURES = 'test-results/webkit'
 const handlerLog: LogEntry[] = []
 
 let demo: BuiltDemo
+/** The built demo, copied with the form journeys' pages beside it (`/journey/…`). */
+let root: string
 let webkit: WebKitSession
 let driver: WebDriver
 let user: TestUser
 
 beforeAll(async () => {
+  root = await withFormPages(BUILT_DEMO)
   demo = await startBuiltDemo({
     port: 0,
-    root: BUILT_DEMO,
+    root,
     handlerOptions: { logger: (entry) => handlerLog.push(entry) },
   })
   webkit = await startWebKit()
@@ -51,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await webkit?.close()
   await demo?.close()
+  if (root) rmSync(root, { recursive: true, force: true })
 })
 
 const emulator = () => emulatorClient(demo.origin)
@@ -353,5 +365,160 @@ describe('WebKit: the element on the built demo', () => {
       expect(png.length).toBeGreaterThan(1000)
     }
     await driver.manage().window().setRect({ width: 1280, height: 900 })
+  })
+})
+
+/** The native-form page (`test/support/form-pages.ts`), signed in, both editors idle. */
+async function openNativeForm(): Promise<void> {
+  await signIn()
+  await driver.get(`${demo.origin}/journey/native-form.html`)
+  await eventually(
+    () => script('return [...document.querySelectorAll("birthday-editor")].map((e) => e.status)'),
+    ['idle', 'idle'],
+    'both editors',
+  )
+  await record()
+}
+
+/** The form's first editor (`#bday`): its status, its three fields, and the form's `FormData`. */
+const formState = () =>
+  script<Record<string, unknown>>(`
+    const editor = document.getElementById('bday')
+    const field = (part) => editor.shadowRoot.querySelector('[part="' + part + '"]')
+    return {
+      status: editor.status,
+      day: field('day').value,
+      month: field('month').value,
+      year: field('year').value,
+      invalid: field('day').getAttribute('aria-invalid'),
+      data: Object.fromEntries(new FormData(document.getElementById('outer'))),
+    }`)
+
+/** The part of `#bday`'s field that has focus (`''`: none). */
+const focusedPart = () =>
+  script<string>(
+    `return document.getElementById('bday').shadowRoot.activeElement?.getAttribute('part') ?? ''`,
+  )
+
+/** Types over `#bday`'s fields, each focused and its text selected first. */
+async function typeInto(texts: Partial<PartTexts>): Promise<void> {
+  for (const [name, value] of Object.entries(texts)) {
+    const field = await script<WebElement>(
+      `return document.getElementById('bday').shadowRoot.querySelector('[part="${name}"]')`,
+    )
+    await script('arguments[0].focus(); arguments[0].select()', field)
+    await field.sendKeys(value)
+  }
+}
+
+const STORED = { day: '10', month: '12', year: '1990' }
+
+describe('WebKit: the element as a form control, on the form journeys’ page', () => {
+  it('typed with the keyboard alone (Tab between the fields), Enter submits the page’s form with the value in FormData', async () => {
+    await openNativeForm()
+    await script(`
+      window.__submitted = []
+      const form = document.getElementById('outer')
+      form.addEventListener('submit', (e) => {
+        e.preventDefault()
+        window.__submitted.push(Object.fromEntries(new FormData(form)))
+      })
+      document.getElementById('bday').shadowRoot.querySelector('[part="fields"] input:not([hidden])').focus()`)
+    const texts = isoTexts('1991-01-02')
+    const order: string[] = []
+    for (let field = 0; field < 3; field++) {
+      if (field) await press(Key.TAB)
+      const part = (await focusedPart()) as DatePart
+      order.push(part)
+      await driver.actions().keyDown(Key.CONTROL).sendKeys('a').keyUp(Key.CONTROL).perform()
+      await press(texts[part])
+    }
+    // The page's language is English (US): month, day, year.
+    expect(order).toEqual(['month', 'day', 'year'])
+    await press(Key.ENTER)
+    await eventually(
+      () => script('return window.__submitted'),
+      [{ birthday: '1991-01-02', other: INITIAL_BIRTHDAY }],
+      'the submitted FormData',
+    )
+  })
+
+  it('an impossible date: reportValidity() names it and focuses the day; Reset, clicked, brings the stored birthday back; a disabled fieldset disables it', async () => {
+    await openNativeForm()
+    await typeInto({ day: '31', month: '2' })
+    expect(
+      await script(`
+        const editor = document.getElementById('bday')
+        return [editor.reportValidity(), editor.validity.badInput, editor.validationMessage]`),
+    ).toEqual([false, true, 'Birthday must be a real date.'])
+    expect(await focusedPart()).toBe('day')
+    expect((await formState()).data).toEqual({ birthday: '', other: INITIAL_BIRTHDAY })
+    // A real click from the driver: mousedown leaves the fields (the error shows), mouseup on Reset.
+    await driver.findElement(By.css('#outer button[type="reset"]')).click()
+    await eventually(
+      formState,
+      {
+        status: 'idle',
+        ...STORED,
+        invalid: 'false',
+        data: { birthday: INITIAL_BIRTHDAY, other: INITIAL_BIRTHDAY },
+      },
+      'after Reset',
+    )
+    await script(`document.getElementById('group').disabled = true`)
+    await eventually(
+      () =>
+        script(
+          `return [...document.getElementById('bday').shadowRoot.querySelectorAll('[part="fields"] input:not([hidden])')].map((f) => f.disabled)`,
+        ),
+      [true, true, true],
+      'fields disabled',
+    )
+    expect((await formState()).data).toEqual({ other: INITIAL_BIRTHDAY })
+  })
+
+  /** Types 3 February, leaves by the link, comes back: whether the same document came back. */
+  async function typeLeaveAndReturn(): Promise<{ same: boolean; navigation: string }> {
+    await openNativeForm()
+    await typeInto({ day: '3', month: 'Feb' })
+    await script('window.__sameDocument = true')
+    await driver.findElement(By.linkText('Elsewhere')).click()
+    await eventually(() => script('return location.pathname'), '/journey/elsewhere.html', 'away')
+    await driver.navigate().back()
+    await eventually(() => script('return location.pathname'), '/journey/native-form.html', 'back')
+    await eventually(
+      async () => {
+        const { status, day, month } = await formState()
+        return { status, day, month }
+      },
+      { status: 'idle', day: '3', month: 'Feb' },
+      'what was typed',
+    )
+    return {
+      same: await script<boolean>('return window.__sameDocument === true'),
+      navigation: await script<string>(`return performance.getEntriesByType('navigation')[0].type`),
+    }
+  }
+
+  it('back/forward: WebKit keeps the page in its back/forward cache, and what the user had typed is there', async () => {
+    // The same document comes back (its navigation entry is the first load's): nothing to restore.
+    expect(await typeLeaveAndReturn()).toEqual({ same: true, navigation: 'navigate' })
+  })
+
+  it('back/forward with the page loaded again (page cache off): formStateRestoreCallback brings back what the user had typed', async () => {
+    // WebKit keeps pages with an `unload` listener in its cache too (Chromium and Firefox do not):
+    // a session with MiniBrowser's page cache turned off loads the page again instead.
+    const main = driver
+    const uncached = await startWebKit(1280, ['--enable-page-cache=false'])
+    driver = uncached.driver
+    try {
+      // A new document: 3 February can only come from the restored form state (the stored
+      // birthday is 10 December 1990).
+      expect(await typeLeaveAndReturn()).toEqual({ same: false, navigation: 'back_forward' })
+      expect(await violations()).toEqual([])
+    } finally {
+      driver = main
+      await uncached.close()
+    }
   })
 })
