@@ -3,7 +3,6 @@
  * reason shown, and nothing is sent.
  */
 import {
-  editorOf,
   expect,
   expectDate,
   fillDate,
@@ -11,13 +10,13 @@ import {
   recordEditorEvents,
   test,
   tokenClaims,
-  watchHandler,
 } from '../support/demo-fixtures.ts'
 
-test('Remove deletes the birthday, and the next token has none', async ({ page, signIn }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
+test('Remove deletes the birthday, and the next token has none', async ({
+  page,
+  editor,
+  handler,
+}) => {
   await editor.remove.click()
   await expect(editor.message).toHaveText('Saved.')
   await expect(editor.current).toHaveText('None saved.')
@@ -36,10 +35,7 @@ test('Remove deletes the birthday, and the next token has none', async ({ page, 
   expect((await tokenClaims(page)).birthday).toBe('1915-12-10')
 })
 
-test('an unchanged value is refused, with the reason shown', async ({ page, signIn }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
+test('an unchanged value is refused, with the reason shown', async ({ editor, handler }) => {
   await expect(editor.message).toHaveText('Pick a new date to save.')
   await expect(editor.save).toBeDisabled()
 
@@ -61,10 +57,11 @@ const invalid = [
   { date: '1899-12-31', reason: 'Enter January 1, 1900 or later.' },
 ]
 for (const { date, reason } of invalid) {
-  test(`an invalid date (${date}) is refused, with the reason shown`, async ({ page, signIn }) => {
-    await signIn(page)
-    const editor = editorOf(page)
-    const handler = await watchHandler(page)
+  test(`an invalid date (${date}) is refused, with the reason shown`, async ({
+    page,
+    editor,
+    handler,
+  }) => {
     const events = await recordEditorEvents(page)
     await fillDate(editor, date)
     await expect(editor.message).toHaveText(reason)
@@ -87,11 +84,9 @@ for (const { date, reason } of invalid) {
 
 test('a date missing a part is refused, naming the part, which alone is marked and focused', async ({
   page,
-  signIn,
+  editor,
+  handler,
 }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
   // Clear the month from the keyboard: day and year alone are no date.
   await editor.month.focus()
   await page.keyboard.press('ControlOrMeta+A')
@@ -107,11 +102,9 @@ test('a date missing a part is refused, naming the part, which alone is marked a
 
 test('31 February is not a real date: the day is marked, and fixing it clears the error', async ({
   page,
-  signIn,
+  editor,
+  handler,
 }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
   await editor.month.fill('2')
   await editor.day.fill('31')
   await editor.year.fill('1990')

@@ -88,16 +88,13 @@ for (const strategy of ['token', 'user'] as const) {
 
 test('the wire timeline shows a failed save: its POST with its status, then a retry', async ({
   page,
+  editor,
+  handler,
   origin,
-  signIn,
   failNext,
   clearFaults,
   policyViolations,
 }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
-
   // The Backend API is down: the handler answers an error status, and nothing follows the POST.
   await failNext({ method: 'PATCH', path: '/api/v1/users/*/metadata', status: 503, times: 5 })
   await fillDate(editor, '1991-01-02')
@@ -172,9 +169,7 @@ function expectInOrder(rows: Awaited<ReturnType<typeof wireTimeline>>): void {
   }
 }
 
-test('the saved birthday is there after a reload', async ({ page, signIn }) => {
-  await signIn(page)
-  const editor = editorOf(page)
+test('the saved birthday is there after a reload', async ({ page, editor }) => {
   await fillDate(editor, '2000-02-29')
   await editor.year.press('Enter')
   await expect(editor.message).toHaveText('Saved.')

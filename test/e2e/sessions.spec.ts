@@ -68,14 +68,11 @@ test('an expired session token is retried once with a fresh one, and the user se
 })
 
 test('a double click on Save sends exactly one POST', async ({
-  page,
-  signIn,
+  editor,
+  handler,
   failNext,
   requestLog,
 }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
   // A slow Backend API keeps the first save in flight while the second click lands.
   await failNext({ method: 'PATCH', path: '/api/v1/users/*/metadata', delayMs: 400 })
   await fillDate(editor, '1991-01-02')
@@ -87,11 +84,10 @@ test('a double click on Save sends exactly one POST', async ({
 
 test('signing out while editing hides the form and forgets the typed value', async ({
   page,
+  editor,
+  handler,
   signIn,
 }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
   await fillDate(editor, '1991-01-02')
   await page.getByRole('button', { name: 'Sign out' }).click()
   await expect(editor.form).toBeHidden()

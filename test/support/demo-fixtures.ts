@@ -69,6 +69,10 @@ interface TestFixtures {
   user: TestUser
   /** Signs in through the demo's form (opening the built demo first when the page is blank). */
   signIn: (page: Page, as?: TestUser) => Promise<void>
+  /** The editor on the demo page, once this test's user has signed in (through `signIn`). */
+  editor: Editor
+  /** The page's requests to the handler, watched from just after sign-in (it needs `editor`). */
+  handler: HandlerTraffic
   /** Makes the emulator answer the next matching request(s) with a fault. */
   failNext: (spec: FaultSpec) => Promise<void>
   clearFaults: () => Promise<void>
@@ -128,6 +132,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       if (page.url() === 'about:blank') await page.goto(`${demo.origin}/`)
       await signInThroughForm(page, as)
     })
+  },
+
+  editor: async ({ page, signIn }, use) => {
+    await signIn(page)
+    await use(editorOf(page))
+  },
+
+  handler: async ({ page, editor }, use) => {
+    await expect(editor.host).toBeAttached()
+    await use(await watchHandler(page))
   },
 
   failNext: async ({ demo }, use) => {
