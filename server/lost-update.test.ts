@@ -20,6 +20,7 @@ import {
   METADATA,
   storedBirthday,
 } from './testing/lost-update.ts'
+import { saveRequest } from './testing/save-request.ts'
 import { seededUsers, signInSeeded } from './testing/seeded-users.ts'
 import type { WriteOrderStore } from './write-order.ts'
 
@@ -79,15 +80,10 @@ async function save(
   birthday: string,
   token?: string,
 ) {
-  const response = await fetch(`${server.url}${PATH}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token ?? (await session.mint())}`,
-      'Content-Type': 'application/json',
-      Origin: ORIGIN,
-    },
-    body: JSON.stringify({ birthday }),
-  })
+  const response = await fetch(
+    `${server.url}${PATH}`,
+    await saveRequest(session, birthday, ORIGIN, token),
+  )
   return {
     status: response.status,
     headers: response.headers,

@@ -11,6 +11,7 @@ import { startEmulator, type StartedEmulator } from '../../emulator/node/start.t
 import { control } from '../../emulator/testing/control.ts'
 import { counters, type EmulatorSession } from '../testing/emulator-client.ts'
 import { DEADLINE_MS, expectLateWritesNeverWin } from '../testing/lost-update.ts'
+import { saveRequest } from '../testing/save-request.ts'
 import { seededUsers, signInSeeded } from '../testing/seeded-users.ts'
 import { bundleForWorkerd } from '../testing/workerd-bundle.ts'
 
@@ -75,15 +76,7 @@ beforeEach(async () => {
 })
 
 async function save(session: EmulatorSession, birthday: string, through = worker) {
-  const response = await through.dispatchFetch(URL_, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${await session.mint()}`,
-      'Content-Type': 'application/json',
-      Origin: ORIGIN,
-    },
-    body: JSON.stringify({ birthday }),
-  })
+  const response = await through.dispatchFetch(URL_, await saveRequest(session, birthday, ORIGIN))
   return { status: response.status, body: (await response.json()) as { birthday?: string } }
 }
 

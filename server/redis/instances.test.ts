@@ -21,6 +21,7 @@ import {
   METADATA,
   storedBirthday,
 } from '../testing/lost-update.ts'
+import { saveRequest } from '../testing/save-request.ts'
 import { seededUsers, signInSeeded } from '../testing/seeded-users.ts'
 import { startRedisServer, type RedisServer } from '../testing/redis-server.ts'
 
@@ -120,15 +121,10 @@ async function stopAll(instances: Instance[]) {
 
 async function save(instance: Instance, session: EmulatorSession, birthday: string) {
   const started = Date.now()
-  const response = await fetch(`${instance.url}${PATH}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${await session.mint()}`,
-      'Content-Type': 'application/json',
-      Origin: ORIGIN,
-    },
-    body: JSON.stringify({ birthday }),
-  })
+  const response = await fetch(
+    `${instance.url}${PATH}`,
+    await saveRequest(session, birthday, ORIGIN),
+  )
   return {
     status: response.status,
     retryAfter: response.headers.get('retry-after'),
