@@ -17,10 +17,10 @@ import {
   editorOf,
   expect,
   expectDate,
-  fillDate,
   INITIAL_BIRTHDAY,
   type LoggedRequest,
   recordEditorEvents,
+  saveDate,
   test,
   tokenClaims,
   watchPolicy,
@@ -372,9 +372,7 @@ const PAGES: PageKind[] = [
       expect(await tokenClaims(page)).not.toHaveProperty('birthday')
       expectWarnings(journey, MISSING_CLAIM)
       const events = await recordEditorEvents(page)
-      await fillDate(editor, '1991-02-03')
-      await editor.save.click()
-      await expect(editor.message).toHaveText('Saved.')
+      await saveDate(editor, '1991-02-03')
       await expect(editor.current).toHaveText('Saved: February 3, 1991')
       expect(await events()).toContainEqual({
         type: 'birthday-editor-error',

@@ -5,21 +5,22 @@
  */
 import type { BrowserContext, Page } from '@playwright/test'
 import {
-  countRoute,
   type Editor,
   expect,
   expectDate,
   failHandlerOnce,
+  type FaultSpec,
   fillDate,
   HANDLER_PATH,
-  type FaultSpec,
   type HandlerTraffic,
   type LoggedRequest,
+  recordEditor,
   recordEditorEvents,
-  recordMessages,
-  ROUTES,
+  SAVE_MESSAGES,
+  saveDate,
   test,
   tokenClaims,
+  wireOf,
 } from '../support/demo-fixtures.ts'
 
 const TYPED = '1991-01-02'
@@ -91,7 +92,7 @@ const RETRYABLE: RetryableFailure[] = [
     message: 'Server error. Try again.',
     code: 'server',
     failed: async ({ requestLog }) => {
-      expect(countRoute(await requestLog(), ROUTES.metadata)).toBeGreaterThanOrEqual(1)
+      expect(wireOf(await requestLog()).metadata).toBeGreaterThanOrEqual(1)
     },
     recover: async ({ clearFaults }, editor) => {
       await clearFaults()
@@ -169,19 +170,12 @@ test('token minting fails after a successful write: saved, "will sync", and it s
   clearFaults,
   requestLog,
 }) => {
-  const events = await recordEditorEvents(page)
+  const { events, messages } = await recordEditor(page)
   await failNext({ path: '/v1/client/sessions/*/tokens', status: 500, times: 20 })
-  const messages = await recordMessages(page)
   await typeAndSave(editor)
   // ClerkJS keeps retrying the mint; the editor stops waiting after its 5 s budget.
   await expect(editor.message).toHaveText('Saved. It will sync soon.', { timeout: 8000 })
-  expect(await messages()).toEqual([
-    'Pick a new date to save.',
-    '',
-    'Saving…',
-    'Syncing…',
-    'Saved. It will sync soon.',
-  ])
+  expect(await messages()).toEqual([...SAVE_MESSAGES.slice(0, -1), 'Saved. It will sync soon.'])
   await expect(editor.host).toHaveJSProperty('status', 'saved')
   await expectDate(editor, TYPED)
   await expect(editor.current).toHaveText('Saved: January 2, 1991')
@@ -190,13 +184,11 @@ test('token minting fails after a successful write: saved, "will sync", and it s
     birthday: TYPED,
     verified: false,
   })
-  expect(countRoute(await requestLog(), ROUTES.metadata)).toBe(1)
+  expect(wireOf(await requestLog()).metadata).toBe(1)
 
   // Clerk is back: the next fresh token carries the value, and another save works as usual.
   await clearFaults()
   expect((await tokenClaims(page, { skipCache: true })).birthday).toBe(TYPED)
-  await fillDate(editor, '1992-03-04')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
+  await saveDate(editor, '1992-03-04')
   expect((await tokenClaims(page)).birthday).toBe('1992-03-04')
 })
