@@ -3,7 +3,8 @@
  * so a metadata write that outlives the handler's deadline (504) is abandoned and still lands later.
  * Driven through the emulator's faults (a write delayed past the deadline), over real HTTP, with
  * the handler served by `node.ts`: a single user, a retry's second attempt, the wait bound (409),
- * and 40 users at concurrency 16. The stored value must always be the last one each client was
+ * 8 users at once (the sequence every store's test runs, `server/testing/lost-update.ts`), and 40
+ * users at concurrency 16. The stored value must always be the last one each client was
  * answered 200 for. A control run with a store that does not order writes shows the fault is real.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -11,15 +12,20 @@ import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { createBirthdayHandler, type BirthdayHandlerOptions } from './handler.ts'
 import { startServer, type StartedServer } from './node/start.ts'
 import { control } from '../emulator/testing/control.ts'
-import { backendUser, counters, signIn, type EmulatorSession } from './testing/emulator-client.ts'
+import { counters, type EmulatorSession } from './testing/emulator-client.ts'
+import {
+  DEADLINE_MS,
+  expectLateWritesNeverWin,
+  LATE_MS,
+  METADATA,
+  storedBirthday,
+} from './testing/lost-update.ts'
+import { saveRequest } from './testing/save-request.ts'
+import { seededUsers, signInSeeded } from './testing/seeded-users.ts'
 import type { WriteOrderStore } from './write-order.ts'
 
 const ORIGIN = 'http://app.test'
 const PATH = '/api/update-user-metadata'
-const METADATA = '/api/v1/users/*/metadata'
-/** The handler's Backend API deadline in these tests; the delayed writes land well after it. */
-const DEADLINE_MS = 1_000
-const LATE_MS = 2_200
 /** Under load the late writes land later, after their clients' newer saves have been answered. */
 const LOAD_LATE_MS = 4_000
 const USERS = 40
@@ -31,22 +37,10 @@ let sessions: EmulatorSession[] = []
 
 beforeAll(async () => {
   emu = await startEmulator({
-    users: Array.from({ length: USERS }, (_, i) => ({
-      email: `user${i}@example.test`,
-      password: `password-${i}-long-enough`,
-      publicMetadata: { birthday: '1990-01-01' },
-    })),
+    users: seededUsers(USERS),
     metadataWriteLimit: { max: 10_000, windowMs: 10_000 },
   })
-  sessions = []
-  for (let i = 0; i < USERS; i += 1) {
-    sessions.push(
-      await signIn(emu.config.proxyUrl, ORIGIN, {
-        email: `user${i}@example.test`,
-        password: `password-${i}-long-enough`,
-      }),
-    )
-  }
+  sessions = await signInSeeded(emu.config.proxyUrl, ORIGIN, USERS)
 }, 60_000)
 
 afterAll(async () => {
@@ -86,15 +80,10 @@ async function save(
   birthday: string,
   token?: string,
 ) {
-  const response = await fetch(`${server.url}${PATH}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${token ?? (await session.mint())}`,
-      'Content-Type': 'application/json',
-      Origin: ORIGIN,
-    },
-    body: JSON.stringify({ birthday }),
-  })
+  const response = await fetch(
+    `${server.url}${PATH}`,
+    await saveRequest(session, birthday, ORIGIN, token),
+  )
   return {
     status: response.status,
     headers: response.headers,
@@ -110,10 +99,7 @@ async function read(server: StartedServer, session: EmulatorSession): Promise<un
 }
 
 /** What the Backend API itself has stored (not through the handler). */
-async function stored(session: EmulatorSession): Promise<unknown> {
-  const user = await backendUser(emu.config.apiUrl, emu.config.secretKey, session.userId)
-  return (user.public_metadata as { birthday?: unknown }).birthday
-}
+const stored = (session: EmulatorSession) => storedBirthday(emu.config, session)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -230,6 +216,13 @@ describe('a write that outlives its deadline never lands over a newer save', () 
     expect((await save(server, user, '1987-07-07')).status).toBe(200)
     expect(await stored(user)).toBe('1987-07-07')
   }, 15_000)
+
+  it('8 users at once, the memory store: a write answered 504 never lands over the newer 200', async () => {
+    const server = await serve()
+    await expectLateWritesNeverWin(emu.config, sessions.slice(4, 12), (user, birthday) =>
+      save(server, user, birthday),
+    )
+  }, 30_000)
 
   it('control, 40 users at concurrency 16: without ordering, late writes win', async () => {
     const { statuses, lastOk, final } = await saveUnderLoad(

@@ -6,12 +6,12 @@
  * included: the happy path, a few rejects and two Clerk failures, with both networkless (`jwtKey`)
  * and JWKS verification.
  */
-import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { control } from '../emulator/testing/control.ts'
 import { backendCall, counters, signIn, type EmulatorSession } from './testing/emulator-client.ts'
+import { bundleForWorkerd } from './testing/workerd-bundle.ts'
 import { generateSigningKey, sessionClaims, signSessionToken } from './testing/tokens.ts'
 
 const ORIGIN = 'http://app.test'
@@ -39,17 +39,7 @@ function startWorker(bindings: Record<string, string>): Miniflare {
 }
 
 beforeAll(async () => {
-  const bundled = await build({
-    entryPoints: ['server/worker.ts'],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['worker', 'browser'],
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  })
-  script = bundled.outputFiles[0]?.text ?? ''
+  script = await bundleForWorkerd('server/worker.ts')
   emu = await startEmulator()
   const bindings = {
     CLERK_SECRET_KEY: emu.config.secretKey,

@@ -5,17 +5,18 @@
  * so its own objects). The limiter: 12 saves → exactly 5 × 200. The lost-update
  * sequence: a write answered 504 lands late, the newer save waits for it in the object and wins.
  */
-import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { control } from '../../emulator/testing/control.ts'
-import { backendUser, counters, signIn, type EmulatorSession } from '../testing/emulator-client.ts'
+import { counters, type EmulatorSession } from '../testing/emulator-client.ts'
+import { DEADLINE_MS, expectLateWritesNeverWin } from '../testing/lost-update.ts'
+import { saveRequest } from '../testing/save-request.ts'
+import { seededUsers, signInSeeded } from '../testing/seeded-users.ts'
+import { bundleForWorkerd } from '../testing/workerd-bundle.ts'
 
 const ORIGIN = 'http://app.test'
 const URL_ = 'http://worker.test/api/update-user-metadata'
-const DEADLINE_MS = 1_000
-const LATE_MS = 2_200
 const USERS = 9
 
 let emu: StartedEmulator
@@ -24,22 +25,11 @@ let worker: Miniflare
 let snippet: Miniflare
 let runtimeOutput = ''
 let sessions: EmulatorSession[] = []
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 
-async function bundle(entry: string): Promise<string> {
-  const bundled = await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['worker', 'browser'],
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    alias: { 'birthday-editor/server/durable-object': './server/durable-object/index.ts' },
+const bundle = (entry: string) =>
+  bundleForWorkerd(entry, {
+    'birthday-editor/server/durable-object': './server/durable-object/index.ts',
   })
-  return bundled.outputFiles[0]?.text ?? ''
-}
 
 function startWorker(script: string, extra: Record<string, string> = {}): Miniflare {
   return new Miniflare({
@@ -64,11 +54,7 @@ function startWorker(script: string, extra: Record<string, string> = {}): Minifl
 
 beforeAll(async () => {
   emu = await startEmulator({
-    users: Array.from({ length: USERS }, (_, i) => ({
-      email: `user${i}@example.test`,
-      password: `password-${i}-long-enough`,
-      publicMetadata: { birthday: '1990-01-01' },
-    })),
+    users: seededUsers(USERS),
     metadataWriteLimit: { max: 10_000, windowMs: 10_000 },
   })
   worker = startWorker(await bundle('server/testing/durable-object-worker.ts'), {
@@ -76,15 +62,7 @@ beforeAll(async () => {
   })
   snippet = startWorker(await bundle('server/snippets/worker-durable-object.ts'))
   await Promise.all([worker.ready, snippet.ready])
-  sessions = []
-  for (let i = 0; i < USERS; i += 1) {
-    sessions.push(
-      await signIn(emu.config.proxyUrl, ORIGIN, {
-        email: `user${i}@example.test`,
-        password: `password-${i}-long-enough`,
-      }),
-    )
-  }
+  sessions = await signInSeeded(emu.config.proxyUrl, ORIGIN, USERS)
 }, 60_000)
 
 afterAll(async () => {
@@ -98,21 +76,8 @@ beforeEach(async () => {
 })
 
 async function save(session: EmulatorSession, birthday: string, through = worker) {
-  const response = await through.dispatchFetch(URL_, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${await session.mint()}`,
-      'Content-Type': 'application/json',
-      Origin: ORIGIN,
-    },
-    body: JSON.stringify({ birthday }),
-  })
+  const response = await through.dispatchFetch(URL_, await saveRequest(session, birthday, ORIGIN))
   return { status: response.status, body: (await response.json()) as { birthday?: string } }
-}
-
-async function stored(session: EmulatorSession): Promise<unknown> {
-  const user = await backendUser(emu.config.apiUrl, emu.config.secretKey, session.userId)
-  return (user.public_metadata as { birthday?: unknown }).birthday
 }
 
 describe('the Durable Object store in workerd, a fresh handler per request', () => {
@@ -141,26 +106,8 @@ describe('the Durable Object store in workerd, a fresh handler per request', () 
   }, 30_000)
 
   it('8 users at once: a write answered 504 never lands over the newer 200', async () => {
-    const users = sessions.slice(1, 9)
-    await control(emu.config.proxyUrl, 'POST', 'faults', {
-      method: 'PATCH',
-      path: '/api/v1/users/*/metadata',
-      delayMs: LATE_MS,
-      times: users.length,
-    })
-    const results = await Promise.all(
-      users.map(async (user, i) => {
-        const first = await save(user, `1981-01-${String(i + 1).padStart(2, '0')}`)
-        const second = await save(user, `1982-02-${String(i + 1).padStart(2, '0')}`)
-        return { first, second }
-      }),
+    await expectLateWritesNeverWin(emu.config, sessions.slice(1, 9), (user, birthday) =>
+      save(user, birthday),
     )
-    for (const { first, second } of results) {
-      expect(first.status).toBe(504)
-      expect(second.status).toBe(200)
-    }
-    await sleep(LATE_MS)
-    const final = await Promise.all(users.map((user) => stored(user)))
-    expect(final).toEqual(results.map(({ second }) => second.body.birthday))
   }, 30_000)
 })

@@ -13,15 +13,21 @@ import { createClient } from 'redis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { control } from '../../emulator/testing/control.ts'
-import { backendUser, counters, signIn, type EmulatorSession } from '../testing/emulator-client.ts'
+import { counters, type EmulatorSession } from '../testing/emulator-client.ts'
+import {
+  DEADLINE_MS,
+  expectLateWritesNeverWin,
+  LATE_MS,
+  METADATA,
+  storedBirthday,
+} from '../testing/lost-update.ts'
+import { saveRequest } from '../testing/save-request.ts'
+import { seededUsers, signInSeeded } from '../testing/seeded-users.ts'
 import { startRedisServer, type RedisServer } from '../testing/redis-server.ts'
 
 const ORIGIN = 'http://app.test'
 const PATH = '/api/update-user-metadata'
-const METADATA = '/api/v1/users/*/metadata'
 const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href
-const DEADLINE_MS = 1_000
-const LATE_MS = 2_200
 const USERS = 10
 
 interface Instance {
@@ -115,15 +121,10 @@ async function stopAll(instances: Instance[]) {
 
 async function save(instance: Instance, session: EmulatorSession, birthday: string) {
   const started = Date.now()
-  const response = await fetch(`${instance.url}${PATH}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${await session.mint()}`,
-      'Content-Type': 'application/json',
-      Origin: ORIGIN,
-    },
-    body: JSON.stringify({ birthday }),
-  })
+  const response = await fetch(
+    `${instance.url}${PATH}`,
+    await saveRequest(session, birthday, ORIGIN),
+  )
   return {
     status: response.status,
     retryAfter: response.headers.get('retry-after'),
@@ -132,10 +133,7 @@ async function save(instance: Instance, session: EmulatorSession, birthday: stri
   }
 }
 
-async function stored(session: EmulatorSession): Promise<unknown> {
-  const user = await backendUser(emu.config.apiUrl, emu.config.secretKey, session.userId)
-  return (user.public_metadata as { birthday?: unknown }).birthday
-}
+const stored = (session: EmulatorSession) => storedBirthday(emu.config, session)
 
 async function fault(spec: Record<string, unknown>) {
   await control(emu.config.proxyUrl, 'POST', 'faults', { method: 'PATCH', path: METADATA, ...spec })
@@ -161,23 +159,11 @@ beforeAll(async () => {
       }
       return fetch(request)
     },
-    users: Array.from({ length: USERS }, (_, i) => ({
-      email: `user${i}@example.test`,
-      password: `password-${i}-long-enough`,
-      publicMetadata: { birthday: '1990-01-01' },
-    })),
+    users: seededUsers(USERS),
     // Clerk's own per-user write limit stays out of the way: only ours is under test.
     metadataWriteLimit: { max: 10_000, windowMs: 10_000 },
   })
-  sessions = []
-  for (let i = 0; i < USERS; i += 1) {
-    sessions.push(
-      await signIn(emu.config.proxyUrl, ORIGIN, {
-        email: `user${i}@example.test`,
-        password: `password-${i}-long-enough`,
-      }),
-    )
-  }
+  sessions = await signInSeeded(emu.config.proxyUrl, ORIGIN, USERS)
 }, 60_000)
 
 afterAll(async () => {
@@ -222,24 +208,10 @@ describe('three processes on one Redis', () => {
     try {
       const users = sessions.slice(1, 9)
       writesSeen.length = 0
-      // The first write of each user lands late, past the 1 s deadline.
-      await fault({ delayMs: LATE_MS, times: users.length })
-      const results = await Promise.all(
-        users.map(async (user, i) => {
-          const a = instances[i % 3] as Instance
-          const b = instances[(i + 1) % 3] as Instance
-          const first = await save(a, user, `1981-01-${String(i + 1).padStart(2, '0')}`)
-          const second = await save(b, user, `1982-02-${String(i + 1).padStart(2, '0')}`)
-          return { first, second }
-        }),
+      // The first write of each user lands late, past the 1 s deadline: A answers 504, B 200.
+      await expectLateWritesNeverWin(emu.config, users, (user, birthday, i, attempt) =>
+        save(instances[(i + attempt) % 3] as Instance, user, birthday),
       )
-      for (const { first, second } of results) {
-        expect(first.status).toBe(504)
-        expect(second.status).toBe(200)
-      }
-      await sleep(LATE_MS)
-      const final = await Promise.all(users.map((user) => stored(user)))
-      expect(final).toEqual(results.map(({ second }) => second.body.birthday))
       expect(writesSeen).toHaveLength(16)
       expect(writesSeen.every((write) => write.leased === true)).toBe(true)
     } finally {

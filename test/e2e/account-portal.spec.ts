@@ -7,13 +7,13 @@
  * leaves loopback.
  */
 import { createClerkClient } from '@clerk/backend'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { CLI_KEY_HOST } from '../../emulator/node/cli.ts'
 import { installedClerkJs } from '../../emulator/node/clerk-js-source.ts'
 import { startEmulator, type StartedEmulator } from '../../emulator/node/start.ts'
 import { startPageServer, type PageServer } from '../support/page-server.ts'
+import { watchOffLoopback } from '../support/off-loopback.ts'
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 const PASSWORD = 'a-good-password-1'
 
 /** The app's page: ClerkJS by script tag from the emulator, and a line saying who is signed in. */
@@ -31,22 +31,6 @@ function appPage(emu: StartedEmulator, major: string): string {
   })
 </script>
 </body></html>`
-}
-
-async function watch(page: Page) {
-  const pageErrors: string[] = []
-  const offLoopback: string[] = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  await page.context().route(
-    (url) => {
-      const off =
-        ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !LOOPBACK.has(url.hostname)
-      if (off) offLoopback.push(url.href)
-      return off
-    },
-    (route) => route.abort('blockedbyclient'),
-  )
-  return { pageErrors, offLoopback }
 }
 
 for (const major of ['6', '5'] as const) {
@@ -78,7 +62,7 @@ for (const major of ['6', '5'] as const) {
     test('a new user signs up on the hosted /sign-up page with 424242 and comes back signed in', async ({
       page,
     }) => {
-      const { pageErrors, offLoopback } = await watch(page)
+      const { pageErrors, offLoopback } = await watchOffLoopback(page)
       const uiRequests: string[] = []
       page.on('request', (request) => {
         if (request.url().includes('/npm/@clerk/ui@')) uiRequests.push(request.url())

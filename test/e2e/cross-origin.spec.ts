@@ -3,14 +3,12 @@
  * port), with a CORS preflight, and the next token carries the value.
  */
 import {
-  countRoute,
   editorOf,
   expect,
-  fillDate,
-  heldClaims,
-  recordEditorEvents,
-  recordMessages,
-  ROUTES,
+  firstSaveAfterLoad,
+  recordEditor,
+  SAVE_MESSAGES,
+  saveDate,
   test,
   tokenClaims,
   watchHandler,
@@ -31,20 +29,11 @@ test('the cross-origin page saves through the handler origin with a preflight', 
   const editor = editorOf(page)
   await expect(page.locator('#endpoint')).toHaveText(`${handlerOrigin}/api/update-user-metadata`)
   await expect(editor.current).toHaveText('Saved: December 10, 1990')
-  const events = await recordEditorEvents(page)
-  const messages = await recordMessages(page)
+  const { events, messages } = await recordEditor(page)
   const handler = await watchHandler(page)
 
-  await fillDate(editor, '1991-01-02')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
-  expect(await messages()).toEqual([
-    'Pick a new date to save.',
-    '',
-    'Saving…',
-    'Syncing…',
-    'Saved.',
-  ])
+  await saveDate(editor, '1991-01-02')
+  expect(await messages()).toEqual(SAVE_MESSAGES)
   expect(await events()).toContainEqual({
     type: 'birthday-editor-saved',
     birthday: '1991-01-02',
@@ -66,14 +55,11 @@ test('the cross-origin page saves through the handler origin with a preflight', 
   // browser may cache the first).
   await clearRequestLog()
   const before = { posts: handler.posts.length, preflights: handler.preflights() }
-  await fillDate(editor, '1992-03-04')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
+  await saveDate(editor, '1992-03-04')
   expect(handler.posts.length - before.posts).toBe(1)
   expect(handler.preflights() - before.preflights).toBeLessThanOrEqual(1)
   expect(await handler.statuses()).toContain(200)
-  const log = await requestLog()
-  expect(wireOf(log)).toMatchObject({ metadata: 1, mint: 1 })
+  expect(wireOf(await requestLog())).toMatchObject({ metadata: 1, mint: 1 })
   expect((await tokenClaims(page)).birthday).toBe('1992-03-04')
 })
 
@@ -89,16 +75,9 @@ test('the first save after the page loads costs one POST and one mint, no 401', 
   // the handler origin accepts.
   await signIn(page)
   await page.goto(`${origin}/demo/page/cross-origin.html`)
-  const editor = editorOf(page)
-  await expect(editor.current).toHaveText('Saved: December 10, 1990')
-  expect((await heldClaims(page))?.azp).toBe(origin)
-  await clearRequestLog()
-  const handler = await watchHandler(page)
-  await fillDate(editor, '1991-01-02')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
+  const { handler } = await firstSaveAfterLoad(page, origin, clearRequestLog, '1991-01-02')
   expect(handler.posts).toHaveLength(1)
   expect(handler.preflights()).toBeLessThanOrEqual(1)
-  expect(countRoute(await requestLog(), ROUTES.mint)).toBe(1)
+  expect(wireOf(await requestLog()).mint).toBe(1)
   expect(await handler.statuses()).toEqual([200])
 })

@@ -2,22 +2,24 @@
  * Edit the value: remove the birthday; an unchanged value and an invalid one are refused with the
  * reason shown, and nothing is sent.
  */
+import { PARTS, type DatePart } from '../../src/memorable-date.ts'
 import {
-  editorOf,
+  type Editor,
   expect,
   expectDate,
   fillDate,
+  type HandlerTraffic,
   INITIAL_BIRTHDAY,
   recordEditorEvents,
   test,
   tokenClaims,
-  watchHandler,
 } from '../support/demo-fixtures.ts'
 
-test('Remove deletes the birthday, and the next token has none', async ({ page, signIn }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
+test('Remove deletes the birthday, and the next token has none', async ({
+  page,
+  editor,
+  handler,
+}) => {
   await editor.remove.click()
   await expect(editor.message).toHaveText('Saved.')
   await expect(editor.current).toHaveText('None saved.')
@@ -36,10 +38,7 @@ test('Remove deletes the birthday, and the next token has none', async ({ page, 
   expect((await tokenClaims(page)).birthday).toBe('1915-12-10')
 })
 
-test('an unchanged value is refused, with the reason shown', async ({ page, signIn }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
+test('an unchanged value is refused, with the reason shown', async ({ editor, handler }) => {
   await expect(editor.message).toHaveText('Pick a new date to save.')
   await expect(editor.save).toBeDisabled()
 
@@ -56,15 +55,35 @@ test('an unchanged value is refused, with the reason shown', async ({ page, sign
   expect(handler.posts).toEqual([])
 })
 
+/**
+ * A date refused for one part: the message names it, that part alone is marked and has focus, and
+ * nothing was sent.
+ */
+async function expectRefused(
+  editor: Editor,
+  handler: HandlerTraffic,
+  message: string,
+  part: DatePart,
+) {
+  await expect(editor.message).toHaveText(message)
+  await expect(editor[part]).toHaveAttribute('aria-invalid', 'true')
+  await expect(editor[part]).toBeFocused()
+  for (const other of PARTS.filter((name) => name !== part)) {
+    await expect(editor[other]).toHaveAttribute('aria-invalid', 'false')
+  }
+  expect(handler.posts).toEqual([])
+}
+
 const invalid = [
   { date: '2999-01-01', reason: 'Birthday must be in the past.' },
   { date: '1899-12-31', reason: 'Enter January 1, 1900 or later.' },
 ]
 for (const { date, reason } of invalid) {
-  test(`an invalid date (${date}) is refused, with the reason shown`, async ({ page, signIn }) => {
-    await signIn(page)
-    const editor = editorOf(page)
-    const handler = await watchHandler(page)
+  test(`an invalid date (${date}) is refused, with the reason shown`, async ({
+    page,
+    editor,
+    handler,
+  }) => {
     const events = await recordEditorEvents(page)
     await fillDate(editor, date)
     await expect(editor.message).toHaveText(reason)
@@ -87,40 +106,27 @@ for (const { date, reason } of invalid) {
 
 test('a date missing a part is refused, naming the part, which alone is marked and focused', async ({
   page,
-  signIn,
+  editor,
+  handler,
 }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
   // Clear the month from the keyboard: day and year alone are no date.
   await editor.month.focus()
   await page.keyboard.press('ControlOrMeta+A')
   await page.keyboard.press('Backspace')
   await page.keyboard.press('Enter')
-  await expect(editor.message).toHaveText('Birthday must include a month.')
-  await expect(editor.month).toHaveAttribute('aria-invalid', 'true')
-  await expect(editor.month).toBeFocused()
-  await expect(editor.day).toHaveAttribute('aria-invalid', 'false')
-  await expect(editor.year).toHaveAttribute('aria-invalid', 'false')
-  expect(handler.posts).toEqual([])
+  await expectRefused(editor, handler, 'Birthday must include a month.', 'month')
 })
 
 test('31 February is not a real date: the day is marked, and fixing it clears the error', async ({
   page,
-  signIn,
+  editor,
+  handler,
 }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
   await editor.month.fill('2')
   await editor.day.fill('31')
   await editor.year.fill('1990')
   await editor.year.press('Enter')
-  await expect(editor.message).toHaveText('Birthday must be a real date.')
-  await expect(editor.day).toHaveAttribute('aria-invalid', 'true')
-  await expect(editor.day).toBeFocused()
-  await expect(editor.month).toHaveAttribute('aria-invalid', 'false')
-  expect(handler.posts).toEqual([])
+  await expectRefused(editor, handler, 'Birthday must be a real date.', 'day')
   await page.keyboard.press('ControlOrMeta+A')
   await page.keyboard.type('28')
   await expect(editor.message).not.toHaveText('Birthday must be a real date.')

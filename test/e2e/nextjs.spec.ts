@@ -16,26 +16,19 @@ import { parseEnv } from 'node:util'
 import type { RequestLogEntry } from '../../emulator/app.ts'
 import { control } from '../../emulator/testing/control.ts'
 import { expectDateIn, fillDateIn } from '../support/date-fields.ts'
-import { freePort, ROOT, startNextExample, type RunningExample } from '../support/example-apps.ts'
+import { freePort, ROOT, startNextExample } from '../support/example-apps.ts'
+import { useExampleApp } from '../support/use-example-app.ts'
+import { watchOffLoopback } from '../support/off-loopback.ts'
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
-
-let app: RunningExample
-
-test.beforeAll(async () => {
-  test.setTimeout(600_000)
-  app = await startNextExample()
-  console.log(
-    `examples/nextjs: npm ci ${app.timings.install.toFixed(1)} s, next build ${app.timings.build.toFixed(1)} s, next start ${app.timings.start.toFixed(1)} s`,
-  )
-})
-
-test.afterAll(async () => {
-  await app?.close()
-})
+const example = useExampleApp(
+  'examples/nextjs',
+  { build: 'next build', start: 'next start' },
+  startNextExample,
+  600_000,
+)
 
 const emulator = <T>(method: string, path: string, body?: unknown) =>
-  control<T>(app.emulatorUrl, method, path, body)
+  control<T>(example.app.emulatorUrl, method, path, body)
 
 async function emulatorLog(): Promise<RequestLogEntry[]> {
   const { requests } = await emulator<{ requests: RequestLogEntry[] }>('GET', 'requests')
@@ -57,7 +50,7 @@ function wire(log: RequestLogEntry[]) {
 }
 
 async function serverBirthday(page: Page): Promise<string | null> {
-  await page.goto(`${app.url}/server-claims`)
+  await page.goto(`${example.app.url}/server-claims`)
   await expect(page.getByTestId('server-user')).toHaveText(/^user_/)
   return page.getByTestId('server-birthday').textContent()
 }
@@ -66,26 +59,8 @@ async function serverBirthday(page: Page): Promise<string | null> {
 async function watchedPage(browser: Browser) {
   const context = await browser.newContext()
   const page = await context.newPage()
-  const pageErrors: string[] = []
-  const offLoopback: string[] = []
-  const notEmulated: string[] = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  context.on('response', (response) => {
-    if (response.url().startsWith(app.emulatorUrl) && response.status() === 501) {
-      notEmulated.push(`${response.request().method()} ${response.url()}`)
-    }
-  })
-  context.on('request', (request) => {
-    const url = new URL(request.url())
-    if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !LOOPBACK.has(url.hostname)) {
-      offLoopback.push(request.url())
-    }
-  })
-  await context.route(
-    (url) => !['blob:', 'data:'].includes(url.protocol) && !LOOPBACK.has(url.hostname),
-    (route) => route.abort('blockedbyclient'),
-  )
-  return { context, page, pageErrors, offLoopback, notEmulated }
+  const watch = await watchOffLoopback(page, { emulatorUrl: example.app.emulatorUrl })
+  return { context, page, ...watch }
 }
 
 test('the docs app runs on the emulator from its printed lines alone', async ({ browser }) => {
@@ -93,15 +68,15 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
   const { context, page, pageErrors, offLoopback, notEmulated } = await watchedPage(browser)
 
   await test.step('a fresh browser gets a dev browser through the handshake', async () => {
-    await page.goto(`${app.url}/sign-in`)
+    await page.goto(`${example.app.url}/sign-in`)
     const handshake = (await emulatorLog()).find(
       (entry) => entry.route === 'GET /v1/client/handshake',
     )
     expect(new URLSearchParams(handshake?.query).get('__clerk_hs_reason')).toBe(
       'dev-browser-missing',
     )
-    expect(page.url()).toBe(`${app.url}/sign-in`)
-    const cookies = await context.cookies(app.url)
+    expect(page.url()).toBe(`${example.app.url}/sign-in`)
+    const cookies = await context.cookies(example.app.url)
     expect(cookies.find((cookie) => cookie.name === '__clerk_db_jwt')?.value).toMatch(/^dvb_/)
   })
 
@@ -115,7 +90,7 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     )
     await page.getByLabel('Password', { exact: true }).fill('lovelace-1815')
     await page.getByRole('button', { name: 'Continue', exact: true }).click()
-    await page.waitForURL(`${app.url}/user-profile`)
+    await page.waitForURL(`${example.app.url}/user-profile`)
     await expect(page.getByTestId('claim')).toHaveText('1990-12-10')
   })
 
@@ -133,8 +108,8 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
   })
 
   await test.step("Clerk's webhook route is registered with the emulator", async () => {
-    await emulator('POST', 'webhooks', { url: `${app.url}/api/webhooks` })
-    const refused = await fetch(`${app.url}/api/webhooks`, {
+    await emulator('POST', 'webhooks', { url: `${example.app.url}/api/webhooks` })
+    const refused = await fetch(`${example.app.url}/api/webhooks`, {
       method: 'POST',
       headers: { 'svix-id': 'msg_x', 'svix-timestamp': '1', 'svix-signature': 'v1,AAAA' },
       body: '{}',
@@ -143,13 +118,13 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
   })
 
   await test.step('<birthday-editor> saves through the same route with a Bearer token', async () => {
-    await page.goto(`${app.url}/element`)
+    await page.goto(`${example.app.url}/element`)
     const host = page.locator('birthday-editor')
     await expectDateIn(host, '1991-01-02')
     await emulator('DELETE', 'requests')
     const posts: (string | null)[] = []
     page.on('request', (request) => {
-      if (request.url() === `${app.url}/api/update-user-metadata`) {
+      if (request.url() === `${example.app.url}/api/update-user-metadata`) {
         posts.push(request.headers()['authorization'] ?? null)
       }
     })
@@ -166,7 +141,7 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     // The save reaches the app's webhook route as user.updated, verified there by verifyWebhook.
     await expect
       .poll(async () => {
-        const response = await fetch(`${app.url}/api/webhooks`)
+        const response = await fetch(`${example.app.url}/api/webhooks`)
         const { received } = (await response.json()) as {
           received: { type: string; birthday: unknown }[]
         }
@@ -187,15 +162,15 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     const route = readFileSync(path.join(ROOT, 'examples/nextjs/app/api/birthday/route.ts'), 'utf8')
     expect(route.split('\n').slice(2).join('\n')).toBe(snippet.split('\n').slice(1).join('\n'))
     // The printed lines (the app's only settings) hold the origins variables as a comment only.
-    expect(parseEnv(app.printed)).not.toHaveProperty('ALLOWED_ORIGINS')
-    expect(parseEnv(app.printed)).not.toHaveProperty('CLERK_AUTHORIZED_PARTIES')
-    expect(app.printed).toMatch(/^# ALLOWED_ORIGINS=/m)
-    await page.goto(`${app.url}/handler`)
+    expect(parseEnv(example.app.printed)).not.toHaveProperty('ALLOWED_ORIGINS')
+    expect(parseEnv(example.app.printed)).not.toHaveProperty('CLERK_AUTHORIZED_PARTIES')
+    expect(example.app.printed).toMatch(/^# ALLOWED_ORIGINS=/m)
+    await page.goto(`${example.app.url}/handler`)
     const host = page.locator('birthday-editor')
     await expectDateIn(host, '1992-03-04')
     const answers: number[] = []
     page.on('response', (response) => {
-      if (response.url() === `${app.url}/api/birthday`) answers.push(response.status())
+      if (response.url() === `${example.app.url}/api/birthday`) answers.push(response.status())
     })
     await fillDateIn(host, '1993-04-05')
     await host.getByRole('button', { name: 'Save' }).click()
@@ -204,7 +179,7 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     expect(answers).toContain(200)
     expect(await serverBirthday(page)).toBe('1993-04-05')
     // Back to the value the later steps expect, through the same route.
-    await page.goto(`${app.url}/handler`)
+    await page.goto(`${example.app.url}/handler`)
     await fillDateIn(page.locator('birthday-editor'), '1992-03-04')
     await page.locator('birthday-editor').getByRole('button', { name: 'Save' }).click()
     await expect(page.locator('birthday-editor')).toHaveJSProperty('status', 'saved')
@@ -260,14 +235,14 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     })
     expect(await serverBirthday(page)).toBe('1994-05-06')
     // Back to the value the later steps expect, through the element and the Node route.
-    await page.goto(`${app.url}/handler`)
+    await page.goto(`${example.app.url}/handler`)
     await fillDateIn(page.locator('birthday-editor'), '1992-03-04')
     await page.locator('birthday-editor').getByRole('button', { name: 'Save' }).click()
     await expect(page.locator('birthday-editor')).toHaveJSProperty('status', 'saved')
   })
 
   await test.step('<UserProfile/> opens from <UserButton/> and shows the user', async () => {
-    await page.goto(`${app.url}/user-profile`)
+    await page.goto(`${example.app.url}/user-profile`)
     await page.getByRole('button', { name: 'Open user menu' }).click()
     await page.getByRole('button', { name: 'Manage account' }).click()
     const profile = page.getByRole('dialog').filter({ hasText: 'Profile details' })
@@ -297,7 +272,7 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
       /^session-token-expired/,
     )
     expect(wire(log)).toMatchObject({ handshakes: 1, payloads: 1 })
-    await page.goto(`${app.url}/user-profile`)
+    await page.goto(`${example.app.url}/user-profile`)
     await expect(page.getByTestId('claim')).toHaveText('1992-03-04')
   })
 
@@ -305,19 +280,19 @@ test('the docs app runs on the emulator from its printed lines alone', async ({ 
     await page.getByRole('button', { name: 'Open user menu' }).click()
     await page.getByRole('button', { name: 'Sign out' }).click()
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
-    await page.goto(`${app.url}/server-claims`)
+    await page.goto(`${example.app.url}/server-claims`)
     await expect(page.getByTestId('server-user')).toHaveText('signed out')
   })
 
   await test.step("<SignInButton/> in redirect mode: the emulator's hosted sign-in page, and back", async () => {
-    await page.goto(`${app.url}/server-claims`)
+    await page.goto(`${example.app.url}/server-claims`)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL((url) => url.href.startsWith(`${app.emulatorUrl}/sign-in`))
+    await page.waitForURL((url) => url.href.startsWith(`${example.app.emulatorUrl}/sign-in`))
     await page.getByLabel('Email address').fill('ada@example.test')
     await page.getByRole('button', { name: 'Continue', exact: true }).click()
     await page.getByLabel('Password', { exact: true }).fill('lovelace-1815')
     await page.getByRole('button', { name: 'Continue', exact: true }).click()
-    await page.waitForURL((url) => url.href.startsWith(`${app.url}/server-claims`))
+    await page.waitForURL((url) => url.href.startsWith(`${example.app.url}/server-claims`))
     await expect(page.getByTestId('server-user')).toHaveText(/^user_/)
   })
 
@@ -336,7 +311,7 @@ test('<SignUp/>: a new +clerk_test address and a password, a wrong code, then 42
 
   await test.step('email and password on /sign-up lead to the code form', async () => {
     await emulator('DELETE', 'requests')
-    await page.goto(`${app.url}/sign-up`)
+    await page.goto(`${example.app.url}/sign-up`)
     await page.getByLabel('Email address').fill(email)
     await page.getByLabel('Password', { exact: true }).fill('hopper-1906-cobol')
     await page.getByRole('button', { name: 'Continue', exact: true }).click()
@@ -350,12 +325,12 @@ test('<SignUp/>: a new +clerk_test address and a password, a wrong code, then 42
       (entry) => entry.route === 'POST /v1/client/sign_ups/:id/attempt_verification',
     )
     expect(attempts.map((entry) => entry.status)).toEqual([422])
-    expect(page.url()).toMatch(new RegExp(`^${app.url}/sign-up`))
+    expect(page.url()).toMatch(new RegExp(`^${example.app.url}/sign-up`))
   })
 
   await test.step('424242 verifies the address; the server sees the new user', async () => {
     await page.getByRole('textbox', { name: 'Enter verification code' }).fill('424242')
-    await page.waitForURL(`${app.url}/server-claims`)
+    await page.waitForURL(`${example.app.url}/server-claims`)
     await expect(page.getByTestId('server-user')).toHaveText(/^user_/)
     const browserUser = await page.evaluate(() => {
       type User = { id: string; primaryEmailAddress?: { emailAddress: string } | null }

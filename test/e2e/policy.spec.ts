@@ -15,6 +15,7 @@ import {
   fillDate,
   HANDLER_PATH,
   type PolicyViolations,
+  saveDate,
   signInThroughForm,
   test,
   type TestUser,
@@ -56,13 +57,9 @@ async function fullJourney(page: Page, origin: string, user: TestUser): Promise<
   await signInThroughForm(page, user)
   const editor = editorOf(page)
 
-  await fillDate(editor, '1991-01-02')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
+  await saveDate(editor, '1991-01-02')
   await chooseStrategy(page, 'user')
-  await fillDate(editor, '1992-03-04')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
+  await saveDate(editor, '1992-03-04')
   expect((await tokenClaims(page)).birthday).toBe('1992-03-04')
   await editor.remove.click()
   await expect(editor.message).toHaveText('Saved.')
@@ -80,9 +77,7 @@ async function fullJourney(page: Page, origin: string, user: TestUser): Promise<
 
   await page.getByRole('link', { name: /cross-origin/ }).click()
   await expect(editor.current).toHaveText('Saved: May 6, 1993')
-  await fillDate(editor, '1994-07-08')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
+  await saveDate(editor, '1994-07-08')
   await page.getByRole('link', { name: 'Back to the main demo' }).click()
   await expect(editor.current).toHaveText('Saved: July 8, 1994')
   await page.getByRole('button', { name: 'Sign out' }).click()

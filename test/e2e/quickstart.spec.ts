@@ -13,40 +13,18 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { expectDateIn, fillDateIn } from '../support/date-fields.ts'
-import { ROOT, startQuickstartExample, type RunningExample } from '../support/example-apps.ts'
+import { ROOT, startQuickstartExample } from '../support/example-apps.ts'
+import { useExampleApp } from '../support/use-example-app.ts'
+import { watchOffLoopback } from '../support/off-loopback.ts'
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 const EXAMPLE = path.join(ROOT, 'examples', 'quickstart')
 
-let app: RunningExample
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000)
-  app = await startQuickstartExample()
-  console.log(
-    `examples/quickstart: npm ci ${app.timings.install.toFixed(1)} s, server ${app.timings.start.toFixed(1)} s`,
-  )
-})
-
-test.afterAll(async () => {
-  await app?.close()
-})
-
-async function watch(page: Page) {
-  const pageErrors: string[] = []
-  const offLoopback: string[] = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  await page.context().route(
-    (url) => {
-      const off =
-        ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !LOOPBACK.has(url.hostname)
-      if (off) offLoopback.push(url.href)
-      return off
-    },
-    (route) => route.abort('blockedbyclient'),
-  )
-  return { pageErrors, offLoopback }
-}
+const example = useExampleApp(
+  'examples/quickstart',
+  { start: 'server' },
+  startQuickstartExample,
+  300_000,
+)
 
 async function signInWithClerksForm(page: Page) {
   await page.getByLabel('Email address').fill('ada@example.test')
@@ -71,7 +49,7 @@ test("the example's page is the README's quickstart snippet, as written", () => 
 test('server.js without the printed lines stops at once, naming the missing variable', () => {
   const run = spawnSync(process.execPath, ['server.js'], {
     cwd: EXAMPLE,
-    env: { PATH: process.env.PATH, CLERK_PROXY_URL: app.emulatorUrl },
+    env: { PATH: process.env.PATH, CLERK_PROXY_URL: example.app.emulatorUrl },
     encoding: 'utf8',
     timeout: 10_000,
   })
@@ -85,11 +63,11 @@ test('from the tarball: mountSignIn, a verified save, mountUserButton, then a re
   page,
 }) => {
   test.setTimeout(90_000)
-  const { pageErrors, offLoopback } = await watch(page)
-  const origin = new URL(app.url).origin
+  const { pageErrors, offLoopback } = await watchOffLoopback(page)
+  const origin = new URL(example.app.url).origin
 
   await test.step('mountSignIn: signing in reloads the page signed in, with the user button', async () => {
-    await page.goto(`${app.url}/`)
+    await page.goto(`${example.app.url}/`)
     await signInWithClerksForm(page)
     await expect(page.getByRole('button', { name: 'Open user menu' })).toBeVisible()
     await expectDateIn(page.locator('birthday-editor'), '1990-12-10')
@@ -129,7 +107,7 @@ test('from the tarball: mountSignIn, a verified save, mountUserButton, then a re
         window as unknown as { Clerk: { redirectToSignIn(): Promise<unknown> } }
       ).Clerk.redirectToSignIn(),
     )
-    await page.waitForURL((url) => url.href.startsWith(`${app.emulatorUrl}/sign-in`))
+    await page.waitForURL((url) => url.href.startsWith(`${example.app.emulatorUrl}/sign-in`))
     // ClerkJS passes the page to return to as redirect_url (in the fragment, for hash routing).
     expect(decodeURIComponent(page.url())).toContain(`redirect_url=${origin}/`)
     await signInWithClerksForm(page)

@@ -3,44 +3,24 @@
  * the signed-in browser is still signed in afterwards, and the saved birthday is still there, in
  * Clerk's user and in the session token.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import {
-  createUser,
-  editorOf,
-  expect,
-  fillDate,
-  heldClaims,
-  signInThroughForm,
-  test,
-  tokenClaims,
-  uniqueEmail,
-} from '../support/demo-fixtures.ts'
-import { freePort, startDevServer, type DevServer } from '../support/dev-server.ts'
+import { expect, heldClaims, saveDate, test, tokenClaims } from '../support/demo-fixtures.ts'
+import { signInOnDevServer, withDevServer } from '../support/dev-journey.ts'
+import { freePort } from '../support/dev-server.ts'
 
 test('after npm start restarts, the browser is still signed in and the birthday is kept', async ({
   page,
   collectPolicyViolations,
 }) => {
   test.slow()
-  const dataDir = await mkdtemp(join(tmpdir(), 'birthday-editor-restart-'))
   const port = await freePort()
-  let dev: DevServer | undefined
-  try {
-    dev = await startDevServer({ port, dataDir })
-    const user = await createUser(dev.origin, uniqueEmail())
-    await collectPolicyViolations(page)
-    await page.goto(`${dev.origin}/`)
-    await signInThroughForm(page, user)
-    const editor = editorOf(page)
-    await fillDate(editor, '1991-01-02')
-    await editor.save.click()
-    await expect(editor.message).toHaveText('Saved.')
+  await withDevServer(page, 'birthday-editor-restart-', async (dev) => {
+    const first = await dev.start({ port })
+    const { user, editor } = await signInOnDevServer(page, first, collectPolicyViolations)
+    await saveDate(editor, '1991-01-02')
     const sessionId = (await heldClaims(page))?.sid
 
-    await dev.server.close()
-    dev = await startDevServer({ port, dataDir })
+    await first.server.close()
+    await dev.start({ port })
     await page.reload()
     await expect(page.locator('#who')).toHaveText(user.email)
     await expect(editor.host).toHaveJSProperty('status', 'idle')
@@ -49,12 +29,6 @@ test('after npm start restarts, the browser is still signed in and the birthday 
     expect(claims).toMatchObject({ sid: sessionId, birthday: '1991-01-02' })
 
     // And the restarted handler accepts that session's tokens: another save works.
-    await fillDate(editor, '1992-03-04')
-    await editor.save.click()
-    await expect(editor.message).toHaveText('Saved.')
-  } finally {
-    await page.close()
-    await dev?.server.close()
-    await rm(dataDir, { recursive: true, force: true })
-  }
+    await saveDate(editor, '1992-03-04')
+  })
 })

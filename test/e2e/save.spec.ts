@@ -14,10 +14,12 @@ import {
   expect,
   expectDate,
   fillDate,
+  firstSaveAfterLoad,
   HANDLER_PATH,
   heldClaims,
   type LoggedRequest,
   recordEditorEvents,
+  saveDate,
   signInThroughForm,
   test,
   tokenClaims,
@@ -88,16 +90,13 @@ for (const strategy of ['token', 'user'] as const) {
 
 test('the wire timeline shows a failed save: its POST with its status, then a retry', async ({
   page,
+  editor,
+  handler,
   origin,
-  signIn,
   failNext,
   clearFaults,
   policyViolations,
 }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
-
   // The Backend API is down: the handler answers an error status, and nothing follows the POST.
   await failNext({ method: 'PATCH', path: '/api/v1/users/*/metadata', status: 503, times: 5 })
   await fillDate(editor, '1991-01-02')
@@ -172,9 +171,7 @@ function expectInOrder(rows: Awaited<ReturnType<typeof wireTimeline>>): void {
   }
 }
 
-test('the saved birthday is there after a reload', async ({ page, signIn }) => {
-  await signIn(page)
-  const editor = editorOf(page)
+test('the saved birthday is there after a reload', async ({ page, editor }) => {
   await fillDate(editor, '2000-02-29')
   await editor.year.press('Enter')
   await expect(editor.message).toHaveText('Saved.')
@@ -195,14 +192,7 @@ test('the first save after a reload costs one POST and one mint: the held token 
   // demo's proxy gives that request the page origin, so the token has `azp` and the editor posts it.
   await signIn(page)
   await page.reload()
-  const editor = editorOf(page)
-  await expect(editor.current).toHaveText('Saved: December 10, 1990')
-  expect((await heldClaims(page))?.azp).toBe(origin)
-  await clearRequestLog()
-  const handler = await watchHandler(page)
-  await fillDate(editor, '1991-01-02')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
+  const { handler } = await firstSaveAfterLoad(page, origin, clearRequestLog, '1991-01-02')
   const log = await requestLog()
   expect(handler.posts).toHaveLength(1)
   expect(await handler.statuses()).toEqual([200])
@@ -223,9 +213,7 @@ test('with refresh="user", every save costs one POST and one GET /v1/me', async 
   for (const date of ['1991-01-02', '1992-02-03']) {
     await clearRequestLog()
     const handler = await watchHandler(page)
-    await fillDate(editor, date)
-    await editor.save.click()
-    await expect(editor.message).toHaveText('Saved.')
+    await saveDate(editor, date)
     expect(handler.posts).toHaveLength(1)
     expect(await handler.statuses()).toEqual([200])
     const log = await requestLog()
@@ -259,9 +247,7 @@ test.describe('behind a proxy that forwards no Origin for same-origin GETs', () 
     expect((await heldClaims(page))?.azp).toBeUndefined()
     await emulator.control('DELETE', 'requests')
     const handler = await watchHandler(page)
-    await fillDate(editor, '1991-01-02')
-    await editor.save.click()
-    await expect(editor.message).toHaveText('Saved.')
+    await saveDate(editor, '1991-01-02')
     expect(await handler.statuses()).toEqual([200])
     const { requests } = (await emulator.control('GET', 'requests')) as {
       requests: LoggedRequest[]

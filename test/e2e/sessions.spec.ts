@@ -3,16 +3,15 @@
  * POST; signing out while editing hides the form; a save in one tab shows up in another.
  */
 import {
-  countRoute,
   editorOf,
   expect,
   expectDate,
   fillDate,
   heldClaims,
   INITIAL_BIRTHDAY,
-  recordEditorEvents,
-  recordMessages,
-  ROUTES,
+  recordEditor,
+  SAVE_MESSAGES,
+  saveDate,
   test,
   tokenClaims,
   watchHandler,
@@ -39,59 +38,45 @@ test('an expired session token is retried once with a fresh one, and the user se
 
   const editor = editorOf(page)
   const handler = await watchHandler(page)
-  const events = await recordEditorEvents(page)
-  const messages = await recordMessages(page)
-  await fillDate(editor, '1991-01-02')
-  await editor.save.click()
-  await expect(editor.message).toHaveText('Saved.')
+  const { events, messages } = await recordEditor(page)
+  await saveDate(editor, '1991-01-02')
 
   expect(await handler.statuses()).toEqual([401, 200])
   const bearers = await Promise.all(
     handler.posts.map(async (post) => (await post.allHeaders()).authorization),
   )
   expect(bearers[0]).not.toBe(bearers[1])
-  expect(await messages()).toEqual([
-    'Pick a new date to save.',
-    '',
-    'Saving…',
-    'Syncing…',
-    'Saved.',
-  ])
+  expect(await messages()).toEqual(SAVE_MESSAGES)
   expect(await events()).toEqual([
     { type: 'change' },
     { type: 'birthday-editor-saved', birthday: '1991-01-02', verified: true },
   ])
   // One fresh token for the retry, one for the refresh after the write; one write.
-  const log = await requestLog()
-  expect(wireOf(log)).toMatchObject({ mint: 2, metadata: 1 })
+  expect(wireOf(await requestLog())).toMatchObject({ mint: 2, metadata: 1 })
   expect((await tokenClaims(page)).birthday).toBe('1991-01-02')
 })
 
 test('a double click on Save sends exactly one POST', async ({
-  page,
-  signIn,
+  editor,
+  handler,
   failNext,
   requestLog,
 }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
   // A slow Backend API keeps the first save in flight while the second click lands.
   await failNext({ method: 'PATCH', path: '/api/v1/users/*/metadata', delayMs: 400 })
   await fillDate(editor, '1991-01-02')
   await editor.save.dblclick()
   await expect(editor.message).toHaveText('Saved.')
   expect(handler.posts).toHaveLength(1)
-  expect(countRoute(await requestLog(), ROUTES.metadata)).toBe(1)
+  expect(wireOf(await requestLog()).metadata).toBe(1)
 })
 
 test('signing out while editing hides the form and forgets the typed value', async ({
   page,
+  editor,
+  handler,
   signIn,
 }) => {
-  await signIn(page)
-  const editor = editorOf(page)
-  const handler = await watchHandler(page)
   await fillDate(editor, '1991-01-02')
   await page.getByRole('button', { name: 'Sign out' }).click()
   await expect(editor.form).toBeHidden()
@@ -114,9 +99,7 @@ test('two tabs: a save in one shows up in the other', async ({ page, context, si
   const second = editorOf(other)
   await expect(second.current).toHaveText('Saved: December 10, 1990')
 
-  await fillDate(first, '1991-01-02')
-  await first.save.click()
-  await expect(first.message).toHaveText('Saved.')
+  await saveDate(first, '1991-01-02')
   await expect(second.current).toHaveText('Saved: January 2, 1991')
   await expectDate(second, '1991-01-02')
   await expect(second.message).toHaveText('Pick a new date to save.')

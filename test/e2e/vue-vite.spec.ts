@@ -10,44 +10,26 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { freePort, ROOT, startVueExample, type RunningExample } from '../support/example-apps.ts'
+import { freePort, ROOT, startVueExample } from '../support/example-apps.ts'
+import { useExampleApp } from '../support/use-example-app.ts'
+import { watchOffLoopback } from '../support/off-loopback.ts'
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 const NOT_AVAILABLE = 'Sign-in is not available right now. Reload the page to try again.'
-let app: RunningExample
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000)
-  app = await startVueExample(await freePort())
-  console.log(
-    `examples/vue-vite: npm ci ${app.timings.install.toFixed(1)} s, vite build ${app.timings.build.toFixed(1)} s, vite preview ${app.timings.start.toFixed(1)} s`,
-  )
-})
-
-test.afterAll(async () => {
-  await app?.close()
-})
+const example = useExampleApp(
+  'examples/vue-vite',
+  { build: 'vite build', start: 'vite preview' },
+  async () => startVueExample(await freePort()),
+  300_000,
+)
 
 /** A page that records uncaught errors, the element's warnings and any request off loopback. */
 async function watched(context: BrowserContext) {
   const page = await context.newPage()
-  const pageErrors: string[] = []
   const warnings: string[] = []
-  const offLoopback: string[] = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
   page.on('console', (message) => {
     if (message.text().startsWith('<birthday-editor>')) warnings.push(message.text())
   })
-  context.on('request', (request) => {
-    const url = new URL(request.url())
-    if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && !LOOPBACK.has(url.hostname)) {
-      offLoopback.push(request.url())
-    }
-  })
-  await context.route(
-    (url) => !['blob:', 'data:'].includes(url.protocol) && !LOOPBACK.has(url.hostname),
-    (route) => route.abort('blockedbyclient'),
-  )
+  const { pageErrors, offLoopback } = await watchOffLoopback(page)
   return { page, pageErrors, warnings, offLoopback }
 }
 
@@ -72,7 +54,7 @@ test('Clerk in shallowRef(): the element shows the birthday and saves it, verifi
 }) => {
   const context = await browser.newContext()
   const { page, pageErrors, warnings, offLoopback } = await watched(context)
-  await page.goto(app.url)
+  await page.goto(example.app.url)
   await expect(page.getByText('Sign in to set your birthday.')).toBeVisible()
   await signIn(page)
   await expect(page.getByText('Signed in as ada@example.test')).toBeVisible()
@@ -107,7 +89,7 @@ test('Clerk in ref(): "not available", one warning naming shallowRef(), the page
 }) => {
   const context = await browser.newContext()
   const { page, pageErrors, warnings, offLoopback } = await watched(context)
-  await page.goto(`${app.url}/ref.html`)
+  await page.goto(`${example.app.url}/ref.html`)
   const editor = page.locator('birthday-editor')
   await expect(editor.locator('[part="message"]')).toHaveText(NOT_AVAILABLE)
   // The page's own listener on its Clerk keeps running: it shows the user at sign-in, no reload.

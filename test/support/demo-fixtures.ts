@@ -70,6 +70,10 @@ interface TestFixtures {
   user: TestUser
   /** Signs in through the demo's form (opening the built demo first when the page is blank). */
   signIn: (page: Page, as?: TestUser) => Promise<void>
+  /** The editor on the demo page, once this test's user has signed in (through `signIn`). */
+  editor: Editor
+  /** The page's requests to the handler, watched from just after sign-in (it needs `editor`). */
+  handler: HandlerTraffic
   /** Makes the emulator answer the next matching request(s) with a fault. */
   failNext: (spec: FaultSpec) => Promise<void>
   clearFaults: () => Promise<void>
@@ -129,6 +133,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       if (page.url() === 'about:blank') await page.goto(`${demo.origin}/`)
       await signInThroughForm(page, as)
     })
+  },
+
+  editor: async ({ page, signIn }, use) => {
+    await signIn(page)
+    await use(editorOf(page))
+  },
+
+  handler: async ({ page, editor }, use) => {
+    await expect(editor.host).toBeAttached()
+    await use(await watchHandler(page))
   },
 
   failNext: async ({ demo }, use) => {
@@ -274,6 +288,33 @@ export async function fillDate(editor: Editor, iso: string): Promise<void> {
   await editor.year.blur()
 }
 
+/** Types an ISO date into the three fields (`fillDate`), presses Save and waits for "Saved.". */
+export async function saveDate(editor: Editor, iso: string): Promise<void> {
+  await fillDate(editor, iso)
+  await editor.save.click()
+  await expect(editor.message).toHaveText('Saved.')
+}
+
+/**
+ * The first save after a signed-in demo page has loaded: the editor shows the seeded birthday, the
+ * token ClerkJS holds has the page origin as its `azp`, and `iso` is saved with the request log
+ * emptied and the handler watched just before. Gives the editor and that watch.
+ */
+export async function firstSaveAfterLoad(
+  page: Page,
+  origin: string,
+  clearRequestLog: () => Promise<void>,
+  iso: string,
+): Promise<{ editor: Editor; handler: HandlerTraffic }> {
+  const editor = editorOf(page)
+  await expect(editor.current).toHaveText('Saved: December 10, 1990')
+  expect((await heldClaims(page))?.azp).toBe(origin)
+  await clearRequestLog()
+  const handler = await watchHandler(page)
+  await saveDate(editor, iso)
+  return { editor, handler }
+}
+
 /**
  * Types an ISO date with the keyboard alone: from the first field, in the page's order, Tab to the
  * next; each field's text replaces what it held. The focused field says which part it is.
@@ -366,6 +407,17 @@ export async function recordMessages(page: Page): Promise<() => Promise<string[]
   })
   return () => page.evaluate(() => Reflect.get(window, '__editorMessages') as string[])
 }
+
+/** Records the editor's events and every text its message shows, from now on (in this document). */
+export async function recordEditor(page: Page): Promise<{
+  events: () => Promise<EditorEvent[]>
+  messages: () => Promise<string[]>
+}> {
+  return { events: await recordEditorEvents(page), messages: await recordMessages(page) }
+}
+
+/** What the message shows through a save that ends verified, in order (`recordEditor`'s `messages`). */
+export const SAVE_MESSAGES = ['Pick a new date to save.', '', 'Saving…', 'Syncing…', 'Saved.']
 
 export interface HandlerTraffic {
   /** POSTs to the handler (either origin), as Playwright saw them. */

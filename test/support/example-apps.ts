@@ -212,6 +212,34 @@ export async function startNextExample(
 }
 
 /**
+ * A Vite example's `vite build`, then `vite preview` on `localhost` and `port`, added to `children`;
+ * what each took goes into `timings`.
+ */
+async function buildAndPreview(
+  example: string,
+  env: Record<string, string | undefined>,
+  port: number,
+  children: ChildProcess[],
+  timings: RunningExample['timings'],
+): Promise<void> {
+  const vite = path.join(example, 'node_modules', '.bin', 'vite')
+  let started = performance.now()
+  await run(vite, ['build'], example, env)
+  timings.build = (performance.now() - started) / 1000
+  started = performance.now()
+  const server = await startUntil(
+    vite,
+    ['preview', '--host', 'localhost', '--port', String(port), '--strictPort'],
+    example,
+    env,
+    (stdout) => /localhost:\d+/.test(stdout),
+    30_000,
+  )
+  children.push(server.child)
+  timings.start = (performance.now() - started) / 1000
+}
+
+/**
  * The React quickstart app (`examples/react-vite`): `vite build` with the printed lines in the
  * environment (Vite exposes `VITE_*` variables from it as from `.env` files), then `vite preview` on
  * `localhost` and a free port.
@@ -219,28 +247,13 @@ export async function startNextExample(
 export async function startViteExample(port: number): Promise<RunningExample> {
   const example = path.join(ROOT, 'examples', 'react-vite')
   const timings = { install: 0, build: 0, start: 0 }
-  let started = performance.now()
+  const started = performance.now()
   if (!existsSync(path.join(example, 'node_modules', '@clerk', 'react', 'package.json'))) {
     await run('npm', ['ci', '--no-audit', '--no-fund'], example, { ...process.env })
     timings.install = (performance.now() - started) / 1000
   }
   const app = await besideTheEmulator(async (clerk, children) => {
-    const env = { ...baseEnv(), ...clerk }
-    const vite = path.join(example, 'node_modules', '.bin', 'vite')
-    started = performance.now()
-    await run(vite, ['build'], example, env)
-    timings.build = (performance.now() - started) / 1000
-    started = performance.now()
-    const server = await startUntil(
-      vite,
-      ['preview', '--host', 'localhost', '--port', String(port), '--strictPort'],
-      example,
-      env,
-      (stdout) => /localhost:\d+/.test(stdout),
-      30_000,
-    )
-    children.push(server.child)
-    timings.start = (performance.now() - started) / 1000
+    await buildAndPreview(example, { ...baseEnv(), ...clerk }, port, children, timings)
     return `http://localhost:${port}`
   })
   return { ...app, timings }
@@ -273,21 +286,7 @@ export async function startVueExample(port: number): Promise<RunningExample> {
     children.push(handler.child)
     const handlerUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(handler.stdout())![1]!
     const env = { ...baseEnv(), ...clerk, BIRTHDAY_HANDLER_URL: handlerUrl }
-    const vite = path.join(example, 'node_modules', '.bin', 'vite')
-    let started = performance.now()
-    await run(vite, ['build'], example, env)
-    timings.build = (performance.now() - started) / 1000
-    started = performance.now()
-    const server = await startUntil(
-      vite,
-      ['preview', '--host', 'localhost', '--port', String(port), '--strictPort'],
-      example,
-      env,
-      (stdout) => /localhost:\d+/.test(stdout),
-      30_000,
-    )
-    children.push(server.child)
-    timings.start = (performance.now() - started) / 1000
+    await buildAndPreview(example, env, port, children, timings)
     return url
   })
   return { ...app, timings }
