@@ -9,7 +9,6 @@
  * Each asserts the element's console warnings and zero page errors (and, through the fixtures,
  * zero CSP or Trusted Types violations).
  */
-import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import type { Settings } from '../../emulator/app.ts'
 import {
@@ -19,6 +18,7 @@ import {
   expectDate,
   INITIAL_BIRTHDAY,
   type LoggedRequest,
+  readmeSnippet,
   recordEditorEvents,
   saveDate,
   test,
@@ -30,16 +30,6 @@ import { bundle, openJourney, type Journey, type JourneyPage } from '../support/
 const SHOWN = 'Saved: December 10, 1990'
 const CLERK_MESSAGE = 'Sign-in is not available right now. Reload the page to try again.'
 const ELEMENT_URL = 'https://your.cdn/birthday-editor/dist/birthday-editor.js'
-
-/** The code block after `<!-- snippet: name -->` in the README. */
-function readmeSnippet(name: string): string {
-  const readme = readFileSync('README.md', 'utf8')
-  const match = new RegExp(`<!-- snippet: ${name} -->\\s*\`\`\`\\w+\\n([\\s\\S]*?)\`\`\``).exec(
-    readme,
-  )
-  if (!match) throw new Error(`README has no snippet "${name}"`)
-  return match[1]!
-}
 
 interface Clerkish {
   publishableKey: string
