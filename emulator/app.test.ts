@@ -57,6 +57,26 @@ async function errorOf(response: Response) {
 }
 
 describe('configuration and keys', () => {
+  it('keeps the secret key in the persisted state, as Clerk keeps an instance’s key', async () => {
+    const snapshots: { secretKey?: string }[] = []
+    const first = await make({
+      onStateChange: (snapshot) => void snapshots.push(snapshot),
+    })
+    const kept = snapshots.at(-1)!
+    expect(kept.secretKey).toBe(first.config().secretKey)
+    expect(kept.secretKey).toMatch(/^sk_test_emu_[A-Za-z0-9]{32}$/)
+    const second = await make({ state: kept as never })
+    expect(second.config().secretKey).toBe(kept.secretKey)
+    // A key given in the options wins; a kept key of the other instance type is not reused.
+    const given = await make({ state: kept as never, secretKey: 'sk_test_given' })
+    expect(given.config().secretKey).toBe('sk_test_given')
+    const live = await make({ state: kept as never, instanceType: 'production' })
+    expect(live.config().secretKey).toMatch(/^sk_live_emu_/)
+    await expect(
+      make({ state: { ...(kept as object), secretKey: 'not-a-key' } as never }),
+    ).rejects.toThrow(/invalid emulator state.*secretKey/)
+  })
+
   it('encodes the key host in the publishable key and builds the URLs from the origin', async () => {
     const emulator = await make({ keyHost: 'clerk.example.test' })
     const config = emulator.config()

@@ -96,8 +96,6 @@ export async function createState(options: EmulatorOptions): Promise<EmulatorSta
   const keyHost = options.keyHost ?? 'clerk.emulator.localhost'
   const instanceType = options.instanceType ?? 'development'
   const pk = publishableKey(keyHost, instanceType)
-  const secretKey = options.secretKey ?? generateSecretKey(instanceType)
-  if (secretKey.trim() === '') throw new Error('secretKey must not be empty')
   const key = options.privateKeyPem
     ? await importSigningKey(options.privateKeyPem)
     : await generateSigningKey()
@@ -131,6 +129,14 @@ export async function createState(options: EmulatorOptions): Promise<EmulatorSta
     const createdAt = now() + initialSettings.clockOffsetMs
     initial = { version: 2, users: await seedUsers(options.users ?? [DEMO_USER], createdAt) }
   }
+  // A kept key of the other instance type is not reused: its prefix names the type.
+  const keptKey = initial.secretKey?.startsWith(
+    instanceType === 'production' ? 'sk_live_' : 'sk_test_',
+  )
+    ? initial.secretKey
+    : undefined
+  const secretKey = options.secretKey ?? keptKey ?? generateSecretKey(instanceType)
+  if (secretKey.trim() === '') throw new Error('secretKey must not be empty')
   const store = new Store(initial)
   const webhooks = new Webhooks(
     {
@@ -165,7 +171,11 @@ export async function createState(options: EmulatorOptions): Promise<EmulatorSta
     clientCookie: `__client_${key.kid.slice(-8)}`,
     now: clock,
     async persist() {
-      await options.onStateChange?.({ ...store.snapshot(), webhookSecret: webhooks.secret })
+      await options.onStateChange?.({
+        ...store.snapshot(),
+        webhookSecret: webhooks.secret,
+        secretKey,
+      })
     },
     clerkJs() {
       clerkJs ??= installedPackage('installedClerkJs')

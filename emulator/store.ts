@@ -109,6 +109,8 @@ export interface EmulatorSnapshot {
   jwtTemplates?: JwtTemplateRecord[]
   /** The webhook signing secret, so endpoints keep verifying across restarts. */
   webhookSecret?: string
+  /** The instance's secret key, so a backend's `.env` keeps working across restarts (as on Clerk). */
+  secretKey?: string
 }
 
 export interface ClientRecord {
@@ -161,7 +163,7 @@ export class Store {
   readonly metadataWrites = new Map<string, number[]>()
   /** Handshake nonces (the `nonce` format) and their cookie directives, each readable once. */
   readonly handshakeNonces = new Map<string, { directives: string[]; expiresAt: number }>()
-  readonly #initial: Required<Omit<EmulatorSnapshot, 'webhookSecret'>>
+  readonly #initial: Required<Omit<EmulatorSnapshot, 'webhookSecret' | 'secretKey'>>
 
   constructor(initial: EmulatorSnapshot) {
     const { users, clients = [], sessions = [], jwtTemplates = [] } = initial
@@ -392,6 +394,7 @@ const snapshotSchema = z.union([
     sessions: z.array(sessionSchema),
     jwtTemplates: z.optional(z.array(jwtTemplateSchema)),
     webhookSecret: z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/))),
+    secretKey: z.optional(z.string().check(z.regex(/^sk_(test|live)_\S+$/))),
   }),
 ])
 

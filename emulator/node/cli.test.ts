@@ -164,8 +164,10 @@ describe('the CLI', () => {
     const second = await runCli(['--data', data, '--key-file', keyFile])
     try {
       expect(second.env.CLERK_JWT_KEY).toBe(first.env.CLERK_JWT_KEY)
+      // The secret key is kept too: the .env written from the first start still works.
+      expect(second.env.CLERK_SECRET_KEY).toBe(first.env.CLERK_SECRET_KEY)
       const again = createClerkClient({
-        secretKey: second.env.CLERK_SECRET_KEY ?? '',
+        secretKey: first.env.CLERK_SECRET_KEY ?? '',
         apiUrl: second.env.CLERK_API_URL ?? '',
         telemetry: { disabled: true },
       })

@@ -43,8 +43,9 @@ Runs the offline Clerk emulator and prints its settings as KEY=value lines for a
 
   --port N         port to listen on (default: EMULATOR_PORT, else 4010; 0 = any free port)
   --host HOST      interface to listen on (default: EMULATOR_HOST, else 127.0.0.1)
-  --data FILE      keep users, sessions and metadata in FILE across restarts (JSON, written
-                   atomically), and the signing key beside it (FILE.signing-key.pem, minus .json)
+  --data FILE      keep users, sessions, metadata and the secret key in FILE across restarts
+                   (JSON, written atomically), and the signing key beside it
+                   (FILE.signing-key.pem, minus .json)
   --key-file FILE  sign tokens with this PEM RSA-2048 private key (default: a new key per start)
   --key-host HOST  host named by the publishable key (default ${CLI_KEY_HOST})
   --webhook URL    send Clerk's webhook events to URL, signed with CLERK_WEBHOOK_SIGNING_SECRET
