@@ -8,6 +8,8 @@
  * every comment of the project's own .ts/.js/.mjs files (not node_modules, dist or test fixtures):
  * a path there, quoted or not, that starts at a top-level folder must exist. A file in an example
  * app may also name files relative to that app (`examples/vue-vite/`).
+ *
+ * The same docs link only to headings they have (`[in your own form](#entering-the-date-and-in-your-own-form)`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import ts from 'typescript'
@@ -53,6 +55,30 @@ describe.each(DOCS)('$file', ({ file, bases }) => {
       (path) => !bases.some((base) => existsSync(new URL(base + path, root))),
     )
     expect(missing).toEqual([])
+  })
+
+  it('links only to headings it has', () => {
+    const anchors = new Set(headingAnchors(text))
+    const links = [...text.matchAll(/\]\(#([^)\s]+)\)/g)].map((m) => m[1]!)
+    expect(links.filter((link) => !anchors.has(link))).toEqual([])
+  })
+})
+
+/** The anchors GitHub gives a file's headings: lower case, punctuation dropped, spaces as `-`. */
+export function headingAnchors(markdown: string): string[] {
+  return [...markdown.matchAll(/^#{1,6} +(.+)$/gm)].map((m) =>
+    m[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/ /g, '-'),
+  )
+}
+
+describe('heading anchors', () => {
+  it('are made as GitHub makes them', () => {
+    expect(
+      headingAnchors('## Entering the date, and in your own form\n### `<birthday-editor>` API'),
+    ).toEqual(['entering-the-date-and-in-your-own-form', 'birthday-editor-api'])
   })
 })
 
