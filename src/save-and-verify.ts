@@ -3,11 +3,11 @@
  * token and check that the fresh one carries the value, with backoff. The element only orchestrates
  * and renders around it.
  */
+import { birthdayClaim } from './claim.ts'
 import type { ClerkSession, ClerkUser } from './clerk-port.ts'
-import { delay, sendBirthday, until } from './save.ts'
+import { delay, sendBirthday, tokenSource, until } from './save.ts'
 import type { SaveFailure, SendOptions } from './save.ts'
 import { decodeClaims } from './token.ts'
-import type { Claims } from './token.ts'
 
 /**
  * What the fresh token says after a save: `verified` (it carries the value), `stale` (it does not:
@@ -21,14 +21,17 @@ export interface TokenCheck {
 
 export type SaveOutcome = { ok: false; failure: SaveFailure } | ({ ok: true } & TokenCheck)
 
-/** What {@link sendBirthday} takes (the POST), and what the refresh and the check need. */
-export interface SaveAndVerifyOptions extends SendOptions {
+/**
+ * What {@link sendBirthday} takes (the POST; its token comes from `session`), and what the refresh
+ * and the check need.
+ */
+export interface SaveAndVerifyOptions extends Omit<SendOptions, 'token'> {
   session: ClerkSession
   user: ClerkUser | null | undefined
   /** `token`: `session.getToken({ skipCache: true })`; `user`: `user.reload()`, then `getToken()`. */
   refresh: 'token' | 'user'
-  /** The birthday in a token's claims: a date, `null`, or `undefined` when the claim is absent. */
-  claimOf: (claims: Claims) => string | null | undefined
+  /** The claim (name or dot path) that carries the birthday in session tokens. */
+  claim: string
   /** Called once the server has stored the value, before the refresh. */
   onStored: () => void
 }
@@ -41,7 +44,7 @@ const UNREAD: TokenCheck = { check: 'unread', iat: null }
 /** One save, start to end. Never rejects. */
 export async function saveAndVerify(options: SaveAndVerifyOptions): Promise<SaveOutcome> {
   const failure: SaveFailure | null = navigator.onLine
-    ? await sendBirthday(options)
+    ? await sendBirthday({ ...options, token: tokenSource(options.session) })
     : { code: 'offline' }
   if (failure) return { ok: false, failure }
   options.onStored()
@@ -62,7 +65,7 @@ async function verify(options: SaveAndVerifyOptions): Promise<TokenCheck> {
     const claims = decodeClaims(await session.getToken({ skipCache: !byUser }))
     if (!claims) return UNREAD
     const iat = typeof claims.iat === 'number' ? claims.iat : null
-    const claim = options.claimOf(claims)
+    const claim = birthdayClaim(options.claim, claims)
     if (claim === birthday) return { check: 'verified', iat }
     // An absent claim means the template lacks it: no retry can bring it.
     if (claim === undefined || attempt === 2) return { check: 'stale', iat }
