@@ -93,7 +93,7 @@ const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
  * @csspart form - The form holding label, current value, field, buttons and message (`aria-busy` while loading, saving, refreshing).
  * @csspart label - The field's visible label (the fields' legend, or the native input's label).
  * @csspart fields - The `fieldset` of the three memorable-date fields.
- * @csspart day - The day field (`aria-invalid` when at fault).
+ * @csspart day - The day field (`aria-invalid`, and a border in the error colour, when at fault).
  * @csspart month - The month field: digits, a month name or its abbreviation.
  * @csspart year - The year field, four digits.
  * @csspart current-value - The saved birthday, formatted with `Intl` in the element's language.
@@ -103,7 +103,7 @@ const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
  * @csspart message - The polite live region for status, validation and errors.
  *
  * @cssprop [--birthday-editor-gap=0.5rem] - Space between the parts.
- * @cssprop [--birthday-editor-error=light-dark(#b3261e, #f2b8b5)] - Colour of error and validation messages.
+ * @cssprop [--birthday-editor-error=light-dark(#b3261e, #f2b8b5)] - Colour of error and validation messages, and of the border that marks the field(s) at fault.
  *
  * @cssstate loading - Waiting for Clerk (at most 10 s, then `error` with code `clerk`).
  * @cssstate signed-out - Nobody is signed in; the slot shows instead of the form.
