@@ -20,8 +20,8 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, part?: string) => {
   return node
 }
 
-/** The attributes the view follows (the element itself is one). */
-export interface ViewAttributes {
+/** The host's attributes that the view follows. */
+export interface ViewHost {
   min: string
   max: string
   required: boolean
@@ -44,7 +44,7 @@ export interface ViewState {
   strings: Partial<BirthdayEditorStrings>
   /** Disabled, by the attribute or by a disabled `<fieldset>` around the element. */
   disabled: boolean
-  attributes: ViewAttributes
+  host: ViewHost
 }
 
 /** What the host does when the user acts. */
@@ -199,8 +199,8 @@ export class BirthdayEditorView {
     const input = this.#input
     const form = this.#form
     const parts = this.#parts
-    const { status, edit, entry, native, strings, lang, attributes } = state
-    const { min, max, required, readOnly } = attributes
+    const { status, edit, entry, native, strings, lang, host } = state
+    const { min, max, required, readOnly } = host
     const text = (key: keyof BirthdayEditorStrings, values?: object) =>
       fillText(strings, key, values)
     const known = edit.saved !== UNKNOWN
@@ -247,7 +247,7 @@ export class BirthdayEditorView {
     this.#saveButton.disabled = locked || unchanged || !!problem
     this.#removeButton.disabled = locked || required || (saved === null && !unread)
     this.message.textContent = problem
-      ? problemText(strings, lang, problem, faulty, attributes)
+      ? problemText(strings, lang, problem, faulty, host)
       : status === 'idle' && unchanged
         ? text('unchanged')
         : state.message

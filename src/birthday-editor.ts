@@ -142,7 +142,6 @@ export class BirthdayEditorElement extends Base {
   #connection: AbortController | null = null
   /** What the element is doing, and the message that goes with it; changed by `#setStatus` only. */
   #state: { status: BirthdayEditorStatus; message: string } = { status: 'loading', message: '' }
-  #clerkProperty: ClerkPort | null = null
   #link = new ClerkConnection({
     loading: () => this.#setStatus('loading', this.#text('loading')),
     unusable: () => this.#fail('clerk'),
@@ -165,10 +164,10 @@ export class BirthdayEditorElement extends Base {
   }
 
   get clerk(): ClerkPort | null {
-    return this.#link.clerk ?? this.#clerkProperty
+    return this.#link.clerk ?? this.#link.given
   }
   set clerk(value: ClerkPort | null) {
-    this.#clerkProperty = value
+    this.#link.given = value
     if (this.#connection) this.#reconnectClerk()
   }
   get strings(): BirthdayEditorStrings {
@@ -203,12 +202,10 @@ export class BirthdayEditorElement extends Base {
     return this.#control
   }
 
-  /** The form was reset: the stored birthday comes back, and no error shows. */
+  /** The form was reset: the stored birthday comes back, and no error shows (see `#render`). */
   formResetCallback(): void {
     const edit = this.#edit
     this.#control.restored = edit.typed = false
-    edit.problem = null
-    edit.faulty = []
     this.#view.shown = undefined
     this.value = edit.saved === UNKNOWN ? '' : (edit.saved ?? '')
     this.#scheduleRender()
@@ -237,8 +234,7 @@ export class BirthdayEditorElement extends Base {
       // As Save, but a valid date outside a page's form waits for Save.
       enter: () => this.#submitOrFocus(),
       input: this.#handleInput,
-      // The native input's change commits. The three fields commit when focus leaves the group
-      // (or on Enter, or submit): moving between them commits nothing half-typed.
+      // Native: change commits. Fields: leaving the group does; moving between them commits nothing.
       change: () => this.#native && this.#commit(),
       leave: () => this.#edit.typed && this.#commit(),
       paste: this.#handlePaste,
@@ -256,10 +252,7 @@ export class BirthdayEditorElement extends Base {
     this.#reconnectClerk()
   }
 
-  /**
-   * Lets go of the Clerk in use (or of waiting for one), and drops any work started with it; then
-   * looks again unless disconnected (the `clerk` getter reads the property: the link holds none).
-   */
+  /** Lets go of Clerk (or of waiting for it) and of work started with it; looks again if connected. */
   #reconnectClerk() {
     this.#link.close()
     this.#setStatus('loading')
@@ -276,13 +269,7 @@ export class BirthdayEditorElement extends Base {
     this.#scheduleRender()
   }
 
-  /**
-   * Commits and saves the field (or the `value` set just before) when it is valid and changed.
-   * Resolves with the event that ended the save (`birthday-editor-saved` or
-   * `birthday-editor-error`), or `null` when nothing was sent: the field is invalid (its message
-   * says why) or unchanged, a save is running, nobody is signed in, or the element is disabled,
-   * read-only or not connected. Never rejects.
-   */
+  /** Commits and saves the field, or the `value` set just before (the header's `@method save`). */
   save(): Promise<BirthdayEditorSaveResult> {
     // A `value` set in this tick has not reached the field yet: bring it there before committing.
     if (this.value !== this.#view.shown) this.#render()
@@ -300,8 +287,7 @@ export class BirthdayEditorElement extends Base {
   }
 
   get #busy() {
-    const { status } = this.#state
-    return status === 'saving' || status === 'refreshing'
+    return ['saving', 'refreshing'].includes(this.#state.status)
   }
 
   /** The one place status changes; the message stays unless a new one is given. */
@@ -349,17 +335,13 @@ export class BirthdayEditorElement extends Base {
     else this.#scheduleRender()
   }
 
-  /**
-   * The token template lacks the claim: the stored value, read once per user. If it cannot be read,
-   * the current value shows nothing rather than a wrong "None saved.".
-   */
+  /** No claim in the token: read the stored value once per user (unread, it shows nothing). */
   async #readStored(session: ClerkSession) {
     const signal = this.#connection?.signal
     if (!signal) return
     const edit = this.#edit
     edit.stored = 'asked'
-    const { claim, endpoint, timeout } = this
-    const stored = await readStoredInstead(session, { claim, endpoint, timeout, signal })
+    const stored = await readStoredInstead(session, this, signal)
     if (edit !== this.#edit || edit.saved !== UNKNOWN) return
     if (stored === undefined) edit.stored = 'unread'
     this.#adopt(stored ?? null)
@@ -376,9 +358,8 @@ export class BirthdayEditorElement extends Base {
   }
 
   /**
-   * A new saved value; the field follows unless the user has changed it (it shows `value`, or will
-   * at the next render, and nothing was typed there since), and then a retry waiting for the old
-   * field value is dropped.
+   * A new saved value. The field follows (a retry of its old value is dropped) unless the user has
+   * changed it: it shows `value` (or will at the next render), nothing typed there since.
    */
   #adopt(birthday: string | null) {
     const edit = this.#edit
@@ -399,8 +380,7 @@ export class BirthdayEditorElement extends Base {
   /** What the field holds: an ISO date (`''`: none) or why it cannot be saved, and the parts at fault. */
   #entry(): CheckedEntry {
     const native = this.#native
-    const { required, min, max } = this
-    return checkEntry(this.#view.read(native, this.#lang), { native, required, min, max })
+    return checkEntry(this.#view.read(native, this.#lang), native, this)
   }
 
   /** Takes the field's value as `value` if valid; `change` when it is new. */
@@ -439,10 +419,7 @@ export class BirthdayEditorElement extends Base {
     this.#scheduleRender()
   }
 
-  /**
-   * Commits; an invalid date moves focus to the part at fault (even while Save is disabled), a
-   * valid one in a page's form submits that form. False when neither happened.
-   */
+  /** Commits; then focuses the part at fault, or submits the page's form; false when neither. */
   #submitOrFocus() {
     if (!this.#commit()) this.#view.fieldFor(this.#native, this.#edit.faulty).focus()
     else if (this.form) this.form.requestSubmit()
@@ -492,25 +469,20 @@ export class BirthdayEditorElement extends Base {
     const connection = this.#connection?.signal
     const edit = this.#edit
     if (!session || !connection || birthday === edit.saved) return null
-    const abort = (edit.abort = new AbortController())
-    const signal = AbortSignal.any([connection, abort.signal])
+    const signal = AbortSignal.any([connection, (edit.abort = new AbortController()).signal])
     this.#retry.drop()
     edit.missed = NOTHING_MISSED
     edit.optimistic = birthday
     this.#setStatus('saving', this.#text('saving'))
     const outcome = await saveAndVerify({
-      url: this.endpoint,
       birthday,
       session,
       user: this.#link.clerk?.user,
-      refresh: this.refresh,
-      timeout: this.timeout,
       signal,
-      claim: this.claim,
+      settings: this,
       onStored: () => {
         if (edit !== this.#edit) return
-        // Not `#adopt`: the field already holds this value unless the user typed since, and then
-        // what they typed stays, even if it equals the value saved before.
+        // Not `#adopt`: the field holds this value, or what the user typed since, which stays.
         edit.saved = birthday
         if (edit.stored === 'unread') edit.stored = 'asked'
         this.#setStatus('refreshing', this.#text('refreshing'))
@@ -551,21 +523,16 @@ export class BirthdayEditorElement extends Base {
   #render() {
     this.#renderQueued = false
     if (!this.#connection) return
-    const view = this.#view
-    const edit = this.#edit
-    const control = this.#control
-    const { status, message } = this.#state
-    const native = this.#native
-    const lang = this.#lang
-    const strings = this.#strings
+    const [view, edit, control, state] = [this.#view, this.#edit, this.#control, this.#state]
+    const [native, lang, strings] = [this.#native, this.#lang, this.#strings]
+    // A new `value` reaches the field, and a problem shown for what it held goes.
     if (control.restored) view.shown = this.value
     else if (view.show(this.value)) {
       edit.problem = null
       edit.faulty = []
     }
     const entry = this.#entry()
-    const disabled = this.#off
-    view.render({ status, message, edit, entry, native, lang, strings, disabled, attributes: this })
+    view.render({ ...state, edit, entry, native, lang, strings, disabled: this.#off, host: this })
     const { problem, faulty } = entry
     control.update(
       problem ? '' : entry.iso,
@@ -577,6 +544,6 @@ export class BirthdayEditorElement extends Base {
       },
     )
     // Both only once the user has acted: `user-invalid` is `:user-invalid`'s name.
-    control.states(edit.problem ? [status, 'invalid', 'user-invalid'] : [status])
+    control.states(edit.problem ? [state.status, 'invalid', 'user-invalid'] : [state.status])
   }
 }

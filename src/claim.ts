@@ -29,11 +29,11 @@ export function birthdayClaim(path: string, claims: Claims | null): string | nul
 export const sessionClaims = (session: ClerkSession): Claims | null =>
   decodeClaims(session.lastActiveToken?.getRawString())
 
+/** Where the stored value is read (the element's attributes). */
 export interface StoredRead {
   claim: string
   endpoint: string
   timeout: number
-  signal: AbortSignal
 }
 
 /**
@@ -42,7 +42,8 @@ export interface StoredRead {
  */
 export function readStoredInstead(
   session: ClerkSession,
-  { claim, endpoint, timeout, signal }: StoredRead,
+  { claim, endpoint, timeout }: StoredRead,
+  signal: AbortSignal,
 ): Promise<string | null | undefined> {
   warnOnce(
     'claim',

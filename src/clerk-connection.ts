@@ -36,6 +36,8 @@ export interface ClerkSource {
 export class ClerkConnection {
   /** The Clerk in use, once found. */
   clerk: ClerkPort | undefined
+  /** The Clerk the page gave (the host's `clerk` property), tried first when the connection opens. */
+  given: ClerkPort | null = null
   /** True while the `clerk` error shows: no usable Clerk yet. */
   #failed = false
   #host: ClerkConnectionHost

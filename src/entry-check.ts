@@ -8,8 +8,6 @@ import { PARTS } from './memorable-date.ts'
 import type { DatePart, Entry } from './memorable-date.ts'
 
 export interface EntryRules {
-  /** The native date input: no parts to mark, and a future date is left to `max`. */
-  native: boolean
   required: boolean
   min: string
   max: string
@@ -23,11 +21,11 @@ export interface CheckedEntry {
 }
 
 /**
- * Checks an entry. A date that is wrong as a whole marks all three parts, as GOV.UK marks them; a
- * part missing or unreadable marks only that part.
+ * Checks an entry against `rules` (the element's attributes). `native`: the native date input, with
+ * no parts to mark, and a future date left to `max`. A date wrong as a whole marks all three parts,
+ * as GOV.UK marks them; a part missing or unreadable marks only that part.
  */
-export function checkEntry(entry: Entry, rules: EntryRules): CheckedEntry {
-  const { native } = rules
+export function checkEntry(entry: Entry, native: boolean, rules: EntryRules): CheckedEntry {
   if (entry.problem !== undefined) {
     const problem = entry.problem === 'format' && !native ? 'real' : entry.problem
     return { iso: '', problem, faulty: entry.parts }
