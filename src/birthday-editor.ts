@@ -181,25 +181,25 @@ export class BirthdayEditorElement extends Base {
     return this.#state.status
   }
   get form(): HTMLFormElement | null {
-    return this.#control.form
+    return this.#control.internals.form ?? null
   }
   get validity(): ValidityState | undefined {
-    return this.#control.validity
+    return this.#control.internals.validity
   }
   get validationMessage(): string {
-    return this.#control.validationMessage
+    return this.#control.internals.validationMessage ?? ''
   }
   checkValidity(): boolean {
-    return this.#settle().check(false)
+    return this.#settle().checkValidity?.() ?? true
   }
   reportValidity(): boolean {
-    return this.#settle().check(true)
+    return this.#settle().reportValidity?.() ?? true
   }
 
-  /** The form control, with the validity of what the field holds now (not at the next render). */
+  /** The internals, with the validity of what the field holds now (not at the next render). */
   #settle() {
     if (this.#renderQueued) this.#render()
-    return this.#control
+    return this.#control.internals
   }
 
   /** The form was reset: the stored birthday comes back, and no error shows (see `#render`). */

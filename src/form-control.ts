@@ -7,15 +7,13 @@
  */
 import type { Problem } from './edit.ts'
 
-/** The `ValidityState` flag a problem sets (`missing`, `format`, `real`: a bad input). */
-const validityFlag = (problem: Problem): keyof ValidityStateFlags =>
-  problem === 'required'
-    ? 'valueMissing'
-    : problem === 'min'
-      ? 'rangeUnderflow'
-      : problem === 'max' || problem === 'future'
-        ? 'rangeOverflow'
-        : 'badInput'
+/** The `ValidityState` flag a problem sets; any other (`missing`, `format`, `real`): `badInput`. */
+const VALIDITY_FLAGS: Partial<Record<Problem, keyof ValidityStateFlags>> = {
+  required: 'valueMissing',
+  min: 'rangeUnderflow',
+  max: 'rangeOverflow',
+  future: 'rangeOverflow',
+}
 
 /** Why the field cannot be saved right now, in words, and the field to point at. */
 export interface Invalid {
@@ -32,24 +30,11 @@ export class FormControl {
    * overwrite it until the user acts.
    */
   restored = false
-  #internals: Partial<ElementInternals>
+  /** The host's internals, whose `form`, `validity` and checks the host exposes as its own. */
+  readonly internals: Partial<ElementInternals>
 
   constructor(host: HTMLElement) {
-    this.#internals = host.attachInternals?.() ?? {}
-  }
-
-  get form(): HTMLFormElement | null {
-    return this.#internals.form ?? null
-  }
-  get validity(): ValidityState | undefined {
-    return this.#internals.validity
-  }
-  get validationMessage(): string {
-    return this.#internals.validationMessage ?? ''
-  }
-  check(report: boolean): boolean {
-    const internals = this.#internals
-    return (report ? internals.reportValidity?.() : internals.checkValidity?.()) ?? true
+    this.internals = host.attachInternals?.() ?? {}
   }
 
   /**
@@ -57,12 +42,12 @@ export class FormControl {
    * `formStateRestoreCallback`, and `invalid` (or `null`) sets the validity.
    */
   update(value: string, state: string, invalid: Invalid | null): void {
-    const internals = this.#internals
+    const internals = this.internals
     if (!internals.setValidity) return
     internals.setFormValue!(value, state)
     if (invalid)
       internals.setValidity(
-        { [validityFlag(invalid.problem)]: true },
+        { [VALIDITY_FLAGS[invalid.problem] ?? 'badInput']: true },
         invalid.message,
         invalid.anchor,
       )
@@ -71,7 +56,7 @@ export class FormControl {
 
   /** Shows exactly these custom states (`:state(…)`). */
   states(names: string[]): void {
-    const states = this.#internals.states
+    const states = this.internals.states
     if (!states) return
     states.clear()
     for (const name of names) states.add(name)
