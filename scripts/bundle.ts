@@ -4,14 +4,53 @@
  * with esbuild, minified as shipped. (Vite's library mode keeps whitespace in ES output, so it is
  * not used for this file.)
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
+import { build, transform } from 'esbuild'
 
 export const BUNDLE_FILE = 'dist/birthday-editor.js'
 
-/** Builds `src/define.ts` into one minified ES module and returns its code. */
-export async function bundleElement(): Promise<string> {
+/**
+ * Property names used only inside the element's own objects (its edit, view, controllers, checked
+ * entries, save settings), which the minifier cannot rename by itself: the shipped code renames
+ * them (esbuild's `mangleProps`), in the bundle and in `dist/src` alike. None is a DOM or
+ * ECMAScript name, a public name, a string of `defaultStrings` or a `{placeholder}`, or anything
+ * read by name; scripts/mangle.test.ts checks. A name left off the list is simply not renamed.
+ */
+export const INTERNAL_PROPS = [
+  'problem',
+  'faulty',
+  'stored',
+  'missed',
+  'typed',
+  'tokenClaim',
+  'optimistic',
+  'shown',
+  'fieldFor',
+  'texts',
+  'listen',
+  'enter',
+  'leave',
+  'restored',
+  'hold',
+  'safely',
+  'unusable',
+  'iso',
+  'edit',
+  'native',
+  'onStored',
+  'failure',
+  'given',
+  'settings',
+]
+
+const mangleProps = new RegExp(`^(?:${INTERNAL_PROPS.join('|')})$`)
+
+/** Builds `src/define.ts` into one minified ES module: its code and the names it gave. */
+async function buildElement(): Promise<{
+  code: string
+  mangleCache: Record<string, string | false>
+}> {
   const result = await build({
     entryPoints: ['src/define.ts'],
     bundle: true,
@@ -20,16 +59,38 @@ export async function bundleElement(): Promise<string> {
     target: 'es2022',
     write: false,
     legalComments: 'none',
+    mangleProps,
   })
   const file = result.outputFiles[0]
   if (!file) throw new Error('the element bundle produced no output')
-  return file.text
+  return { code: file.text, mangleCache: result.mangleCache ?? {} }
 }
 
-/** Writes {@link BUNDLE_FILE}. */
+/** Builds `src/define.ts` into one minified ES module and returns its code. */
+export async function bundleElement(): Promise<string> {
+  return (await buildElement()).code
+}
+
+/**
+ * Writes {@link BUNDLE_FILE}, then renames the same properties to the same names in the modules
+ * tsc wrote to `dist/src` (not minified), so that both ship the same code.
+ */
 export async function writeBundle(): Promise<void> {
   await mkdir('dist', { recursive: true })
-  await writeFile(BUNDLE_FILE, await bundleElement())
+  const { code, mangleCache } = await buildElement()
+  await writeFile(BUNDLE_FILE, code)
+  let cache = mangleCache
+  for (const name of (await readdir('dist/src')).filter((file) => file.endsWith('.js')).sort()) {
+    const path = `dist/src/${name}`
+    const result = await transform(await readFile(path, 'utf8'), {
+      format: 'esm',
+      target: 'es2022',
+      mangleProps,
+      mangleCache: cache,
+    })
+    await writeFile(path, result.code)
+    cache = result.mangleCache ?? cache
+  }
 }
 
 export const gzipSize = (code: string): number => gzipSync(code, { level: 9 }).length

@@ -17,6 +17,7 @@ legend{padding:0;margin-bottom:.25rem}
 #day,#month{width:4.5ch}
 #year{width:6.5ch}
 :host(:state(error)) #message,:host(:state(user-invalid)) #message{color:var(--birthday-editor-error,light-dark(#b3261e,#f2b8b5))}
+[aria-invalid=true]{border:2px solid var(--birthday-editor-error,light-dark(#b3261e,#f2b8b5))}
 `
 
 let sheet: CSSStyleSheet | undefined

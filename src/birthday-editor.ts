@@ -1,46 +1,36 @@
-import { checkBirthday, isIsoDate, localToday } from './birthday.ts'
 import { BirthdayEditorView } from './birthday-editor-view.ts'
+import { birthdayClaim, readStoredInstead, sessionClaims } from './claim.ts'
 import { ClerkConnection } from './clerk-connection.ts'
-import { newEdit, NOTHING_MISSED, UNKNOWN } from './edit.ts'
-import type { Edit, Problem } from './edit.ts'
 import type { ClerkPort, ClerkSession } from './clerk-port.ts'
+import { newEdit, NOTHING_MISSED, UNKNOWN } from './edit.ts'
+import type { BirthdayEditorStatus, Edit } from './edit.ts'
+import { checkEntry } from './entry-check.ts'
+import type { CheckedEntry } from './entry-check.ts'
 import { BirthdayEditorErrorEvent, BirthdayEditorSavedEvent, changeEvent } from './events.ts'
 import type { BirthdayEditorErrorCode } from './events.ts'
+import { FormControl } from './form-control.ts'
+import { isoTexts, readPasted } from './memorable-date.ts'
+import {
+  attributeOf,
+  PRIMITIVES,
+  reflectProperties,
+  replayPreUpgradeProperties,
+} from './properties.ts'
 import { RetryQueue } from './retry-queue.ts'
-import { readStoredBirthday, tokenSource } from './save.ts'
-import type { SaveFailure } from './save.ts'
 import { saveAndVerify } from './save-and-verify.ts'
-import { defaultStrings, fillText, formatDate } from './strings.ts'
+import { defaultStrings, fillText, problemText } from './strings.ts'
 import type { BirthdayEditorStrings, Text } from './strings.ts'
-import { isoTexts, partLabel, partOrder, PARTS, readPasted } from './memorable-date.ts'
-import type { DatePart } from './memorable-date.ts'
-import { attributeOf, PRIMITIVES, reflectProperties } from './properties.ts'
 import { openTabSync } from './tab-sync.ts'
 import type { PostSave } from './tab-sync.ts'
-import { claimAt, decodeClaims } from './token.ts'
-import type { Claims } from './token.ts'
-import { warnOnce } from './warn.ts'
 
 export { defaultStrings } from './strings.ts'
 export { PRIMITIVES } from './properties.ts'
 export type { BirthdayEditorStrings } from './strings.ts'
 
-/** What the element is doing; also exposed as the custom state of the same name. */
-export type BirthdayEditorStatus =
-  'loading' | 'signed-out' | 'idle' | 'saving' | 'refreshing' | 'saved' | 'error'
+export type { BirthdayEditorStatus } from './edit.ts'
 
 /** What `save()` resolves with: the event that ended the save, or `null` when nothing was sent. */
 export type BirthdayEditorSaveResult = BirthdayEditorSavedEvent | BirthdayEditorErrorEvent | null
-
-/** The `ValidityState` flag a problem sets (`missing`, `format`, `real`: a bad input). */
-const validityFlag = (problem: Problem): keyof ValidityStateFlags =>
-  problem === 'required'
-    ? 'valueMissing'
-    : problem === 'min'
-      ? 'rangeUnderflow'
-      : problem === 'max' || problem === 'future'
-        ? 'rangeOverflow'
-        : 'badInput'
 
 // So that the module imports without a DOM (server-side rendering, Node tools).
 const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
@@ -103,7 +93,7 @@ const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
  * @csspart form - The form holding label, current value, field, buttons and message (`aria-busy` while loading, saving, refreshing).
  * @csspart label - The field's visible label (the fields' legend, or the native input's label).
  * @csspart fields - The `fieldset` of the three memorable-date fields.
- * @csspart day - The day field (`aria-invalid` when at fault).
+ * @csspart day - The day field (`aria-invalid`, and a border in the error colour, when at fault).
  * @csspart month - The month field: digits, a month name or its abbreviation.
  * @csspart year - The year field, four digits.
  * @csspart current-value - The saved birthday, formatted with `Intl` in the element's language.
@@ -113,7 +103,7 @@ const Base = (globalThis.HTMLElement ?? Object) as typeof HTMLElement
  * @csspart message - The polite live region for status, validation and errors.
  *
  * @cssprop [--birthday-editor-gap=0.5rem] - Space between the parts.
- * @cssprop [--birthday-editor-error=light-dark(#b3261e, #f2b8b5)] - Colour of error and validation messages.
+ * @cssprop [--birthday-editor-error=light-dark(#b3261e, #f2b8b5)] - Colour of error and validation messages, and of the border that marks the field(s) at fault.
  *
  * @cssstate loading - Waiting for Clerk (at most 10 s, then `error` with code `clerk`).
  * @cssstate signed-out - Nobody is signed in; the slot shows instead of the form.
@@ -149,11 +139,9 @@ export class BirthdayEditorElement extends Base {
   declare name: string | null
   declare input: 'fields' | 'native'
 
-  #internals: ElementInternals | undefined
   #connection: AbortController | null = null
   /** What the element is doing, and the message that goes with it; changed by `#setStatus` only. */
   #state: { status: BirthdayEditorStatus; message: string } = { status: 'loading', message: '' }
-  #clerkProperty: ClerkPort | null = null
   #link = new ClerkConnection({
     loading: () => this.#setStatus('loading', this.#text('loading')),
     unusable: () => this.#fail('clerk'),
@@ -164,11 +152,7 @@ export class BirthdayEditorElement extends Base {
   #strings: Partial<BirthdayEditorStrings> = {}
   #edit: Edit = newEdit()
   #view: BirthdayEditorView
-  /**
-   * What the element's form says: a disabled `<fieldset>` around it, and a state restored after
-   * back/forward navigation that programmatic values must not overwrite until the user acts.
-   */
-  #form = { disabled: false, restored: false }
+  #control: FormControl
   #renderQueued = false
 
   constructor() {
@@ -176,15 +160,14 @@ export class BirthdayEditorElement extends Base {
     this.#view = new BirthdayEditorView(
       this.shadowRoot ?? this.attachShadow({ mode: 'open', delegatesFocus: true }),
     )
-    // Browsers without ElementInternals (and happy-dom) still get status, ARIA and events.
-    this.#internals = this.attachInternals?.()
+    this.#control = new FormControl(this)
   }
 
   get clerk(): ClerkPort | null {
-    return this.#link.clerk ?? this.#clerkProperty
+    return this.#link.clerk ?? this.#link.given
   }
   set clerk(value: ClerkPort | null) {
-    this.#clerkProperty = value
+    this.#link.given = value
     if (this.#connection) this.#reconnectClerk()
   }
   get strings(): BirthdayEditorStrings {
@@ -198,13 +181,13 @@ export class BirthdayEditorElement extends Base {
     return this.#state.status
   }
   get form(): HTMLFormElement | null {
-    return this.#internals?.form ?? null
+    return this.#control.internals.form ?? null
   }
   get validity(): ValidityState | undefined {
-    return this.#internals?.validity
+    return this.#control.internals.validity
   }
   get validationMessage(): string {
-    return this.#internals?.validationMessage ?? ''
+    return this.#control.internals.validationMessage ?? ''
   }
   checkValidity(): boolean {
     return this.#settle().checkValidity?.() ?? true
@@ -213,18 +196,16 @@ export class BirthdayEditorElement extends Base {
     return this.#settle().reportValidity?.() ?? true
   }
 
-  /** The internals, with the validity of what the field holds right now (not at the next render). */
+  /** The internals, with the validity of what the field holds now (not at the next render). */
   #settle() {
     if (this.#renderQueued) this.#render()
-    return this.#internals ?? ({} as Partial<ElementInternals>)
+    return this.#control.internals
   }
 
-  /** The form was reset: the stored birthday comes back, and no error shows. */
+  /** The form was reset: the stored birthday comes back, and no error shows (see `#render`). */
   formResetCallback(): void {
     const edit = this.#edit
-    this.#form.restored = edit.typed = false
-    edit.problem = null
-    edit.faulty = []
+    this.#control.restored = edit.typed = false
     this.#view.shown = undefined
     this.value = edit.saved === UNKNOWN ? '' : (edit.saved ?? '')
     this.#scheduleRender()
@@ -232,78 +213,51 @@ export class BirthdayEditorElement extends Base {
 
   /** A disabled `<fieldset>` around the element disables it, as it does native fields. */
   formDisabledCallback(disabled: boolean): void {
-    this.#form.disabled = disabled
+    this.#control.disabled = disabled
     this.#scheduleRender()
   }
 
   /** Back/forward navigation brings back what the user had typed (the state of `setFormValue`). */
   formStateRestoreCallback(state: unknown): void {
     if (typeof state !== 'string') return
-    const [day = '', month = '', year = ''] = state.split('/')
-    this.#view.fill({ day, month, year })
-    this.#view.input.value = state
-    this.#form.restored = true
+    this.#view.restore(state)
+    this.#control.restored = true
     this.#scheduleRender()
   }
 
   connectedCallback(): void {
-    const connection = (this.#connection = new AbortController())
-    const { signal } = connection
-    const view = this.#view
-    this.#replayPreUpgradeProperties()
-    const on = (node: EventTarget, type: string, handler: (event: never) => void) =>
-      node.addEventListener(type, handler as EventListener, { signal })
-    on(view.form, 'submit', this.#handleSubmit)
-    on(view.form, 'input', this.#handleInput)
-    // The fieldset holds the native input too: these hear both ways of entry.
-    on(view.fields, 'change', this.#handleChange)
-    on(view.fields, 'focusout', this.#handleFocusOut)
-    on(view.fields, 'paste', this.#handlePaste)
-    on(view.fields, 'keydown', this.#handleKey)
-    on(view.removeButton, 'click', this.#handleRemove)
+    const { signal } = (this.#connection = new AbortController())
+    replayPreUpgradeProperties(this, [...Object.keys(PRIMITIVES), 'clerk', 'strings'])
+    this.#view.listen(signal, {
+      // In a page's form, Save submits that form, as a native field does (its handler saves).
+      submit: () => this.#submitOrFocus() || void this.#save(this.value || null, true),
+      // As Save, but a valid date outside a page's form waits for Save.
+      enter: () => this.#submitOrFocus(),
+      input: this.#handleInput,
+      // Native: change commits. Fields: leaving the group does; moving between them commits nothing.
+      change: () => this.#native && this.#commit(),
+      leave: () => this.#edit.typed && this.#commit(),
+      paste: this.#handlePaste,
+      remove: this.#handleRemove,
+    })
     this.#retry.connect(signal)
     this.#post = openTabSync(signal, this.#heard)
-    this.#openClerk()
+    this.#link.open(this)
     this.#scheduleRender()
   }
 
   disconnectedCallback(): void {
     this.#connection?.abort()
     this.#connection = null
-    this.#closeClerk()
+    this.#reconnectClerk()
   }
 
-  /**
-   * A property set on the element before its class was defined is an own property that hides the
-   * class's accessor: delete it and set it again through the accessor (as Lit's
-   * `__saveInstanceProperties` does).
-   */
-  #replayPreUpgradeProperties() {
-    const self = this as unknown as Record<string, unknown>
-    for (const key of [...Object.keys(PRIMITIVES), 'clerk', 'strings']) {
-      if (Object.hasOwn(this, key)) {
-        const value = self[key]
-        delete self[key]
-        self[key] = value
-      }
-    }
-  }
-
-  /** The `clerk` getter reads the `clerk` property here: the connection holds no Clerk yet. */
-  #openClerk() {
-    this.#link.open(this)
-  }
-
-  /** Lets go of the Clerk in use (or of waiting for one), and drops any work started with it. */
-  #closeClerk() {
+  /** Lets go of Clerk (or of waiting for it) and of work started with it; looks again if connected. */
+  #reconnectClerk() {
     this.#link.close()
     this.#setStatus('loading')
     this.#edit = { ...this.#edit }
-  }
-
-  #reconnectClerk() {
-    this.#closeClerk()
-    this.#openClerk()
+    if (this.#connection) this.#link.open(this)
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -315,13 +269,7 @@ export class BirthdayEditorElement extends Base {
     this.#scheduleRender()
   }
 
-  /**
-   * Commits and saves the field (or the `value` set just before) when it is valid and changed.
-   * Resolves with the event that ended the save (`birthday-editor-saved` or
-   * `birthday-editor-error`), or `null` when nothing was sent: the field is invalid (its message
-   * says why) or unchanged, a save is running, nobody is signed in, or the element is disabled,
-   * read-only or not connected. Never rejects.
-   */
+  /** Commits and saves the field, or the `value` set just before (the header's `@method save`). */
   save(): Promise<BirthdayEditorSaveResult> {
     // A `value` set in this tick has not reached the field yet: bring it there before committing.
     if (this.value !== this.#view.shown) this.#render()
@@ -333,32 +281,13 @@ export class BirthdayEditorElement extends Base {
     return fillText(this.#strings, key, values)
   }
 
-  /** An ISO date in words, in the element's language (else the nearest ancestor's). */
-  #format(iso: string) {
-    return formatDate(iso, this.#lang)
-  }
-
+  /** The element's language (else the nearest ancestor's). */
   get #lang() {
     return this.closest<HTMLElement>('[lang]')?.lang ?? ''
   }
 
-  /**
-   * The birthday in a token's claims: the date, `null` (none, or not a date), or `undefined` when a
-   * session token (one with `sub`) lacks the claim altogether: the template does not have it (a
-   * template that has it renders a missing value as `null`).
-   */
-  #claimIn(claims: Claims | null): string | null | undefined {
-    const value = claimAt(claims, this.claim)
-    return claims?.sub !== undefined && value === undefined
-      ? undefined
-      : isIsoDate(value)
-        ? value
-        : null
-  }
-
   get #busy() {
-    const { status } = this.#state
-    return status === 'saving' || status === 'refreshing'
+    return ['saving', 'refreshing'].includes(this.#state.status)
   }
 
   /** The one place status changes; the message stays unless a new one is given. */
@@ -387,13 +316,13 @@ export class BirthdayEditorElement extends Base {
       }
       return
     }
-    const claims = decodeClaims(session.lastActiveToken?.getRawString())
+    const claims = sessionClaims(session)
     if (claims?.sub !== this.#edit.subject) {
       this.#forget()
       this.#edit.subject = claims?.sub
     }
     const edit = this.#edit
-    const claim = this.#claimIn(claims)
+    const claim = birthdayClaim(this.claim, claims)
     if (claim === undefined) {
       if (edit.stored === 'unasked') void this.#readStored(session)
     } else if (claim !== edit.tokenClaim || edit.saved === UNKNOWN) {
@@ -406,28 +335,13 @@ export class BirthdayEditorElement extends Base {
     else this.#scheduleRender()
   }
 
-  /**
-   * The session token template lacks the claim: read the stored value once from the endpoint's
-   * `GET`, and tell the developer (once per page). If it cannot be read, the current value shows
-   * nothing rather than a wrong "None saved.".
-   */
+  /** No claim in the token: read the stored value once per user (unread, it shows nothing). */
   async #readStored(session: ClerkSession) {
     const signal = this.#connection?.signal
     if (!signal) return
     const edit = this.#edit
     edit.stored = 'asked'
-    const { claim, endpoint } = this
-    warnOnce(
-      'claim',
-      `session tokens lack "${claim}": add "${claim}": "{{user.public_metadata.birthday}}" to the` +
-        ` session token template. Until then it is read from GET ${endpoint}.`,
-    )
-    const stored = await readStoredBirthday({
-      url: endpoint,
-      token: tokenSource(session),
-      timeout: this.timeout,
-      signal,
-    })
+    const stored = await readStoredInstead(session, this, signal)
     if (edit !== this.#edit || edit.saved !== UNKNOWN) return
     if (stored === undefined) edit.stored = 'unread'
     this.#adopt(stored ?? null)
@@ -444,58 +358,38 @@ export class BirthdayEditorElement extends Base {
   }
 
   /**
-   * A new saved value; the field follows unless the user has changed it, and then a retry waiting
-   * for the old field value is dropped.
+   * A new saved value. The field follows (a retry of its old value is dropped) unless the user has
+   * changed it: it shows `value` (or will at the next render), nothing typed there since.
    */
   #adopt(birthday: string | null) {
     const edit = this.#edit
     const old = edit.saved
+    const { value } = this
     edit.saved = birthday
-    if (old === UNKNOWN || ((this.value || null) === old && this.#untouched())) {
+    const untouched = () => this.#view.shown !== value || this.#entry().iso === value
+    if (old === UNKNOWN || ((value || null) === old && untouched())) {
       this.value = birthday ?? ''
       this.#retry.drop()
     }
-  }
-
-  /** The field shows `value` (or will at the next render): nothing typed there since. */
-  #untouched() {
-    return this.#view.shown !== this.value || this.#entry().iso === this.value
   }
 
   get #native() {
     return this.input === 'native'
   }
 
-  /**
-   * What the field holds: an ISO date (`''`: none) or why it cannot be saved, and the parts at
-   * fault (all three when the date as a whole is wrong, as GOV.UK marks them).
-   */
-  #entry(): { iso: string; problem: Problem | null; faulty: DatePart[] } {
+  /** What the field holds: an ISO date (`''`: none) or why it cannot be saved, and the parts at fault. */
+  #entry(): CheckedEntry {
     const native = this.#native
-    const entry = this.#view.read(native, this.#lang)
-    const all = native ? [] : PARTS
-    if (entry.problem !== undefined) {
-      const problem = entry.problem === 'format' && !native ? 'real' : entry.problem
-      return { iso: '', problem, faulty: entry.parts }
-    }
-    const { iso } = entry
-    const problem = !iso
-      ? this.required
-        ? 'required'
-        : null
-      : !native && iso > localToday()
-        ? 'future'
-        : checkBirthday(iso, { min: this.min, max: this.max })
-    return { iso, problem, faulty: problem ? all : [] }
+    return checkEntry(this.#view.read(native, this.#lang), native, this)
   }
 
-  /** Takes the field's value as `value` if valid; `change` when it is new. Handles `change` too. */
-  #commit = () => {
+  /** Takes the field's value as `value` if valid; `change` when it is new. */
+  #commit() {
     const { iso, problem, faulty } = this.#entry()
     const edit = this.#edit
     edit.problem = problem
     edit.faulty = faulty
-    this.#form.restored = edit.typed = false
+    this.#control.restored = edit.typed = false
     if (!problem && iso !== this.value) {
       this.value = this.#view.shown = iso
       this.dispatchEvent(changeEvent())
@@ -504,33 +398,20 @@ export class BirthdayEditorElement extends Base {
     return !problem
   }
 
-  /**
-   * The native input's change commits. The three fields commit when focus leaves the group (or on
-   * Enter, or submit): moving between them commits nothing half-typed.
-   */
-  #handleChange = () => {
-    if (this.#native) this.#commit()
-  }
-
-  #handleFocusOut = ({ relatedTarget }: FocusEvent) => {
-    if (!this.#view.fields.contains(relatedTarget as Node | null) && this.#edit.typed)
-      this.#commit()
-  }
-
   /** A whole date pasted into any field fills all three. */
-  #handlePaste = (event: ClipboardEvent) => {
-    const iso = readPasted(event.clipboardData?.getData('text') ?? '', this.#lang)
-    if (!iso) return
-    event.preventDefault()
+  #handlePaste = (text: string) => {
+    const iso = readPasted(text, this.#lang)
+    if (!iso) return false
     this.#view.fill(isoTexts(iso))
     this.#handleInput()
     this.#commit()
+    return true
   }
 
   #handleInput = () => {
     const edit = this.#edit
     edit.typed = true
-    this.#form.restored = false
+    this.#control.restored = false
     if (edit.problem) ({ problem: edit.problem, faulty: edit.faulty } = this.#entry())
     this.#retry.drop()
     const { status } = this.#state
@@ -538,28 +419,12 @@ export class BirthdayEditorElement extends Base {
     this.#scheduleRender()
   }
 
-  /** In a page's form, Save submits that form, as in a native field; its handler saves. */
-  #handleSubmit = (event: Event) => {
-    event.preventDefault()
-    if (!this.#commit()) this.#focusFault()
+  /** Commits; then focuses the part at fault, or submits the page's form; false when neither. */
+  #submitOrFocus() {
+    if (!this.#commit()) this.#view.fieldFor(this.#native, this.#edit.faulty).focus()
     else if (this.form) this.form.requestSubmit()
-    else void this.#save(this.value || null, true)
-  }
-
-  /**
-   * Enter in a field: an invalid date moves focus to the part at fault (even while Save is
-   * disabled); in a page's form, a valid one submits that form (its handler saves).
-   */
-  #handleKey = (event: KeyboardEvent) => {
-    if (event.key !== 'Enter') return
-    if (!this.#commit()) this.#focusFault()
-    else if (this.form) this.form.requestSubmit()
-    else return
-    event.preventDefault()
-  }
-
-  #focusFault() {
-    this.#view.fieldFor(this.#native, this.#edit.faulty).focus()
+    else return false
+    return true
   }
 
   /** Remove empties the field too: the user chose "no birthday" over whatever it held. */
@@ -571,35 +436,32 @@ export class BirthdayEditorElement extends Base {
 
   /** Another editor of this origin saved: show it, and get a fresh token if ours lags. */
   #heard = (subject: unknown, birthday: string | null) =>
-    this.#link.safely(() => this.#receive(subject, birthday))
-
-  #receive(subject: unknown, birthday: string | null) {
-    const session = this.#link.clerk?.session
-    const edit = this.#edit
-    if (!session || subject !== edit.subject) return
-    if (this.#busy) return void (edit.missed = birthday)
-    this.#adopt(birthday)
-    if (edit.stored === 'unread') edit.stored = 'asked'
-    const claim = this.#claimIn(decodeClaims(session.lastActiveToken?.getRawString()))
-    if (claim !== undefined && claim !== birthday) {
-      session.getToken({ skipCache: true }).catch(() => {})
-    }
-    this.#scheduleRender()
-  }
+    this.#link.safely(() => {
+      const session = this.#link.clerk?.session
+      const edit = this.#edit
+      if (!session || subject !== edit.subject) return
+      if (this.#busy) return void (edit.missed = birthday)
+      this.#adopt(birthday)
+      if (edit.stored === 'unread') edit.stored = 'asked'
+      const claim = birthdayClaim(this.claim, sessionClaims(session))
+      if (claim !== undefined && claim !== birthday)
+        session.getToken({ skipCache: true }).catch(() => {})
+      this.#scheduleRender()
+    })
 
   /** The session to save with, when saving is possible now. */
   #canSave(): ClerkSession | null {
     let session: ClerkSession | null | undefined
     // From a click or `save()`: a Clerk that throws here is let go of, not thrown at the page.
     this.#link.safely(() => (session = this.#link.clerk?.session))
-    return session &&
-      this.#connection &&
-      !this.#busy &&
-      !this.disabled &&
-      !this.#form.disabled &&
-      !this.readOnly
+    return session && this.#connection && !this.#busy && !this.#off && !this.readOnly
       ? session
       : null
+  }
+
+  /** Disabled, by its attribute or by a disabled `<fieldset>` around it. */
+  get #off() {
+    return this.disabled || this.#control.disabled
   }
 
   async #save(birthday: string | null, focus?: boolean): Promise<BirthdayEditorSaveResult> {
@@ -607,26 +469,20 @@ export class BirthdayEditorElement extends Base {
     const connection = this.#connection?.signal
     const edit = this.#edit
     if (!session || !connection || birthday === edit.saved) return null
-    const abort = (edit.abort = new AbortController())
-    const signal = AbortSignal.any([connection, abort.signal])
+    const signal = AbortSignal.any([connection, (edit.abort = new AbortController()).signal])
     this.#retry.drop()
     edit.missed = NOTHING_MISSED
     edit.optimistic = birthday
     this.#setStatus('saving', this.#text('saving'))
     const outcome = await saveAndVerify({
-      url: this.endpoint,
       birthday,
       session,
       user: this.#link.clerk?.user,
-      refresh: this.refresh,
-      timeout: this.timeout,
       signal,
-      token: tokenSource(session),
-      claimOf: (claims) => this.#claimIn(claims),
+      settings: this,
       onStored: () => {
         if (edit !== this.#edit) return
-        // Not `#adopt`: the field already holds this value unless the user typed since, and then
-        // what they typed stays, even if it equals the value saved before.
+        // Not `#adopt`: the field holds this value, or what the user typed since, which stays.
         edit.saved = birthday
         if (edit.stored === 'unread') edit.stored = 'asked'
         this.#setStatus('refreshing', this.#text('refreshing'))
@@ -634,7 +490,10 @@ export class BirthdayEditorElement extends Base {
     })
     if (edit !== this.#edit) return null
     if (!outcome.ok) {
-      const failed = this.#failed(outcome.failure, birthday, signal, focus)
+      const { failure } = outcome
+      // Kept for a retry unless the user has changed the field since: their newer value wins.
+      if ((this.value || null) === birthday) this.#retry.hold(failure, birthday, signal)
+      const failed = this.#fail(failure.code, failure, focus)
       // A saved value seen meanwhile: the field follows it unless the user typed since the save began.
       if (edit.missed !== NOTHING_MISSED)
         if ((this.value || null) === birthday) this.#adopt(edit.missed)
@@ -654,111 +513,37 @@ export class BirthdayEditorElement extends Base {
     return saved
   }
 
-  /**
-   * A failed save: keep the birthday for a retry when one can help (unless the user has changed the
-   * field since: their newer value wins), and report.
-   */
-  #failed(failure: SaveFailure, birthday: string | null, signal: AbortSignal, focus?: boolean) {
-    const { code, seconds } = failure
-    const retry = code === 'offline' || code === 'network' || !!seconds
-    if (retry && (this.value || null) === birthday) this.#retry.hold(birthday, seconds, signal)
-    return this.#fail(code, failure, focus)
-  }
-
   #scheduleRender() {
     if (this.#renderQueued) return
     this.#renderQueued = true
     queueMicrotask(() => this.#render())
   }
 
-  /** Computes what the view shows from the edit, the status and the attributes. */
+  /** Hands the view and the form control what the field holds, the edit and the status. */
   #render() {
     this.#renderQueued = false
     if (!this.#connection) return
-    const view = this.#view
-    const edit = this.#edit
-    const { status, message } = this.#state
-    const native = this.#native
-    const lang = this.#lang
-    if (this.#form.restored) view.shown = this.value
+    const [view, edit, control, state] = [this.#view, this.#edit, this.#control, this.#state]
+    const [native, lang, strings] = [this.#native, this.#lang, this.#strings]
+    // A new `value` reaches the field, and a problem shown for what it held goes.
+    if (control.restored) view.shown = this.value
     else if (view.show(this.value)) {
       edit.problem = null
       edit.faulty = []
     }
     const entry = this.#entry()
-    const known = edit.saved !== UNKNOWN
-    const saved = known ? edit.saved : null
-    const shown = status === 'saving' ? edit.optimistic : edit.saved
-    const unread = edit.stored === 'unread'
-    const busy = status === 'loading' || this.#busy
-    // Nothing to edit without a known saved value: loading, or no usable Clerk.
-    const off = this.disabled || this.#form.disabled || !known
-    const locked = off || this.readOnly || busy
-    const problem = edit.problem
-    // A partly typed date counts as a change (Save tells what is missing); in the native input, as empty.
-    const unchanged = (native || !entry.problem) && (entry.iso || null) === saved
-    view.render({
-      signedOut: status === 'signed-out',
-      busy,
-      native,
-      // Native: no order to look up (and no formatter made for it); the fields are hidden.
-      order: native ? PARTS : partOrder(lang),
-      label: (part) => this.#strings[part] ?? partLabel(part, lang) ?? defaultStrings[part],
-      current:
-        shown === UNKNOWN || (unread && status !== 'saving')
-          ? ''
-          : shown
-            ? this.#text('current', { date: this.#format(shown) })
-            : this.#text('none'),
-      message: problem
-        ? this.#problemText(problem, edit.faulty)
-        : status === 'idle' && unchanged
-          ? this.#text('unchanged')
-          : message,
-      min: this.min,
-      max: this.max,
-      required: this.required,
-      readOnly: this.readOnly,
-      off,
-      invalid: !!problem,
-      faulty: edit.faulty,
-      saveDisabled: locked || unchanged || !!problem,
-      removeDisabled: locked || this.required || (saved === null && !unread),
-      text: (key) => this.#text(key),
-    })
-    const internals = this.#internals
-    if (internals?.setValidity) {
-      const texts = view.texts()
-      internals.setFormValue(
-        entry.problem ? '' : entry.iso,
-        native ? view.input.value : PARTS.map((part) => texts[part]).join('/'),
-      )
-      if (entry.problem)
-        internals.setValidity(
-          { [validityFlag(entry.problem)]: true },
-          this.#problemText(entry.problem, entry.faulty),
-          view.fieldFor(native, entry.faulty),
-        )
-      else internals.setValidity({})
-    }
-    const states = internals?.states
-    if (states) {
-      states.clear()
-      states.add(status)
-      // Both only once the user has acted: `user-invalid` is `:user-invalid`'s name.
-      if (problem) {
-        states.add('invalid')
-        states.add('user-invalid')
-      }
-    }
-  }
-
-  /** A problem in words; `missing` names the parts at fault. */
-  #problemText(problem: Problem, faulty: DatePart[]) {
-    return this.#text(problem, {
-      min: this.#format(this.min),
-      max: this.#format(this.max),
-      parts: faulty.map((part) => this.#text(part).toLowerCase()).join(' and '),
-    })
+    view.render({ ...state, edit, entry, native, lang, strings, disabled: this.#off, host: this })
+    const { problem, faulty } = entry
+    control.update(
+      problem ? '' : entry.iso,
+      view.state(native),
+      problem && {
+        problem,
+        message: problemText(strings, lang, problem, faulty, this),
+        anchor: view.fieldFor(native, faulty),
+      },
+    )
+    // Both only once the user has acted: `user-invalid` is `:user-invalid`'s name.
+    control.states(edit.problem ? [state.status, 'invalid', 'user-invalid'] : [state.status])
   }
 }

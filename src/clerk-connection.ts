@@ -36,8 +36,10 @@ export interface ClerkSource {
 export class ClerkConnection {
   /** The Clerk in use, once found. */
   clerk: ClerkPort | undefined
+  /** The Clerk the page gave (the host's `clerk` property), tried first when the connection opens. */
+  given: ClerkPort | null = null
   /** True while the `clerk` error shows: no usable Clerk yet. */
-  failed = false
+  #failed = false
   #host: ClerkConnectionHost
   /** Stops following the Clerk in use, or stops waiting for `window.Clerk`. */
   #unsubscribe: (() => void) | undefined
@@ -77,7 +79,7 @@ export class ClerkConnection {
     this.#unsubscribe?.()
     this.#unsubscribe = this.clerk = undefined
     clearTimeout(this.#giveUp)
-    this.failed = false
+    this.#failed = false
     this.#opened++
   }
 
@@ -134,11 +136,11 @@ export class ClerkConnection {
     if (!clerk) return
     if (!clerk.loaded) {
       if (clerk.status === 'error') this.#unusable()
-      else if (!this.failed) this.#host.loading()
+      else if (!this.#failed) this.#host.loading()
       return
     }
-    const recovered = this.failed
-    this.failed = false
+    const recovered = this.#failed
+    this.#failed = false
     clearTimeout(this.#giveUp)
     this.#host.ready(clerk, recovered)
   }
@@ -151,8 +153,8 @@ export class ClerkConnection {
         ? 'its load failed'
         : 'nothing called Clerk.load() in 10 s') + NO_CLERK,
   ) {
-    if (this.failed) return
-    this.failed = true
+    if (this.#failed) return
+    this.#failed = true
     warnOnce('clerk', `no usable Clerk: ${problem}`)
     this.#host.unusable()
   }

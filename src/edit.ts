@@ -6,6 +6,10 @@
 import type { BirthdayProblem } from './birthday.ts'
 import type { DatePart } from './memorable-date.ts'
 
+/** What the element is doing; also exposed as the custom state of the same name. */
+export type BirthdayEditorStatus =
+  'loading' | 'signed-out' | 'idle' | 'saving' | 'refreshing' | 'saved' | 'error'
+
 /** Not known yet: no token, stored value, save or other tab has told this user's birthday. */
 export const UNKNOWN = Symbol()
 /** No saved value was seen while a save ran. */

@@ -48,3 +48,19 @@ export function reflectProperties(prototype: HTMLElement): void {
     })
   }
 }
+
+/**
+ * A property set on an element before its class was defined is an own property that hides the
+ * class's accessor: deletes each of `keys` that is one and sets it again through the accessor (as
+ * Lit's `__saveInstanceProperties` does).
+ */
+export function replayPreUpgradeProperties(element: object, keys: string[]): void {
+  const self = element as Record<string, unknown>
+  for (const key of keys) {
+    if (Object.hasOwn(self, key)) {
+      const value = self[key]
+      delete self[key]
+      self[key] = value
+    }
+  }
+}

@@ -3,6 +3,8 @@
  * dates in words in a language. Pure functions with a formatter cache (as relative-time-element's
  * `intl-cache.ts`); no DOM.
  */
+import type { Problem } from './edit.ts'
+import type { DatePart } from './memorable-date.ts'
 
 /**
  * Every user-visible string, in English (the field labels `day`, `month`, `year` default to their
@@ -77,4 +79,19 @@ export function formatDate(iso: string, lang: string): string {
   } catch {
     return iso
   }
+}
+
+/** A problem of the field in words, dates in `lang`; `missing` names the parts at fault. */
+export function problemText(
+  overrides: Partial<BirthdayEditorStrings>,
+  lang: string,
+  problem: Problem,
+  faulty: DatePart[],
+  range: { min: string; max: string },
+): string {
+  return fillText(overrides, problem, {
+    min: formatDate(range.min, lang),
+    max: formatDate(range.max, lang),
+    parts: faulty.map((part) => fillText(overrides, part).toLowerCase()).join(' and '),
+  })
 }
