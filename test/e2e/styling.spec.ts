@@ -91,3 +91,26 @@ test('custom properties set the gap and the error colour', async ({ page, origin
   await editor.host.evaluate((host) => host.classList.remove('custom'))
   await expect(editor.message).toHaveCSS('color', 'rgb(179, 38, 30)')
 })
+
+test('the field at fault wears a border in the error colour; the others do not', async ({
+  page,
+  origin,
+  signIn,
+}) => {
+  await page.goto(`${origin}/`)
+  await linkHooks(page, origin)
+  const editor = editorOf(page)
+  await signIn(page)
+
+  await fillDate(editor, '1991-02-31')
+  await expect(editor.message).toHaveText('Birthday must be a real date.')
+  await expect(editor.day).toHaveCSS('border-top-width', '2px')
+  await expect(editor.day).toHaveCSS('border-top-color', 'rgb(179, 38, 30)')
+  await expect(editor.month).not.toHaveCSS('border-top-color', 'rgb(179, 38, 30)')
+  await expect(editor.year).not.toHaveCSS('border-top-color', 'rgb(179, 38, 30)')
+  await editor.host.evaluate((host) => host.classList.add('custom'))
+  await expect(editor.day).toHaveCSS('border-top-color', 'rgb(150, 0, 150)')
+
+  await fillDate(editor, '1991-02-28')
+  await expect(editor.day).not.toHaveCSS('border-top-color', 'rgb(150, 0, 150)')
+})
