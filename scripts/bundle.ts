@@ -42,6 +42,11 @@ export const INTERNAL_PROPS = [
   'failure',
   'given',
   'settings',
+  'internals',
+  'paste',
+  'render',
+  'change',
+  'token',
 ]
 
 const mangleProps = new RegExp(`^(?:${INTERNAL_PROPS.join('|')})$`)
