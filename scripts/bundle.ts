@@ -47,6 +47,23 @@ export const INTERNAL_PROPS = [
   'render',
   'change',
   'token',
+  'restoreState',
+  'formState',
+  'typedEntry',
+  'fillParts',
+  'showValue',
+  'onSubmit',
+  'onInput',
+  'onRemove',
+  'openPort',
+  'closePort',
+  'onClerkChange',
+  'whileLoading',
+  'onReady',
+  'watchOnline',
+  'clearPending',
+  'publish',
+  'showStates',
 ]
 
 const mangleProps = new RegExp(`^(?:${INTERNAL_PROPS.join('|')})$`)

@@ -50,17 +50,17 @@ export interface ViewState {
 /** What the host does when the user acts. */
 export interface ViewHandlers {
   /** Save was pressed (the form's submit, which never leaves the page). */
-  submit: () => void
+  onSubmit: () => void
   /** Enter in a field; true when the host acted on it (no other Enter handling then). */
   enter: () => boolean
-  input: () => void
+  onInput: () => void
   /** The native input's `change`. */
   change: () => void
   /** Focus left the three fields (or the native input). */
   leave: () => void
   /** Text pasted into a field; true when the host took it as a whole date. */
   paste: (text: string) => boolean
-  remove: () => void
+  onRemove: () => void
 }
 
 export class BirthdayEditorView {
@@ -119,9 +119,9 @@ export class BirthdayEditorView {
     ) => node.addEventListener(type, handler as EventListener, { signal })
     listen(this.#form, 'submit', (event) => {
       event.preventDefault()
-      on.submit()
+      on.onSubmit()
     })
-    listen(this.#form, 'input', on.input)
+    listen(this.#form, 'input', on.onInput)
     // The fieldset holds the native input too: these hear both ways of entry.
     listen(fields, 'change', on.change)
     listen(fields, 'focusout', ({ relatedTarget }: FocusEvent) => {
@@ -133,24 +133,24 @@ export class BirthdayEditorView {
     listen(fields, 'keydown', (event: KeyboardEvent) => {
       if (event.key === 'Enter' && on.enter()) event.preventDefault()
     })
-    listen(this.#removeButton, 'click', on.remove)
+    listen(this.#removeButton, 'click', on.onRemove)
   }
 
   /** Brings back what the user had typed, as {@link state} wrote it. */
-  restore(state: string): void {
+  restoreState(state: string): void {
     const [day = '', month = '', year = ''] = state.split('/')
-    this.fill({ day, month, year })
+    this.fillParts({ day, month, year })
     this.#input.value = state
   }
 
   /** What the field holds as typed, for the form to keep across back/forward navigation. */
-  state(native: boolean): string {
+  formState(native: boolean): string {
     const texts = this.texts()
     return native ? this.#input.value : PARTS.map((part) => texts[part]).join('/')
   }
 
   /** What the fields hold (the native input: its date, or `format` when it holds a partial one). */
-  read(native: boolean, lang: string): Entry {
+  typedEntry(native: boolean, lang: string): Entry {
     if (!native) return readEntry(this.texts(), lang)
     return this.#input.validity.badInput
       ? { problem: 'format', parts: [] }
@@ -164,15 +164,15 @@ export class BirthdayEditorView {
   }
 
   /** Writes texts into the three fields. */
-  fill(texts: Record<DatePart, string>): void {
+  fillParts(texts: Record<DatePart, string>): void {
     for (const part of PARTS) this.#parts[part].value = texts[part]
   }
 
   /** Writes `value` into the fields when it differs from the last one written; true if it did. */
-  show(value: string): boolean {
+  showValue(value: string): boolean {
     if (value === this.shown) return false
     this.#input.value = this.shown = value
-    this.fill(isoTexts(value))
+    this.fillParts(isoTexts(value))
     return true
   }
 
