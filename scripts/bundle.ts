@@ -64,6 +64,15 @@ export const INTERNAL_PROPS = [
   'clearPending',
   'publish',
   'showStates',
+  'savedValue',
+  'inFlight',
+  'verdict',
+  'sent',
+  'entered',
+  'langTag',
+  'overrides',
+  'inactive',
+  'attrs',
 ]
 
 const mangleProps = new RegExp(`^(?:${INTERNAL_PROPS.join('|')})$`)

@@ -35,16 +35,16 @@ export interface ViewState {
   message: string
   edit: Edit
   /** What the field holds now. */
-  entry: CheckedEntry
+  entered: CheckedEntry
   /** The native date input instead of the three fields. */
   native: boolean
   /** The element's language: dates in words, the fields' order, and their labels. */
-  lang: string
+  langTag: string
   /** The page's overrides of the element's strings. */
-  strings: Partial<BirthdayEditorStrings>
+  overrides: Partial<BirthdayEditorStrings>
   /** Disabled, by the attribute or by a disabled `<fieldset>` around the element. */
-  disabled: boolean
-  host: ViewHost
+  inactive: boolean
+  attrs: ViewHost
 }
 
 /** What the host does when the user acts. */
@@ -199,17 +199,18 @@ export class BirthdayEditorView {
     const input = this.#input
     const form = this.#form
     const parts = this.#parts
-    const { status, edit, entry, native, strings, lang, host } = state
+    const { status, edit, native } = state
+    const { entered: entry, langTag: lang, overrides: strings, attrs: host } = state
     const { min, max, required, readOnly } = host
     const text = (key: keyof BirthdayEditorStrings, values?: object) =>
       fillText(strings, key, values)
-    const known = edit.saved !== UNKNOWN
-    const saved = known ? edit.saved : null
-    const shown = status === 'saving' ? edit.optimistic : edit.saved
+    const known = edit.savedValue !== UNKNOWN
+    const saved = known ? edit.savedValue : null
+    const shown = status === 'saving' ? edit.optimistic : edit.savedValue
     const unread = edit.stored === 'unread'
     const busy = status === 'loading' || status === 'saving' || status === 'refreshing'
     // Nothing to edit without a known saved value: loading, or no usable Clerk.
-    const off = state.disabled || !known
+    const off = state.inactive || !known
     const locked = off || readOnly || busy
     const { problem, faulty } = edit
     // A partly typed date counts as a change (Save tells what is missing); in the native input, as empty.

@@ -207,7 +207,7 @@ export class BirthdayEditorElement extends Base {
     const edit = this.#edit
     this.#control.restored = edit.typed = false
     this.#view.shown = undefined
-    this.value = edit.saved === UNKNOWN ? '' : (edit.saved ?? '')
+    this.value = edit.savedValue === UNKNOWN ? '' : (edit.savedValue ?? '')
     this.#scheduleRender()
   }
 
@@ -325,7 +325,7 @@ export class BirthdayEditorElement extends Base {
     const claim = birthdayClaim(this.claim, claims)
     if (claim === undefined) {
       if (edit.stored === 'unasked') void this.#readStored(session)
-    } else if (claim !== edit.tokenClaim || edit.saved === UNKNOWN) {
+    } else if (claim !== edit.tokenClaim || edit.savedValue === UNKNOWN) {
       // Adopt a claim only when it changed, and not mid-save: a token lagging a save must not undo it.
       edit.tokenClaim = claim
       if (this.#busy) edit.missed = claim
@@ -342,7 +342,7 @@ export class BirthdayEditorElement extends Base {
     const edit = this.#edit
     edit.stored = 'asked'
     const stored = await readStoredInstead(session, this, signal)
-    if (edit !== this.#edit || edit.saved !== UNKNOWN) return
+    if (edit !== this.#edit || edit.savedValue !== UNKNOWN) return
     if (stored === undefined) edit.stored = 'unread'
     this.#adopt(stored ?? null)
     this.#scheduleRender()
@@ -350,7 +350,7 @@ export class BirthdayEditorElement extends Base {
 
   /** Drops everything about the previous user; a save in flight for them is abandoned. */
   #forget() {
-    this.#edit.abort?.abort()
+    this.#edit.inFlight?.abort()
     this.#edit = newEdit()
     this.#retry.clearPending()
     this.value = ''
@@ -363,9 +363,9 @@ export class BirthdayEditorElement extends Base {
    */
   #adopt(birthday: string | null) {
     const edit = this.#edit
-    const old = edit.saved
+    const old = edit.savedValue
     const { value } = this
-    edit.saved = birthday
+    edit.savedValue = birthday
     const untouched = () => this.#view.shown !== value || this.#entry().iso === value
     if (old === UNKNOWN || ((value || null) === old && untouched())) {
       this.value = birthday ?? ''
@@ -468,8 +468,8 @@ export class BirthdayEditorElement extends Base {
     const session = this.#canSave()
     const connection = this.#connection?.signal
     const edit = this.#edit
-    if (!session || !connection || birthday === edit.saved) return null
-    const signal = AbortSignal.any([connection, (edit.abort = new AbortController()).signal])
+    if (!session || !connection || birthday === edit.savedValue) return null
+    const signal = AbortSignal.any([connection, (edit.inFlight = new AbortController()).signal])
     this.#retry.clearPending()
     edit.missed = NOTHING_MISSED
     edit.optimistic = birthday
@@ -483,13 +483,13 @@ export class BirthdayEditorElement extends Base {
       onStored: () => {
         if (edit !== this.#edit) return
         // Not `#adopt`: the field holds this value, or what the user typed since, which stays.
-        edit.saved = birthday
+        edit.savedValue = birthday
         if (edit.stored === 'unread') edit.stored = 'asked'
         this.#setStatus('refreshing', this.#text('refreshing'))
       },
     })
     if (edit !== this.#edit) return null
-    if (!outcome.ok) {
+    if (!outcome.sent) {
       const { failure } = outcome
       // Kept for a retry unless the user has changed the field since: their newer value wins.
       if ((this.value || null) === birthday) this.#retry.hold(failure, birthday, signal)
@@ -497,10 +497,10 @@ export class BirthdayEditorElement extends Base {
       // A saved value seen meanwhile: the field follows it unless the user typed since the save began.
       if (edit.missed !== NOTHING_MISSED)
         if ((this.value || null) === birthday) this.#adopt(edit.missed)
-        else edit.saved = edit.missed
+        else edit.savedValue = edit.missed
       return failed
     }
-    const { check, iat } = outcome
+    const { verdict: check, iat } = outcome
     this.#setStatus(
       'saved',
       this.#text(check === 'verified' ? 'saved' : check === 'stale' ? 'claim-stale' : 'willSync'),
@@ -532,7 +532,16 @@ export class BirthdayEditorElement extends Base {
       edit.faulty = []
     }
     const entry = this.#entry()
-    view.render({ ...state, edit, entry, native, lang, strings, disabled: this.#off, host: this })
+    view.render({
+      ...state,
+      edit,
+      entered: entry,
+      native,
+      langTag: lang,
+      overrides: strings,
+      inactive: this.#off,
+      attrs: this,
+    })
     const { problem, faulty } = entry
     control.publish(
       problem ? '' : entry.iso,
