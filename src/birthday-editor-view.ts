@@ -35,32 +35,32 @@ export interface ViewState {
   message: string
   edit: Edit
   /** What the field holds now. */
-  entry: CheckedEntry
+  entered: CheckedEntry
   /** The native date input instead of the three fields. */
   native: boolean
   /** The element's language: dates in words, the fields' order, and their labels. */
-  lang: string
+  langTag: string
   /** The page's overrides of the element's strings. */
-  strings: Partial<BirthdayEditorStrings>
+  overrides: Partial<BirthdayEditorStrings>
   /** Disabled, by the attribute or by a disabled `<fieldset>` around the element. */
-  disabled: boolean
-  host: ViewHost
+  inactive: boolean
+  attrs: ViewHost
 }
 
 /** What the host does when the user acts. */
 export interface ViewHandlers {
   /** Save was pressed (the form's submit, which never leaves the page). */
-  submit: () => void
+  onSubmit: () => void
   /** Enter in a field; true when the host acted on it (no other Enter handling then). */
   enter: () => boolean
-  input: () => void
+  onInput: () => void
   /** The native input's `change`. */
   change: () => void
   /** Focus left the three fields (or the native input). */
   leave: () => void
   /** Text pasted into a field; true when the host took it as a whole date. */
   paste: (text: string) => boolean
-  remove: () => void
+  onRemove: () => void
 }
 
 export class BirthdayEditorView {
@@ -119,9 +119,9 @@ export class BirthdayEditorView {
     ) => node.addEventListener(type, handler as EventListener, { signal })
     listen(this.#form, 'submit', (event) => {
       event.preventDefault()
-      on.submit()
+      on.onSubmit()
     })
-    listen(this.#form, 'input', on.input)
+    listen(this.#form, 'input', on.onInput)
     // The fieldset holds the native input too: these hear both ways of entry.
     listen(fields, 'change', on.change)
     listen(fields, 'focusout', ({ relatedTarget }: FocusEvent) => {
@@ -133,24 +133,24 @@ export class BirthdayEditorView {
     listen(fields, 'keydown', (event: KeyboardEvent) => {
       if (event.key === 'Enter' && on.enter()) event.preventDefault()
     })
-    listen(this.#removeButton, 'click', on.remove)
+    listen(this.#removeButton, 'click', on.onRemove)
   }
 
   /** Brings back what the user had typed, as {@link state} wrote it. */
-  restore(state: string): void {
+  restoreState(state: string): void {
     const [day = '', month = '', year = ''] = state.split('/')
-    this.fill({ day, month, year })
+    this.fillParts({ day, month, year })
     this.#input.value = state
   }
 
   /** What the field holds as typed, for the form to keep across back/forward navigation. */
-  state(native: boolean): string {
+  formState(native: boolean): string {
     const texts = this.texts()
     return native ? this.#input.value : PARTS.map((part) => texts[part]).join('/')
   }
 
   /** What the fields hold (the native input: its date, or `format` when it holds a partial one). */
-  read(native: boolean, lang: string): Entry {
+  typedEntry(native: boolean, lang: string): Entry {
     if (!native) return readEntry(this.texts(), lang)
     return this.#input.validity.badInput
       ? { problem: 'format', parts: [] }
@@ -164,15 +164,15 @@ export class BirthdayEditorView {
   }
 
   /** Writes texts into the three fields. */
-  fill(texts: Record<DatePart, string>): void {
+  fillParts(texts: Record<DatePart, string>): void {
     for (const part of PARTS) this.#parts[part].value = texts[part]
   }
 
   /** Writes `value` into the fields when it differs from the last one written; true if it did. */
-  show(value: string): boolean {
+  showValue(value: string): boolean {
     if (value === this.shown) return false
     this.#input.value = this.shown = value
-    this.fill(isoTexts(value))
+    this.fillParts(isoTexts(value))
     return true
   }
 
@@ -199,17 +199,18 @@ export class BirthdayEditorView {
     const input = this.#input
     const form = this.#form
     const parts = this.#parts
-    const { status, edit, entry, native, strings, lang, host } = state
+    const { status, edit, native } = state
+    const { entered: entry, langTag: lang, overrides: strings, attrs: host } = state
     const { min, max, required, readOnly } = host
     const text = (key: keyof BirthdayEditorStrings, values?: object) =>
       fillText(strings, key, values)
-    const known = edit.saved !== UNKNOWN
-    const saved = known ? edit.saved : null
-    const shown = status === 'saving' ? edit.optimistic : edit.saved
+    const known = edit.savedValue !== UNKNOWN
+    const saved = known ? edit.savedValue : null
+    const shown = status === 'saving' ? edit.optimistic : edit.savedValue
     const unread = edit.stored === 'unread'
     const busy = status === 'loading' || status === 'saving' || status === 'refreshing'
     // Nothing to edit without a known saved value: loading, or no usable Clerk.
-    const off = state.disabled || !known
+    const off = state.inactive || !known
     const locked = off || readOnly || busy
     const { problem, faulty } = edit
     // A partly typed date counts as a change (Save tells what is missing); in the native input, as empty.

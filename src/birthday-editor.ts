@@ -143,9 +143,9 @@ export class BirthdayEditorElement extends Base {
   /** What the element is doing, and the message that goes with it; changed by `#setStatus` only. */
   #state: { status: BirthdayEditorStatus; message: string } = { status: 'loading', message: '' }
   #link = new ClerkConnection({
-    loading: () => this.#setStatus('loading', this.#text('loading')),
+    whileLoading: () => this.#setStatus('loading', this.#text('loading')),
     unusable: () => this.#fail('clerk'),
-    ready: (clerk, recovered) => this.#follow(clerk, recovered),
+    onReady: (clerk, recovered) => this.#follow(clerk, recovered),
   })
   #post: PostSave | undefined
   #retry = new RetryQueue((birthday) => void this.#save(birthday))
@@ -207,7 +207,7 @@ export class BirthdayEditorElement extends Base {
     const edit = this.#edit
     this.#control.restored = edit.typed = false
     this.#view.shown = undefined
-    this.value = edit.saved === UNKNOWN ? '' : (edit.saved ?? '')
+    this.value = edit.savedValue === UNKNOWN ? '' : (edit.savedValue ?? '')
     this.#scheduleRender()
   }
 
@@ -220,7 +220,7 @@ export class BirthdayEditorElement extends Base {
   /** Back/forward navigation brings back what the user had typed (the state of `setFormValue`). */
   formStateRestoreCallback(state: unknown): void {
     if (typeof state !== 'string') return
-    this.#view.restore(state)
+    this.#view.restoreState(state)
     this.#control.restored = true
     this.#scheduleRender()
   }
@@ -230,19 +230,19 @@ export class BirthdayEditorElement extends Base {
     replayPreUpgradeProperties(this, [...Object.keys(PRIMITIVES), 'clerk', 'strings'])
     this.#view.listen(signal, {
       // In a page's form, Save submits that form, as a native field does (its handler saves).
-      submit: () => this.#submitOrFocus() || void this.#save(this.value || null, true),
+      onSubmit: () => this.#submitOrFocus() || void this.#save(this.value || null, true),
       // As Save, but a valid date outside a page's form waits for Save.
       enter: () => this.#submitOrFocus(),
-      input: this.#handleInput,
+      onInput: this.#handleInput,
       // Native: change commits. Fields: leaving the group does; moving between them commits nothing.
       change: () => this.#native && this.#commit(),
       leave: () => this.#edit.typed && this.#commit(),
       paste: this.#handlePaste,
-      remove: this.#handleRemove,
+      onRemove: this.#handleRemove,
     })
-    this.#retry.connect(signal)
+    this.#retry.watchOnline(signal)
     this.#post = openTabSync(signal, this.#heard)
-    this.#link.open(this)
+    this.#link.openPort(this)
     this.#scheduleRender()
   }
 
@@ -254,16 +254,16 @@ export class BirthdayEditorElement extends Base {
 
   /** Lets go of Clerk (or of waiting for it) and of work started with it; looks again if connected. */
   #reconnectClerk() {
-    this.#link.close()
+    this.#link.closePort()
     this.#setStatus('loading')
     this.#edit = { ...this.#edit }
-    if (this.#connection) this.#link.open(this)
+    if (this.#connection) this.#link.openPort(this)
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value) return
     if (this.#connection) {
-      if (name === 'claim' && this.#link.clerk) this.#link.changed()
+      if (name === 'claim' && this.#link.clerk) this.#link.onClerkChange()
       if (name === 'publishable-key' && !this.#link.clerk) this.#reconnectClerk()
     }
     this.#scheduleRender()
@@ -325,7 +325,7 @@ export class BirthdayEditorElement extends Base {
     const claim = birthdayClaim(this.claim, claims)
     if (claim === undefined) {
       if (edit.stored === 'unasked') void this.#readStored(session)
-    } else if (claim !== edit.tokenClaim || edit.saved === UNKNOWN) {
+    } else if (claim !== edit.tokenClaim || edit.savedValue === UNKNOWN) {
       // Adopt a claim only when it changed, and not mid-save: a token lagging a save must not undo it.
       edit.tokenClaim = claim
       if (this.#busy) edit.missed = claim
@@ -342,7 +342,7 @@ export class BirthdayEditorElement extends Base {
     const edit = this.#edit
     edit.stored = 'asked'
     const stored = await readStoredInstead(session, this, signal)
-    if (edit !== this.#edit || edit.saved !== UNKNOWN) return
+    if (edit !== this.#edit || edit.savedValue !== UNKNOWN) return
     if (stored === undefined) edit.stored = 'unread'
     this.#adopt(stored ?? null)
     this.#scheduleRender()
@@ -350,9 +350,9 @@ export class BirthdayEditorElement extends Base {
 
   /** Drops everything about the previous user; a save in flight for them is abandoned. */
   #forget() {
-    this.#edit.abort?.abort()
+    this.#edit.inFlight?.abort()
     this.#edit = newEdit()
-    this.#retry.drop()
+    this.#retry.clearPending()
     this.value = ''
     if (this.#busy) this.#setStatus('idle')
   }
@@ -363,13 +363,13 @@ export class BirthdayEditorElement extends Base {
    */
   #adopt(birthday: string | null) {
     const edit = this.#edit
-    const old = edit.saved
+    const old = edit.savedValue
     const { value } = this
-    edit.saved = birthday
+    edit.savedValue = birthday
     const untouched = () => this.#view.shown !== value || this.#entry().iso === value
     if (old === UNKNOWN || ((value || null) === old && untouched())) {
       this.value = birthday ?? ''
-      this.#retry.drop()
+      this.#retry.clearPending()
     }
   }
 
@@ -380,7 +380,7 @@ export class BirthdayEditorElement extends Base {
   /** What the field holds: an ISO date (`''`: none) or why it cannot be saved, and the parts at fault. */
   #entry(): CheckedEntry {
     const native = this.#native
-    return checkEntry(this.#view.read(native, this.#lang), native, this)
+    return checkEntry(this.#view.typedEntry(native, this.#lang), native, this)
   }
 
   /** Takes the field's value as `value` if valid; `change` when it is new. */
@@ -402,7 +402,7 @@ export class BirthdayEditorElement extends Base {
   #handlePaste = (text: string) => {
     const iso = readPasted(text, this.#lang)
     if (!iso) return false
-    this.#view.fill(isoTexts(iso))
+    this.#view.fillParts(isoTexts(iso))
     this.#handleInput()
     this.#commit()
     return true
@@ -413,7 +413,7 @@ export class BirthdayEditorElement extends Base {
     edit.typed = true
     this.#control.restored = false
     if (edit.problem) ({ problem: edit.problem, faulty: edit.faulty } = this.#entry())
-    this.#retry.drop()
+    this.#retry.clearPending()
     const { status } = this.#state
     if (status === 'saved' || status === 'error') this.#setStatus('idle', '')
     this.#scheduleRender()
@@ -468,9 +468,9 @@ export class BirthdayEditorElement extends Base {
     const session = this.#canSave()
     const connection = this.#connection?.signal
     const edit = this.#edit
-    if (!session || !connection || birthday === edit.saved) return null
-    const signal = AbortSignal.any([connection, (edit.abort = new AbortController()).signal])
-    this.#retry.drop()
+    if (!session || !connection || birthday === edit.savedValue) return null
+    const signal = AbortSignal.any([connection, (edit.inFlight = new AbortController()).signal])
+    this.#retry.clearPending()
     edit.missed = NOTHING_MISSED
     edit.optimistic = birthday
     this.#setStatus('saving', this.#text('saving'))
@@ -483,13 +483,13 @@ export class BirthdayEditorElement extends Base {
       onStored: () => {
         if (edit !== this.#edit) return
         // Not `#adopt`: the field holds this value, or what the user typed since, which stays.
-        edit.saved = birthday
+        edit.savedValue = birthday
         if (edit.stored === 'unread') edit.stored = 'asked'
         this.#setStatus('refreshing', this.#text('refreshing'))
       },
     })
     if (edit !== this.#edit) return null
-    if (!outcome.ok) {
+    if (!outcome.sent) {
       const { failure } = outcome
       // Kept for a retry unless the user has changed the field since: their newer value wins.
       if ((this.value || null) === birthday) this.#retry.hold(failure, birthday, signal)
@@ -497,10 +497,10 @@ export class BirthdayEditorElement extends Base {
       // A saved value seen meanwhile: the field follows it unless the user typed since the save began.
       if (edit.missed !== NOTHING_MISSED)
         if ((this.value || null) === birthday) this.#adopt(edit.missed)
-        else edit.saved = edit.missed
+        else edit.savedValue = edit.missed
       return failed
     }
-    const { check, iat } = outcome
+    const { verdict: check, iat } = outcome
     this.#setStatus(
       'saved',
       this.#text(check === 'verified' ? 'saved' : check === 'stale' ? 'claim-stale' : 'willSync'),
@@ -527,16 +527,25 @@ export class BirthdayEditorElement extends Base {
     const [native, lang, strings] = [this.#native, this.#lang, this.#strings]
     // A new `value` reaches the field, and a problem shown for what it held goes.
     if (control.restored) view.shown = this.value
-    else if (view.show(this.value)) {
+    else if (view.showValue(this.value)) {
       edit.problem = null
       edit.faulty = []
     }
     const entry = this.#entry()
-    view.render({ ...state, edit, entry, native, lang, strings, disabled: this.#off, host: this })
+    view.render({
+      ...state,
+      edit,
+      entered: entry,
+      native,
+      langTag: lang,
+      overrides: strings,
+      inactive: this.#off,
+      attrs: this,
+    })
     const { problem, faulty } = entry
-    control.update(
+    control.publish(
       problem ? '' : entry.iso,
-      view.state(native),
+      view.formState(native),
       problem && {
         problem,
         message: problemText(strings, lang, problem, faulty, this),
@@ -544,6 +553,6 @@ export class BirthdayEditorElement extends Base {
       },
     )
     // Both only once the user has acted: `user-invalid` is `:user-invalid`'s name.
-    control.states(edit.problem ? [state.status, 'invalid', 'user-invalid'] : [state.status])
+    control.showStates(edit.problem ? [state.status, 'invalid', 'user-invalid'] : [state.status])
   }
 }

@@ -33,8 +33,8 @@ export function todayAtOffset(offsetMinutes: number, now: number = Date.now()): 
   return new Date(now + offsetMinutes * 60_000).toISOString().slice(0, 10)
 }
 
-/** The latest date that is "today" somewhere on Earth: UTC+14 (Kiritimati). */
-export function latestToday(now: number = Date.now()): string {
+/** The latest date that is "today" somewhere on Earth: UTC+14 (Kiritimati); `now` defaults to the clock. */
+export function latestToday(now?: number): string {
   return todayAtOffset(14 * 60, now)
 }
 

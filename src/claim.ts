@@ -47,8 +47,7 @@ export function readStoredInstead(
 ): Promise<string | null | undefined> {
   warnOnce(
     'claim',
-    `session tokens lack "${claim}": add "${claim}": "{{user.public_metadata.birthday}}" to the` +
-      ` session token template. Until then it is read from GET ${endpoint}.`,
+    `add "${claim}": "{{user.public_metadata.birthday}}" to the session token template.`,
   )
   return readStoredBirthday({ url: endpoint, token: tokenSource(session), timeout, signal })
 }

@@ -18,11 +18,11 @@ export const GIVE_UP_MS = 10_000
 
 export interface ClerkConnectionHost {
   /** Clerk is there but not loaded yet. */
-  loading(): void
+  whileLoading(): void
   /** No usable Clerk: none after 10 s, not loaded after 10 s, or its load failed. Once per failure. */
   unusable(): void
   /** Clerk is loaded (again, when `recovered`): sign-in, sign-out, user switch or a new token. */
-  ready(clerk: ClerkPort, recovered: boolean): void
+  onReady(clerk: ClerkPort, recovered: boolean): void
 }
 
 /** Where to find Clerk, read from the host's properties when it connects. */
@@ -51,7 +51,7 @@ export class ClerkConnection {
     this.#host = host
   }
 
-  open({ clerk, publishableKey, proxyUrl, clerkJsUrl }: ClerkSource): void {
+  openPort({ clerk, publishableKey, proxyUrl, clerkJsUrl }: ClerkSource): void {
     const opened = this.#opened
     const found = clerk ?? globalClerk()
     this.#giveUp = setTimeout(
@@ -75,7 +75,7 @@ export class ClerkConnection {
   }
 
   /** Lets go of the Clerk in use (or of waiting for one). */
-  close(): void {
+  closePort(): void {
     this.#unsubscribe?.()
     this.#unsubscribe = this.clerk = undefined
     clearTimeout(this.#giveUp)
@@ -101,14 +101,14 @@ export class ClerkConnection {
     this.safely(() => {
       this.#unsubscribe = () => {
         try {
-          clerk.off?.('status', this.changed)
+          clerk.off?.('status', this.onClerkChange)
           off()
         } catch {
           // Nothing more can be let go of.
         }
       }
-      const off = clerk.addListener(this.changed)
-      clerk.on?.('status', this.changed)
+      const off = clerk.addListener(this.onClerkChange)
+      clerk.on?.('status', this.onClerkChange)
       this.#follow()
     })
   }
@@ -128,7 +128,7 @@ export class ClerkConnection {
   }
 
   /** Clerk's listener: never throws into ClerkJS, whose later listeners would then be skipped. */
-  changed = (): void => this.safely(this.#follow)
+  onClerkChange = (): void => this.safely(this.#follow)
 
   /** Follows Clerk: loading, sign-in, sign-out, user switch, token refresh. */
   #follow = () => {
@@ -136,13 +136,13 @@ export class ClerkConnection {
     if (!clerk) return
     if (!clerk.loaded) {
       if (clerk.status === 'error') this.#unusable()
-      else if (!this.#failed) this.#host.loading()
+      else if (!this.#failed) this.#host.whileLoading()
       return
     }
     const recovered = this.#failed
     this.#failed = false
     clearTimeout(this.#giveUp)
-    this.#host.ready(clerk, recovered)
+    this.#host.onReady(clerk, recovered)
   }
 
   /** A message for the user (through the host) and one console warning per page for the developer. */

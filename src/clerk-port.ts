@@ -59,7 +59,7 @@ export function clerkProblem(clerk: unknown): string {
       // A foreign Proxy that throws on any read: not Vue's.
     }
     return vue
-      ? `it is a Vue reactive Proxy (ref() or reactive()): ClerkJS's private fields cannot be read through it (${String(error)}). Keep Clerk in shallowRef() or markRaw() it, or leave \`clerk\` unset to use window.Clerk.`
+      ? `it is a Vue reactive Proxy (${String(error)}). Keep Clerk in shallowRef() or markRaw() it, or leave \`clerk\` unset to use window.Clerk.`
       : `reading it threw (${String(error)}).` + PASS
   }
 }

@@ -22,7 +22,7 @@ export interface Edit {
   /** Whose edit it is: the session token's `sub`. */
   subject: unknown
   /** The saved birthday. */
-  saved: string | null | typeof UNKNOWN
+  savedValue: string | null | typeof UNKNOWN
   /** The claim last read from a token. */
   tokenClaim: string | null | typeof UNKNOWN
   /**
@@ -41,12 +41,12 @@ export interface Edit {
   /** The user typed since the last commit. */
   typed: boolean
   /** Aborts the save in flight when it is dropped, so no request of it outlives it. */
-  abort?: AbortController
+  inFlight?: AbortController
 }
 
 export const newEdit = (): Edit => ({
   subject: undefined,
-  saved: UNKNOWN,
+  savedValue: UNKNOWN,
   tokenClaim: UNKNOWN,
   stored: 'unasked',
   missed: NOTHING_MISSED,

@@ -2,7 +2,7 @@
  * Whether what the field holds can be saved: the entry read from the three fields (or the native
  * input), checked against `required`, `min`, `max`, the calendar and today. Pure; no DOM.
  */
-import { checkBirthday, localToday } from './birthday.ts'
+import { birthdayProblem, localToday } from './birthday.ts'
 import type { Problem } from './edit.ts'
 import { PARTS } from './memorable-date.ts'
 import type { DatePart, Entry } from './memorable-date.ts'
@@ -37,6 +37,6 @@ export function checkEntry(entry: Entry, native: boolean, rules: EntryRules): Ch
       : null
     : !native && iso > localToday()
       ? 'future'
-      : checkBirthday(iso, rules)
+      : birthdayProblem(iso, rules)
   return { iso, problem, faulty: problem && !native ? PARTS : [] }
 }

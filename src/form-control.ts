@@ -41,7 +41,7 @@ export class FormControl {
    * What the field holds: `value` goes into `FormData`, `state` comes back through
    * `formStateRestoreCallback`, and `invalid` (or `null`) sets the validity.
    */
-  update(value: string, state: string, invalid: Invalid | null): void {
+  publish(value: string, state: string, invalid: Invalid | null): void {
     const internals = this.internals
     if (!internals.setValidity) return
     internals.setFormValue!(value, state)
@@ -55,7 +55,7 @@ export class FormControl {
   }
 
   /** Shows exactly these custom states (`:state(…)`). */
-  states(names: string[]): void {
+  showStates(names: string[]): void {
     const states = this.internals.states
     if (!states) return
     states.clear()

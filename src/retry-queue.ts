@@ -18,7 +18,7 @@ export class RetryQueue {
   }
 
   /** Listens for `online` until `signal` aborts. */
-  connect(signal: AbortSignal): void {
+  watchOnline(signal: AbortSignal): void {
     window.addEventListener('online', this.#online, { signal })
   }
 
@@ -36,7 +36,7 @@ export class RetryQueue {
     signal.addEventListener('abort', () => clearTimeout(timer))
   }
 
-  drop(): void {
+  clearPending(): void {
     this.#queued = NOTHING_QUEUED
   }
 

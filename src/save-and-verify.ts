@@ -14,12 +14,12 @@ import { decodeClaims } from './token.ts'
  * the template lacks the claim, or it lags after every retry), `unread` (no fresh token in time).
  */
 export interface TokenCheck {
-  check: 'verified' | 'stale' | 'unread'
+  verdict: 'verified' | 'stale' | 'unread'
   /** The fresh token's `iat` (seconds), or `null` when none was read. */
   iat: number | null
 }
 
-export type SaveOutcome = { ok: false; failure: SaveFailure } | ({ ok: true } & TokenCheck)
+export type SaveOutcome = { sent: false; failure: SaveFailure } | ({ sent: true } & TokenCheck)
 
 /** How saves go: the element's attributes of the same names. */
 export interface SaveSettings {
@@ -45,7 +45,7 @@ export interface SaveAndVerifyOptions extends Pick<SendOptions, 'birthday' | 'si
 /** Longest wait on Clerk after a save before the saved value shows as "will sync", ms. */
 export const REFRESH_BUDGET = 5000
 
-const UNREAD: TokenCheck = { check: 'unread', iat: null }
+const UNREAD: TokenCheck = { verdict: 'unread', iat: null }
 
 /** One save, start to end. Never rejects. */
 export async function saveAndVerify(options: SaveAndVerifyOptions): Promise<SaveOutcome> {
@@ -57,10 +57,10 @@ export async function saveAndVerify(options: SaveAndVerifyOptions): Promise<Save
         token: tokenSource(options.session),
       })
     : { code: 'offline' }
-  if (failure) return { ok: false, failure }
+  if (failure) return { sent: false, failure }
   options.onStored()
   const checked = await until(Date.now() + REFRESH_BUDGET)(verify(options)).catch(() => UNREAD)
-  return { ok: true, ...checked }
+  return { sent: true, ...checked }
 }
 
 /** Refresh, then check the fresh token's claim; up to three tries, 500 ms then 1 s apart. */
@@ -77,9 +77,9 @@ async function verify(options: SaveAndVerifyOptions): Promise<TokenCheck> {
     if (!claims) return UNREAD
     const iat = typeof claims.iat === 'number' ? claims.iat : null
     const claim = birthdayClaim(options.settings.claim, claims)
-    if (claim === birthday) return { check: 'verified', iat }
+    if (claim === birthday) return { verdict: 'verified', iat }
     // An absent claim means the template lacks it: no retry can bring it.
-    if (claim === undefined || attempt === 2) return { check: 'stale', iat }
+    if (claim === undefined || attempt === 2) return { verdict: 'stale', iat }
     await delay(500 * 2 ** attempt)
   }
 }
