@@ -534,14 +534,19 @@ export class BirthdayEditorElement extends Base {
     const entry = this.#entry()
     view.render({ ...state, edit, entry, native, lang, strings, disabled: this.#off, host: this })
     const { problem, faulty } = entry
+    // Signed out, nobody can enter a birthday and none is known: like a disabled field, nothing
+    // goes into FormData (never "" = "none saved") and it stops no form (nothing could fix it).
+    const out = state.status === 'signed-out'
     control.update(
-      problem ? '' : entry.iso,
+      out ? null : problem ? '' : entry.iso,
       view.state(native),
-      problem && {
-        problem,
-        message: problemText(strings, lang, problem, faulty, this),
-        anchor: view.fieldFor(native, faulty),
-      },
+      !out && problem
+        ? {
+            problem,
+            message: problemText(strings, lang, problem, faulty, this),
+            anchor: view.fieldFor(native, faulty),
+          }
+        : null,
     )
     // Both only once the user has acted: `user-invalid` is `:user-invalid`'s name.
     control.states(edit.problem ? [state.status, 'invalid', 'user-invalid'] : [state.status])
