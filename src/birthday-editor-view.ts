@@ -236,7 +236,7 @@ export class BirthdayEditorView {
     if (input.min + input.max !== min + max) Object.assign(input, { min, max })
     const editable = { required, readOnly, disabled: off }
     Object.assign(input, editable)
-    input.setAttribute('aria-invalid', String(!!problem))
+    input.setAttribute('aria-invalid', String(native && !!problem))
     for (const part of PARTS) {
       // The page's label, else the part's name in the language.
       this.#labels[part].textContent =

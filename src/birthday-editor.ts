@@ -543,14 +543,19 @@ export class BirthdayEditorElement extends Base {
       attrs: this,
     })
     const { problem, faulty } = entry
+    // Signed out, nobody can enter a birthday and none is known: like a disabled field, nothing
+    // goes into FormData (never "" = "none saved") and it stops no form (nothing could fix it).
+    const out = state.status === 'signed-out'
     control.publish(
-      problem ? '' : entry.iso,
+      out ? null : problem ? '' : entry.iso,
       view.formState(native),
-      problem && {
-        problem,
-        message: problemText(strings, lang, problem, faulty, this),
-        anchor: view.fieldFor(native, faulty),
-      },
+      !out && problem
+        ? {
+            problem,
+            message: problemText(strings, lang, problem, faulty, this),
+            anchor: view.fieldFor(native, faulty),
+          }
+        : null,
     )
     // Both only once the user has acted: `user-invalid` is `:user-invalid`'s name.
     control.showStates(edit.problem ? [state.status, 'invalid', 'user-invalid'] : [state.status])

@@ -38,10 +38,11 @@ export class FormControl {
   }
 
   /**
-   * What the field holds: `value` goes into `FormData`, `state` comes back through
-   * `formStateRestoreCallback`, and `invalid` (or `null`) sets the validity.
+   * What the field holds: `value` goes into `FormData` (`null`: nothing, as for a disabled field),
+   * `state` comes back through `formStateRestoreCallback`, and `invalid` (or `null`) sets the
+   * validity.
    */
-  publish(value: string, state: string, invalid: Invalid | null): void {
+  publish(value: string | null, state: string, invalid: Invalid | null): void {
     const internals = this.internals
     if (!internals.setValidity) return
     internals.setFormValue!(value, state)

@@ -32,8 +32,15 @@ async function clerkTag(origin: string): Promise<string> {
   return tag.replace(' async', '')
 }
 
-/** A journey page with Clerk loaded, the page's stylesheet (`css`), and `body`. */
-async function openFormPage(page: Page, origin: string, name: string, body: string, css = '') {
+/** A journey page with Clerk loaded, the page's stylesheet (`css`), and `body`; editors in `status`. */
+async function openFormPage(
+  page: Page,
+  origin: string,
+  name: string,
+  body: string,
+  css = '',
+  status = 'idle',
+) {
   await page.route(`${origin}/${name}.css`, (route) =>
     route.fulfill({ contentType: 'text/css', body: css }),
   )
@@ -46,7 +53,7 @@ async function openFormPage(page: Page, origin: string, name: string, body: stri
     scripts: { 'load.js': LOAD_CLERK },
   })
   for (const editor of await page.locator('birthday-editor').all())
-    await expect(editor).toHaveJSProperty('status', 'idle')
+    await expect(editor).toHaveJSProperty('status', status)
   return journey
 }
 
@@ -185,6 +192,9 @@ test('a native-form citizen: label for, validity, reset, disabled fieldset, form
     ),
   ).toBe(false)
   await expect(first.day).toBeFocused()
+  // Only the part at fault is marked: not the month, nor the hidden native input.
+  await expect(first.month).toHaveAttribute('aria-invalid', 'false')
+  await expect(host.locator('[part="input"]')).toHaveAttribute('aria-invalid', 'false')
   expect((await data()).birthday).toBe('')
   await expectNoAxeViolations(page)
 
@@ -307,6 +317,28 @@ async function expectTypedBack(page: Page, restored: string[]) {
   const typed = { status: 'idle', day: '3', month: 'Feb', restored }
   await expect.poll(() => editorState(page)).toEqual(typed)
 }
+
+test('signed out, the birthday is not known: like a disabled field, none goes into FormData and it stops no form', async ({
+  page,
+  origin,
+}) => {
+  const journey = await openFormPage(page, origin, 'native-form', NATIVE_FORM, '', 'signed-out')
+  await expect(page.locator('#bday')).toContainText('Sign in to set your birthday.')
+  const checks = await page.evaluate(() => {
+    type Control = HTMLElement & { checkValidity(): boolean; validationMessage: string }
+    const required = document.querySelector('#bday') as Control
+    const form = document.querySelector('#outer') as HTMLFormElement
+    return {
+      data: Object.fromEntries(new FormData(form)),
+      required: [required.checkValidity(), required.validationMessage],
+      form: form.reportValidity(),
+    }
+  })
+  // Not `birthday: ""`, which would say "no birthday": nobody knows it while signed out. And no
+  // form blocked by a field nobody can reach (the browser could not even focus it to say why).
+  expect(checks).toEqual({ data: {}, required: [true, ''], form: true })
+  expect(journey.pageErrors).toEqual([])
+})
 
 test('back/forward with the page loaded again: formStateRestoreCallback brings back what the user had typed', async ({
   page,
