@@ -64,11 +64,16 @@ beforeAll(async () => {
       version: string
     }
   ).version
-  const expressVersion = (
-    JSON.parse(await readFile(join(repo, 'node_modules/express/package.json'), 'utf8')) as {
-      version: string
-    }
-  ).version
+  const [expressVersion, viteVersion] = await Promise.all(
+    ['express', 'vite'].map(
+      async (name) =>
+        (
+          JSON.parse(await readFile(join(repo, `node_modules/${name}/package.json`), 'utf8')) as {
+            version: string
+          }
+        ).version,
+    ),
+  )
   await writeFile(
     join(scratch, 'package.json'),
     JSON.stringify({ name: 'scratch', private: true, type: 'module' }),
@@ -82,6 +87,7 @@ beforeAll(async () => {
     `./${tarball}`,
     `@clerk/backend@${backendVersion}`,
     `express@${expressVersion}`,
+    `vite@${viteVersion}`,
   ])
 }, 180_000)
 
@@ -352,6 +358,62 @@ process.exit(0)
         }
       }
     } finally {
+      await emulator.close()
+    }
+  }, 90_000)
+
+  it("runs the README's Vite snippet as written: `vite` serves the handler beside the page, .env read", async () => {
+    const readme = await readFile(join(repo, 'README.md'), 'utf8')
+    const snippet = /<!-- snippet: server\/snippets\/vite\.ts -->\n\n```ts\n([\s\S]*?)```/.exec(
+      readme,
+    )?.[1]
+    expect(snippet).toContain('configureServer')
+    const project = join(scratch, 'vite-app')
+    await mkdir(project, { recursive: true })
+    await writeFile(join(project, 'vite.config.ts'), snippet ?? '')
+    await writeFile(join(project, 'index.html'), '<!doctype html><title>app</title>')
+    const emulator = await startEmulator({ port: 0 })
+    // The project's .env as the emulator prints it, and no origin list: the page is same-origin.
+    const { secretKey, jwtKey, apiUrl, proxyUrl } = emulator.config
+    await writeFile(
+      join(project, '.env'),
+      `CLERK_SECRET_KEY=${secretKey}\nCLERK_API_URL=${apiUrl}\nCLERK_JWT_KEY=${JSON.stringify(jwtKey)}\n`,
+    )
+    const child = spawn(
+      join(scratch, 'node_modules/.bin/vite'),
+      ['--host', '127.0.0.1', '--port', '0', '--clearScreen', 'false'],
+      { cwd: project, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let output = ''
+    child.stderr.on('data', (data: Buffer) => (output += data.toString()))
+    try {
+      const base = await new Promise<string>((done, fail) => {
+        const timer = setTimeout(() => fail(new Error(`vite did not start:\n${output}`)), 30_000)
+        child.stdout.on('data', (data: Buffer) => {
+          output += data.toString()
+          const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
+          if (match?.[1]) {
+            clearTimeout(timer)
+            done(match[1])
+          }
+        })
+      })
+      const ada = await signIn(proxyUrl, base)
+      const url = `${base}/api/update-user-metadata`
+      const headers = { Origin: base, Authorization: `Bearer ${await ada.mint()}` }
+      const saved = await fetch(url, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ birthday: '1987-10-10' }),
+      })
+      expect(saved.status, `${output}${await saved.clone().text()}`).toBe(200)
+      expect(await saved.json()).toEqual({ birthday: '1987-10-10' })
+      const read = await fetch(url, { headers })
+      expect(await read.json()).toEqual({ birthday: '1987-10-10' })
+      // The page is still Vite's: the plugin answers its one path only.
+      expect((await fetch(`${base}/`)).headers.get('content-type')).toMatch(/^text\/html/)
+    } finally {
+      child.kill('SIGINT')
       await emulator.close()
     }
   }, 90_000)

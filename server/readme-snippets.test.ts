@@ -6,8 +6,11 @@
  * session token of a signed-in user.
  */
 import { once } from 'node:events'
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createServer, preview, type ConfigEnv } from 'vite'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type StartedEmulator } from '../emulator/node/start.ts'
 import { createClient } from 'redis'
@@ -114,6 +117,44 @@ describe('the README handler snippets', () => {
       await new Promise((done) => server.close(done))
     }
   })
+
+  it('Vite: the plugin serves the handler on `vite` and `vite preview`, CLERK_* read from .env', async () => {
+    // The project's .env, as the emulator prints it; only the origin list comes from the shell.
+    const project = await mkdtemp(join(tmpdir(), 'birthday-vite-'))
+    await writeFile(
+      join(project, '.env'),
+      `CLERK_SECRET_KEY=${emu.config.secretKey}\nCLERK_API_URL=${emu.config.apiUrl}\n` +
+        `CLERK_JWT_KEY=${JSON.stringify(emu.config.jwtKey)}\n`,
+    )
+    for (const name of VARIABLES) vi.stubEnv(name, undefined)
+    vi.stubEnv('ALLOWED_ORIGINS', ORIGIN)
+    vi.spyOn(process, 'cwd').mockReturnValue(project)
+    const { default: config } = await import('./snippets/vite.ts')
+    const env: ConfigEnv = { command: 'serve', mode: 'development', isSsrBuild: false }
+    const user = await config(env)
+    const shared = { ...user, configFile: false, root: project, logLevel: 'silent' } as const
+    expect(process.env.CLERK_SECRET_KEY).toBe(emu.config.secretKey)
+    const at = (base: string) => (request: Request) =>
+      fetch(new Request(request.url.replace(ORIGIN, base), request))
+    const dev = await createServer({ ...shared, server: { host: '127.0.0.1', port: 0, ws: false } })
+    const built = await preview({
+      ...shared,
+      build: { outDir: project },
+      preview: { host: '127.0.0.1', port: 0 },
+    })
+    try {
+      await dev.listen()
+      const devPort = (dev.httpServer!.address() as AddressInfo).port
+      const previewPort = (built.httpServer.address() as AddressInfo).port
+      await saveAndRead(at(`http://127.0.0.1:${devPort}`), '1996-02-29')
+      await saveAndRead(at(`http://127.0.0.1:${previewPort}`), '1997-07-07')
+    } finally {
+      vi.mocked(process.cwd).mockRestore()
+      await dev.close()
+      await new Promise((done) => built.httpServer.close(done))
+      await rm(project, { recursive: true, force: true })
+    }
+  }, 30_000)
 
   it('Next.js with Redis: imported with nothing set, then it keeps its window in a real Redis', async () => {
     const redis = await startRedisServer()
