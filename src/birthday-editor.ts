@@ -524,35 +524,26 @@ export class BirthdayEditorElement extends Base {
     this.#renderQueued = false
     if (!this.#connection) return
     const [view, edit, control, state] = [this.#view, this.#edit, this.#control, this.#state]
-    const [native, lang, strings] = [this.#native, this.#lang, this.#strings]
+    const [native, langTag, overrides] = [this.#native, this.#lang, this.#strings]
+    const inactive = this.#off
     // A new `value` reaches the field, and a problem shown for what it held goes.
     if (control.restored) view.shown = this.value
     else if (view.showValue(this.value)) {
       edit.problem = null
       edit.faulty = []
     }
-    const entry = this.#entry()
-    view.render({
-      ...state,
-      edit,
-      entered: entry,
-      native,
-      langTag: lang,
-      overrides: strings,
-      inactive: this.#off,
-      attrs: this,
-    })
-    const { problem, faulty } = entry
-    // Signed out, nobody can enter a birthday and none is known: like a disabled field, nothing
-    // goes into FormData (never "" = "none saved") and it stops no form (nothing could fix it).
+    const entered = this.#entry()
+    view.render({ ...state, edit, entered, native, langTag, overrides, inactive, attrs: this })
+    const { problem, faulty } = entered
+    // Signed out, none is known nor can be entered: as a disabled field, none in FormData, valid.
     const out = state.status === 'signed-out'
     control.publish(
-      out ? null : problem ? '' : entry.iso,
+      out ? null : problem ? '' : entered.iso,
       view.formState(native),
       !out && problem
         ? {
             problem,
-            message: problemText(strings, lang, problem, faulty, this),
+            message: problemText(overrides, langTag, problem, faulty, this),
             anchor: view.fieldFor(native, faulty),
           }
         : null,
