@@ -83,6 +83,20 @@ function editor(clerk?: unknown) {
 const message = (el: BirthdayEditorElement) =>
   el.shadowRoot!.querySelector('[part="message"]')!.textContent
 
+/**
+ * An editor given `clerk` (none: `window.Clerk`) that refuses it: after the 10 s wait, an error
+ * status, one `clerk` error event, a warning containing `warning`, and nothing uncaught.
+ */
+async function expectRefused(clerk: unknown, warning: string) {
+  const { el, errors } = editor(clerk)
+  await vi.advanceTimersByTimeAsync(10_000)
+  expect(el.status).toBe('error')
+  expect(errors).toMatchObject([{ code: 'clerk' }])
+  expect((warn.mock.calls[0] as [string])[0]).toContain(warning)
+  expect(uncaught).toEqual([])
+  return el
+}
+
 /** What the page does with its own Clerk: follows it with a listener of its own. */
 function pageFollows(clerk: PrivateClerk) {
   const seen: Array<ClerkSession | null> = []
@@ -195,13 +209,8 @@ describe('a window.Clerk kept in a Vue reactive Proxy', () => {
   it('is refused with the same warning, and nothing registered', async () => {
     const clerk = new PrivateClerk()
     ;(window as { Clerk?: unknown }).Clerk = reactive(clerk)
-    const { el, errors } = editor()
-    await vi.advanceTimersByTimeAsync(10_000)
-    expect(el.status).toBe('error')
-    expect(errors).toMatchObject([{ code: 'clerk' }])
-    expect((warn.mock.calls[0] as [string])[0]).toContain('shallowRef()')
+    await expectRefused(undefined, 'shallowRef()')
     expect(clerk.listenerCount).toBe(0)
-    expect(uncaught).toEqual([])
   })
 })
 
@@ -212,14 +221,9 @@ describe('a foreign object', () => {
     ['a string', 'Clerk'],
     ['a class rather than an instance', PrivateClerk],
   ])('%s: refused as not a Clerk', async (_name, clerk) => {
-    const { el, errors } = editor(clerk)
-    await vi.advanceTimersByTimeAsync(10_000)
-    expect(el.status).toBe('error')
+    const el = await expectRefused(clerk, 'it is not a Clerk (no addListener())')
     expect(message(el)).toBe(USER_MESSAGE)
-    expect(errors).toMatchObject([{ code: 'clerk' }])
     expect(warn).toHaveBeenCalledTimes(1)
-    expect((warn.mock.calls[0] as [string])[0]).toContain('it is not a Clerk (no addListener())')
-    expect(uncaught).toEqual([])
   })
 
   it('a Proxy that throws on every read: refused, naming what it threw', async () => {
@@ -231,14 +235,7 @@ describe('a foreign object', () => {
         },
       },
     )
-    const { el, errors } = editor(clerk)
-    await vi.advanceTimersByTimeAsync(10_000)
-    expect(el.status).toBe('error')
-    expect(errors).toMatchObject([{ code: 'clerk' }])
-    expect((warn.mock.calls[0] as [string])[0]).toContain(
-      'reading it threw (TypeError: no reads here)',
-    )
-    expect(uncaught).toEqual([])
+    await expectRefused(clerk, 'reading it threw (TypeError: no reads here)')
   })
 
   it('an addListener that throws: refused, with nothing left registered', async () => {
@@ -247,13 +244,8 @@ describe('a foreign object', () => {
     clerk.addListener = () => {
       throw new Error('listeners are closed')
     }
-    const { el, errors } = editor(clerk)
-    await vi.advanceTimersByTimeAsync(10_000)
-    expect(el.status).toBe('error')
-    expect(errors).toMatchObject([{ code: 'clerk' }])
-    expect((warn.mock.calls[0] as [string])[0]).toContain('it threw (Error: listeners are closed)')
+    await expectRefused(clerk, 'it threw (Error: listeners are closed)')
     expect(clerk.listenerCount).toBe(0)
-    expect(uncaught).toEqual([])
   })
 })
 
