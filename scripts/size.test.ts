@@ -11,11 +11,12 @@ import { bundleElement, CLERK_JS_MARKERS, gzipSize, measureElement, ZOD_MARKER }
  * The ceiling for the whole element, validation included. The goal is 8192 B (8 KiB), not met: with
  * the controllers, the memorable-date fields, form association, the foreign-Clerk hardening and the
  * error border on the fields at fault and the message line's reserved height, its internal
- * properties renamed, the element measures 8820 B, so the ceiling is that figure rounded up to the next 64 B until it is cut back under the
+ * properties renamed and the bundle minified twice (esbuild, then terser), the element measures
+ * 8647 B, so the ceiling is that figure rounded up to the next 64 B until it is cut back under the
  * goal.
  */
 const SHIPPED_GOAL = 8 * 1024
-const SHIPPED_BUDGET = 8832
+const SHIPPED_BUDGET = 8704
 
 describe('element size', () => {
   it('ships within its ceiling (goal: 8 KiB) minified + gzip, validation included, with no ClerkJS and no zod in it', async () => {
