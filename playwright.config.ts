@@ -3,11 +3,14 @@ import { chromiumLaunchOptions } from './test/support/chromium.ts'
 import { firefoxLaunchOptions } from './test/support/firefox.ts'
 
 /**
- * The element's journeys, which Firefox runs too. Every spec runs in Chromium; Firefox leaves out
- * the specs whose subject is not the element in a browser, each named here with why:
- * - `conformance`, `emulator`, `jwt-templates`, `sign-up`, `many-clients`, `account-portal`,
- *   `user-profile`: the emulator's fidelity to Clerk's API and hosted pages, seen through ClerkJS and
- *   its prebuilt UI; the engine does not change what the emulator answers.
+ * The journeys Firefox runs too: the element's, and the emulator's hosted sign-in and sign-up pages.
+ * Every spec runs in Chromium; Firefox leaves out the specs whose subject is not the element in a
+ * browser, each named here with why:
+ * - `conformance`, `emulator`, `jwt-templates`, `sign-up`, `many-clients`, `user-profile`: the
+ *   emulator's fidelity to Clerk's API, seen through ClerkJS and its prebuilt UI; the engine does not
+ *   change what the emulator answers (the hosted pages' journeys make the same requests in both
+ *   engines and get the same answers; a trial's sign-in that stalled in Firefox was the test driver,
+ *   see `account-portal`'s header).
  * - `nextjs`, `nextjs-15`, `react-vite`, `vue-vite`, `quickstart`: Clerk's framework SDKs and
  *   quickstart on the emulator, each an app installed from the tarball (minutes each); the element
  *   in them is the same bundle the demo journeys run.
@@ -16,9 +19,12 @@ import { firefoxLaunchOptions } from './test/support/firefox.ts'
  *   emulator. Its journeys are the ones Firefox runs from the specs above (read, save both ways,
  *   edit, every failure, sessions, two tabs, keyboard + axe), so in Firefox they would only add
  *   minutes; the lane's own code is engine-independent and runs in Chromium.
+ * A spec added here that types into Clerk's prebuilt UI types keystrokes (`pressSequentially`):
+ * over WebDriver BiDi, Playwright's `fill` sets the value by script, which React does not see.
  */
 const ELEMENT_JOURNEYS = [
   'a11y',
+  'account-portal',
   'clerk-arrival',
   'cross-origin',
   'edit',

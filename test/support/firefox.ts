@@ -10,6 +10,11 @@
  * In Firefox `navigator.webdriver` is true under any remote protocol, with no switch to turn it off
  * (Chromium's `--disable-blink-features=AutomationControlled` has no counterpart); the README says
  * which of ClerkJS's behaviours this run therefore cannot see.
+ *
+ * Over BiDi, Playwright's `fill` (and `keyboard.insertText`) assigns an input's `value` by script
+ * and dispatches a synthetic `input` event. React-controlled inputs (Clerk's prebuilt UI) ignore
+ * that edit, since React's value tracker saw the assignment: type into them with
+ * `pressSequentially`.
  */
 import type { LaunchOptions } from '@playwright/test'
 import { browserNeeds, locate } from './browsers.ts'
