@@ -1,12 +1,12 @@
 /**
  * The element's public surface cannot drift: the header's `@attr` list, the README's attribute
  * table, `types/attributes.d.ts` and the property table in code (`PRIMITIVES`, typed by the class's
- * `declare` lines) name the same attributes with the same types. (The error codes: see
- * error-contract.test.ts.)
+ * `declare` lines) name the same attributes with the same types; the README's strings table is
+ * `defaultStrings`. (The error codes: see error-contract.test.ts.)
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { PRIMITIVES } from '../src/birthday-editor.ts'
+import { defaultStrings, PRIMITIVES } from '../src/birthday-editor.ts'
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')
 const element = read('src/birthday-editor.ts')
@@ -78,5 +78,13 @@ describe('the attributes', () => {
   it('are all observed by the element', async () => {
     const { BirthdayEditorElement } = await import('../src/birthday-editor.ts')
     expect([...BirthdayEditorElement.observedAttributes].sort()).toEqual(Object.keys(code()).sort())
+  })
+})
+
+describe('the strings', () => {
+  it('are listed in the README, every key with its English default, and no other', () => {
+    const table = readme.slice(readme.indexOf('### Strings'), readme.indexOf('### Events'))
+    const rows = [...table.matchAll(/^\| `([\w-]+)` \| ([^|]+?) \|/gm)]
+    expect(Object.fromEntries(rows.map(([, key, text]) => [key!, text!]))).toEqual(defaultStrings)
   })
 })

@@ -12,7 +12,7 @@ import { bundleElement, CLERK_JS_MARKERS, gzipSize, measureElement, ZOD_MARKER }
  * the controllers, the memorable-date fields, form association, the foreign-Clerk hardening and the
  * error border on the fields at fault and the message line's reserved height, its internal
  * properties renamed and the bundle minified twice (esbuild, then terser), the element measures
- * 8647 B, so the ceiling is that figure rounded up to the next 64 B until it is cut back under the
+ * 8695 B, so the ceiling is that figure rounded up to the next 64 B until it is cut back under the
  * goal.
  */
 const SHIPPED_GOAL = 8 * 1024

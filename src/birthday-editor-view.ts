@@ -183,15 +183,18 @@ export class BirthdayEditorView {
     return this.#parts[order.find((part) => faulty.includes(part)) ?? order[0]!]
   }
 
-  /** Puts the fields in `order`. Moving a field blurs it: only when the order changes. */
-  #arrange(order: DatePart[]) {
-    const key = order.join(' ')
+  /**
+   * Puts the fields in `order`, or the native input alone (`null`): the other kind is not in the
+   * tree, so no hidden control shares a label with a shown one. Moving a field blurs it: only when
+   * the arrangement changes.
+   */
+  #arrange(order: DatePart[] | null) {
+    const key = order?.join(' ') ?? ''
     if (key === this.#order) return
     this.#order = key
     this.#fields.replaceChildren(
       this.#legend,
-      this.#input,
-      ...order.flatMap((part) => [this.#labels[part], this.#parts[part]]),
+      ...(order?.flatMap((part) => [this.#labels[part], this.#parts[part]]) ?? [this.#input]),
     )
   }
 
@@ -228,9 +231,8 @@ export class BirthdayEditorView {
         : shown
           ? text('current', { date: formatDate(shown, lang) })
           : text('none')
-    input.hidden = !native
-    // Native: no order to look up (and no formatter made for it); the fields are hidden.
-    if (!native) this.#arrange(partOrder(lang))
+    // Native: no order to look up (and no formatter made for it).
+    this.#arrange(native ? null : partOrder(lang))
     // Only when changed (both are ISO dates): assigning `min` or `max`, even the same value, resets
     // a date field that is being typed into (Chromium), so keyboard entry came out garbled.
     if (input.min + input.max !== min + max) Object.assign(input, { min, max })
@@ -241,7 +243,6 @@ export class BirthdayEditorView {
       // The page's label, else the part's name in the language.
       this.#labels[part].textContent =
         strings[part] ?? partLabel(part, lang) ?? defaultStrings[part]
-      this.#labels[part].hidden = parts[part].hidden = native
       Object.assign(parts[part], editable)
       parts[part].setAttribute('aria-invalid', String(faulty.includes(part)))
     }

@@ -114,7 +114,9 @@ describe('three fields by default', () => {
     expect(fieldset.localName).toBe('fieldset')
     expect(field(el, 'label').localName).toBe('legend')
     expect(field(el, 'label').textContent).toBe('Birthday')
-    expect(field(el, 'input').hidden).toBe(true)
+    // No hidden native input beside them: nothing else answers to the label "Birthday" or "Day".
+    expect(el.shadowRoot!.querySelector('[part="input"]')).toBeNull()
+    expect(fieldset.querySelectorAll('input')).toHaveLength(3)
     for (const part of ['day', 'month', 'year'] as const) {
       const input = field(el, part)
       expect(input.type).toBe('text')
@@ -123,6 +125,19 @@ describe('three fields by default', () => {
       expect(input.hidden).toBe(false)
       expect(el.shadowRoot!.querySelector(`label[for="${input.id}"]`)!.textContent).toBeTruthy()
     }
+  })
+
+  it('give way to the native date input alone with input="native", and come back, the value kept', async () => {
+    const { el, texts } = await mount({}, '1991-02-03')
+    el.input = 'native'
+    await settle()
+    const inputs = [...field(el, 'fields').querySelectorAll('input')]
+    expect(inputs.map((input) => input.getAttribute('part'))).toEqual(['input'])
+    expect(inputs[0]!.value).toBe('1991-02-03')
+    el.input = 'fields'
+    await settle()
+    expect(el.shadowRoot!.querySelector('[part="input"]')).toBeNull()
+    expect(texts()).toBe('3/2/1991')
   })
 
   it('show the saved date, without leading zeros', async () => {
@@ -138,9 +153,9 @@ describe('three fields by default', () => {
     ['ja', ['year', 'month', 'day'], ['年', '月', '日']],
   ])('in %s, come in the order %j with the labels %j', async (lang, order, labels) => {
     const { el } = await mount({ lang })
-    const fields = [...el.shadowRoot!.querySelectorAll<HTMLInputElement>('fieldset input')]
-      .filter((input) => !input.hidden)
-      .map((input) => input.getAttribute('part'))
+    const fields = [...el.shadowRoot!.querySelectorAll('fieldset input')].map((input) =>
+      input.getAttribute('part'),
+    )
     expect(fields).toEqual(order)
     const shown = [...el.shadowRoot!.querySelectorAll('fieldset label')].map((l) => l.textContent)
     expect(shown).toEqual(labels)

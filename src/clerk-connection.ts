@@ -13,6 +13,13 @@ import { warnOnce } from './warn.ts'
 /** The fix for no Clerk, or one that never loads. */
 const NO_CLERK = '. Set the `clerk` property, add `publishable-key`, or call `Clerk.load()`.'
 
+/**
+ * A Clerk whose load failed: it was found and loaded, so the fix is in what it reaches, and
+ * Clerk's own error (the page's console) says what went wrong.
+ */
+const LOAD_FAILED =
+  "its load failed. Clerk's own error says why: does its key (or `proxyUrl`) reach its Frontend API?"
+
 /** How long a connection waits for a usable Clerk before it reports one missing, ms. */
 export const GIVE_UP_MS = 10_000
 
@@ -68,7 +75,7 @@ export class ClerkConnection {
       },
       () => {
         if (opened !== this.#opened) return
-        this.#unusable('its load failed' + NO_CLERK)
+        this.#unusable(LOAD_FAILED)
         this.#wait()
       },
     )
@@ -147,11 +154,11 @@ export class ClerkConnection {
 
   /** A message for the user (through the host) and one console warning per page for the developer. */
   #unusable(
-    problem = (!this.clerk
-      ? 'none found in 10 s'
+    problem = !this.clerk
+      ? 'none found in 10 s' + NO_CLERK
       : this.clerk.status === 'error'
-        ? 'its load failed'
-        : 'nothing called Clerk.load() in 10 s') + NO_CLERK,
+        ? LOAD_FAILED
+        : 'nothing called Clerk.load() in 10 s' + NO_CLERK,
   ) {
     if (this.#failed) return
     this.#failed = true

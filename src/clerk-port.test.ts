@@ -194,10 +194,13 @@ describe('an editor with a publishable key', () => {
     const message = 'Sign-in is not available right now. Reload the page to try again.'
     expect(errors).toMatchObject([{ code: 'clerk', message }])
     expect(warn.mock.calls).toEqual([
-      [expect.stringContaining('no usable Clerk: its load failed.')],
+      [expect.stringContaining("no usable Clerk: its load failed. Clerk's own error says why")],
     ])
     await new Promise((resolve) => setTimeout(resolve, 0))
     expect(el.shadowRoot!.querySelector('[part="message"]')!.textContent).toBe(message)
-    expect(el.shadowRoot!.querySelector<HTMLInputElement>('[part="input"]')!.disabled).toBe(true)
+    for (const part of ['day', 'month', 'year'])
+      expect(el.shadowRoot!.querySelector<HTMLInputElement>(`[part="${part}"]`)!.disabled).toBe(
+        true,
+      )
   })
 })

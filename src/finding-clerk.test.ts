@@ -133,7 +133,7 @@ describe('a Clerk the page never loads', () => {
     expect(errors).toMatchObject([{ code: 'clerk', message: USER_MESSAGE }])
     expect(other.errors).toHaveLength(1)
     expect(part(el, 'message').textContent).toBe(USER_MESSAGE)
-    expect(part(el, 'input').disabled).toBe(true)
+    expect(part(el, 'day').disabled).toBe(true)
     expect(clerk.load).not.toHaveBeenCalled()
     // One warning for the page, naming what is missing and the three fixes.
     expect(warn).toHaveBeenCalledTimes(1)
@@ -155,7 +155,7 @@ describe('a Clerk the page never loads', () => {
     expect(el.status).toBe('idle')
     expect(el.value).toBe('1990-12-10')
     expect(part(el, 'message').textContent).toBe('Pick a new date to save.')
-    expect(part(el, 'input').disabled).toBe(false)
+    expect(part(el, 'day').disabled).toBe(false)
   })
 
   it('shows the message at once when Clerk’s load fails, and recovers on a later load', async () => {
@@ -167,7 +167,11 @@ describe('a Clerk the page never loads', () => {
     status.value = 'error'
     for (const handler of clerk.statusHandlers) handler()
     expect(errors).toMatchObject([{ code: 'clerk' }])
-    expect((warn.mock.calls[0] as [string])[0]).toContain('its load failed')
+    const [text] = warn.mock.calls[0] as [string]
+    // Clerk was found and loaded: the fix is what it reaches, not the three ways to give one.
+    expect(text).toContain("its load failed. Clerk's own error says why")
+    expect(text).toContain('does its key (or `proxyUrl`) reach its Frontend API?')
+    expect(text).not.toContain('call `Clerk.load()`')
     await vi.advanceTimersByTimeAsync(10_000)
     expect(errors).toHaveLength(1)
     status.value = 'ready'
