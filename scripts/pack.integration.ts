@@ -247,7 +247,6 @@ process.exit(0)
         'form',
         'fields',
         'label',
-        'input',
         'day',
         'month',
         'year',
