@@ -116,7 +116,8 @@ describe('creation and structure', () => {
   it('has an open shadow root with the documented parts, a slot, and one shared stylesheet', async () => {
     const { el } = await mount()
     const root = el.shadowRoot!
-    const names = () => [...root.querySelectorAll('[part]')].map((node) => node.getAttribute('part'))
+    const names = () =>
+      [...root.querySelectorAll('[part]')].map((node) => node.getAttribute('part'))
     const around = ['form', 'fields', 'label']
     const after = ['current-value', 'save-button', 'remove-button', 'message']
     // The native date input, or the three fields (the default): never both in the tree.
