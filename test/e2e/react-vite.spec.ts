@@ -1,12 +1,17 @@
 /**
  * Clerk's React quickstart on Vite (`examples/react-vite`: `@clerk/react` 6, `<ClerkProvider>` with
- * the printed `proxyUrl`), built and previewed with only the emulator's printed lines, in Chromium:
- * `<SignIn/>` in two steps, the session token's claim, a fresh token, `<UserButton/>` sign-out. Zero
- * page errors, no request off loopback, no route the emulator does not emulate.
+ * the printed `proxyUrl`, `<birthday-editor>` from this package's packed tarball beside the claim
+ * display, the handler on `vite preview` through the README's Vite plugin), built and previewed with
+ * only the emulator's printed lines, in Chromium: `<SignIn/>` in two steps, the session token's
+ * claim, a fresh token, a birthday typed and saved in the element (verified), `useAuth()`'s claim
+ * updated with no reload, both showing it after a reload, `<UserButton/>` sign-out. Zero page
+ * errors, no request off loopback, no route the emulator does not emulate.
  */
 
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { expect, test } from '@playwright/test'
-import { freePort, startViteExample } from '../support/example-apps.ts'
+import { freePort, ROOT, startViteExample } from '../support/example-apps.ts'
 import { useExampleApp } from '../support/use-example-app.ts'
 import { watchOffLoopback } from '../support/off-loopback.ts'
 
@@ -17,7 +22,19 @@ const example = useExampleApp(
   300_000,
 )
 
-test('the React quickstart runs on the emulator from its printed lines alone', async ({
+test('the example’s vite.config.ts holds the README’s Vite plugin as written, beside react()', () => {
+  const snippet = readFileSync(path.join(ROOT, 'server/snippets/vite.ts'), 'utf8')
+  const config = readFileSync(path.join(ROOT, 'examples/react-vite/vite.config.ts'), 'utf8')
+  const plugin = /^function birthdayHandler\(\)[\s\S]*?^\}\n/m.exec(snippet)?.[0]
+  const env = /^ {2}\/\/ Vite gives \.env[\s\S]*?process\.env \}\)\n/m.exec(snippet)?.[0]
+  expect(plugin, 'the plugin in server/snippets/vite.ts').toBeDefined()
+  expect(env, 'the .env line in server/snippets/vite.ts').toBeDefined()
+  expect(config).toContain(plugin)
+  expect(config).toContain(env)
+  expect(config).toContain('plugins: [react(), birthdayHandler()]')
+})
+
+test('the React quickstart runs the element inside <ClerkProvider> from the emulator’s printed lines alone', async ({
   browser,
 }) => {
   const context = await browser.newContext()
@@ -39,8 +56,36 @@ test('the React quickstart runs on the emulator from its printed lines alone', a
   await page.getByRole('button', { name: 'Refresh the session token' }).click()
   await expect(page.getByText('Token refreshed.')).toBeVisible()
 
+  const editor = page.locator('birthday-editor')
+  await expect(editor.locator('[part="current-value"]')).toHaveText('Saved: December 10, 1990')
+  // The save's outcome: its `birthday-editor-saved`, or the error event that replaced it.
+  const outcome = editor.evaluate(
+    (el) =>
+      new Promise<object>((resolve) => {
+        el.addEventListener('birthday-editor-saved', (event) => {
+          const { birthday, verified } = event as unknown as { birthday: string; verified: boolean }
+          resolve({ birthday, verified })
+        })
+        el.addEventListener('birthday-editor-error', (event) => {
+          const { code, message } = event as unknown as { code: string; message: string }
+          resolve({ code, message })
+        })
+      }),
+  )
+  await editor.locator('[part="day"]').fill('5')
+  await editor.locator('[part="month"]').fill('6')
+  await editor.locator('[part="year"]').fill('1987')
+  await editor.locator('[part="save-button"]').click()
+  expect(await outcome).toEqual({ birthday: '1987-06-05', verified: true })
+  await expect(editor.locator('[part="message"]')).toHaveText('Saved.')
+  // useAuth() re-renders by itself: no reload, no call on the React side.
+  await expect(page.getByTestId('birthday')).toHaveText('1987-06-05')
+  await expect(page.getByTestId('last-save')).toHaveText('1987-06-05, verified')
+
   await page.reload()
   await expect(page.getByTestId('email')).toHaveText('ada@example.test')
+  await expect(page.getByTestId('birthday')).toHaveText('1987-06-05')
+  await expect(editor.locator('[part="current-value"]')).toHaveText('Saved: June 5, 1987')
 
   await page.getByRole('button', { name: 'Open user menu' }).click()
   await page.getByRole('button', { name: 'Sign out' }).click()

@@ -84,13 +84,19 @@ function stop(child: ChildProcess): Promise<void> {
 
 /**
  * The example's install is current when its copy of this package (installed with `install-links`,
- * i.e. packed like a published tarball) holds the same build as the repository's `dist/`.
+ * i.e. packed like a published tarball) holds the same build as the repository's `dist/`: the
+ * element's modules and the handler's.
  */
 function installIsCurrent(example: string, framework = 'next'): boolean {
-  const installed = path.join(example, 'node_modules', 'birthday-editor', 'dist', 'src')
-  const built = path.join(ROOT, 'dist', 'src')
+  const installed = path.join(example, 'node_modules', 'birthday-editor', 'dist')
+  const built = path.join(ROOT, 'dist')
   if (!existsSync(path.join(example, 'node_modules', framework, 'package.json'))) return false
-  for (const file of ['birthday-editor.js', 'define.js', 'save.js']) {
+  for (const file of [
+    'src/birthday-editor.js',
+    'src/define.js',
+    'src/save.js',
+    'server/handler.js',
+  ]) {
     const a = path.join(installed, file)
     const b = path.join(built, file)
     if (!existsSync(a) || !existsSync(b)) return false
@@ -159,7 +165,7 @@ async function besideTheEmulator(
   }
 }
 
-/** `npm ci` in a Next.js example unless its install is current; the seconds it took (0 if none). */
+/** `npm ci` in an example unless its install is current; the seconds it took (0 if none). */
 export async function ensureInstalled(example: string, framework = 'next'): Promise<number> {
   if (installIsCurrent(example, framework)) return 0
   const started = performance.now()
@@ -240,18 +246,20 @@ async function buildAndPreview(
 }
 
 /**
- * The React quickstart app (`examples/react-vite`): `vite build` with the printed lines in the
- * environment (Vite exposes `VITE_*` variables from it as from `.env` files), then `vite preview` on
- * `localhost` and a free port.
+ * The React quickstart app (`examples/react-vite`, with this package installed from its packed
+ * tarball): `vite build` with the printed lines in the environment (Vite exposes `VITE_*` variables
+ * from it as from `.env` files), then `vite preview` on `localhost` and a free port, which serves the
+ * handler at `/api/update-user-metadata` (the README's Vite plugin in the app's `vite.config.ts`,
+ * reading the printed `CLERK_*` lines).
  */
 export async function startViteExample(port: number): Promise<RunningExample> {
   const example = path.join(ROOT, 'examples', 'react-vite')
-  const timings = { install: 0, build: 0, start: 0 }
-  const started = performance.now()
-  if (!existsSync(path.join(example, 'node_modules', '@clerk', 'react', 'package.json'))) {
-    await run('npm', ['ci', '--no-audit', '--no-fund'], example, { ...process.env })
-    timings.install = (performance.now() - started) / 1000
+  if (!existsSync(path.join(ROOT, 'dist', 'src', 'define.js'))) {
+    throw new Error(
+      'The package is not built (dist/src). Run `npm run build` first; `npm test` does.',
+    )
   }
+  const timings = { install: await ensureInstalled(example, '@clerk/react'), build: 0, start: 0 }
   const app = await besideTheEmulator(async (clerk, children) => {
     await buildAndPreview(example, { ...baseEnv(), ...clerk }, port, children, timings)
     return `http://localhost:${port}`
