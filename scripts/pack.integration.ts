@@ -88,20 +88,8 @@ beforeAll(async () => {
   if (!tarball) throw new Error('npm pack made no tarball')
   tarballPath = join(scratch, tarball)
   // `@clerk/backend` is an optional peer: a server project installs it, at the version tested here.
-  const backendVersion = (
-    JSON.parse(await readFile(join(repo, 'node_modules/@clerk/backend/package.json'), 'utf8')) as {
-      version: string
-    }
-  ).version
-  const [expressVersion, viteVersion] = await Promise.all(
-    ['express', 'vite'].map(
-      async (name) =>
-        (
-          JSON.parse(await readFile(join(repo, `node_modules/${name}/package.json`), 'utf8')) as {
-            version: string
-          }
-        ).version,
-    ),
+  const [backendVersion, expressVersion, viteVersion] = await Promise.all(
+    ['@clerk/backend', 'express', 'vite'].map(installedVersion),
   )
   await writeFile(
     join(scratch, 'package.json'),
@@ -503,9 +491,7 @@ process.exit(0)
     const clerk5 = await mkdtemp(join(tmpdir(), 'birthday-editor-clerk5-'))
     try {
       // The ClerkJS 5 this repository tests with (its `clerk-js-5` alias), so npm's cache has it.
-      const { version } = JSON.parse(
-        await readFile(join(repo, 'node_modules/clerk-js-5/package.json'), 'utf8'),
-      ) as { version: string }
+      const version = await installedVersion('clerk-js-5')
       expect(version).toMatch(/^5\./)
       await writeFile(
         join(clerk5, 'package.json'),
@@ -603,11 +589,13 @@ process.exit(0)
           CHROMIUM_PATH: executablePath,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group: on a timeout the emulator and Vite it started stop with it.
+        detached: true,
       })
       let output = ''
       child.stdout.on('data', (data: Buffer) => (output += data.toString()))
       child.stderr.on('data', (data: Buffer) => (output += data.toString()))
-      const timer = setTimeout(() => child.kill('SIGTERM'), 200_000)
+      const timer = setTimeout(() => process.kill(-(child.pid ?? 0), 'SIGTERM'), 200_000)
       const code = await new Promise<number | null>((done) => child.once('exit', done))
       clearTimeout(timer)
       expect(code, output).toBe(0)
