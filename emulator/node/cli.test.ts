@@ -330,6 +330,31 @@ describe('the CLI', () => {
     expect(stderr).toContain(`(lines in ${file})`)
   })
 
+  it('--write-env: the file is whole by the time the emulator answers its first request', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo
+        probe.close(() => resolve(port))
+      })
+    })
+    const file = path.join(dir, 'first-answer.env')
+    const started = runCli(['--write-env', file], { port: ['--port', String(port)] })
+    // Poll from before it listens: refused, then 503 while it starts, then the first 200.
+    let status = 0
+    const deadline = Date.now() + 20_000
+    while (status !== 200 && Date.now() < deadline) {
+      status = await fetch(`http://127.0.0.1:${port}/__emulator/config`).then(
+        (response) => response.status,
+        () => 0,
+      )
+    }
+    expect(status).toBe(200)
+    const atFirstAnswer = await readFile(file, 'utf8')
+    const cli = await started
+    expect(atFirstAnswer).toBe(cli.stdout)
+    expect((await stop(cli)).code).toBe(0)
+  })
+
   it('--write-env that cannot be written: a clear error, exit 1, no lines, nothing replaced', async () => {
     // A folder where the file should go: the write or the rename fails; the folder stays as it was.
     const target = path.join(dir, 'a-folder')
