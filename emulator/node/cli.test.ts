@@ -1,7 +1,8 @@
 /**
  * The CLI as a child process (`birthday-editor emulator`, through `tsx bin/birthday-editor.ts` as
  * `npm run emulator` runs it): its KEY=value output, `.env` and `--help`, `--key-file`, persistence with
- * `--data` across restarts, a corrupt data file, and a clean stop on SIGTERM and SIGINT.
+ * `--data` across restarts, a corrupt data file, `--write-env` (whole before the first answer, or a
+ * clear exit 1), and a clean stop on SIGTERM and SIGINT.
  */
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { verifyWebhook } from '@clerk/backend/webhooks'
