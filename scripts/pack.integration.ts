@@ -5,11 +5,13 @@
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator } from '../emulator/node/start.ts'
 import { signIn } from '../server/testing/emulator-client.ts'
+import { chromiumLaunchOptions } from '../test/support/chromium.ts'
 
 const repo = resolve('.')
 let scratch = ''
@@ -25,6 +27,33 @@ function run(command: string, args: string[], cwd = scratch): string {
  * Type-checks `file` in the scratch project (strict, NodeNext, every library checked) with this
  * repository's TypeScript; returns the diagnostics, '' when there are none.
  */
+/** The version of `name` installed in this repository: what a scratch project installs too. */
+async function installedVersion(name: string): Promise<string> {
+  const manifest = await readFile(join(repo, 'node_modules', name, 'package.json'), 'utf8')
+  return (JSON.parse(manifest) as { version: string }).version
+}
+
+/** The code of the ```ts block after `<!-- snippet: name -->` in `text`; throws when there is none. */
+function snippet(text: string, name: string): string {
+  const code = new RegExp(`<!-- snippet: ${name} -->\\n\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(
+    text,
+  )?.[1]
+  if (!code) throw new Error(`no snippet ${name}`)
+  return code
+}
+
+/** A port that was free a moment ago on loopback. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer()
+    server.once('error', fail)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => done(port))
+    })
+  })
+}
+
 async function typecheck(file: string, options: Record<string, unknown> = {}): Promise<string> {
   const config = `tsconfig.${file}.json`
   await writeFile(
@@ -59,20 +88,8 @@ beforeAll(async () => {
   if (!tarball) throw new Error('npm pack made no tarball')
   tarballPath = join(scratch, tarball)
   // `@clerk/backend` is an optional peer: a server project installs it, at the version tested here.
-  const backendVersion = (
-    JSON.parse(await readFile(join(repo, 'node_modules/@clerk/backend/package.json'), 'utf8')) as {
-      version: string
-    }
-  ).version
-  const [expressVersion, viteVersion] = await Promise.all(
-    ['express', 'vite'].map(
-      async (name) =>
-        (
-          JSON.parse(await readFile(join(repo, `node_modules/${name}/package.json`), 'utf8')) as {
-            version: string
-          }
-        ).version,
-    ),
+  const [backendVersion, expressVersion, viteVersion] = await Promise.all(
+    ['@clerk/backend', 'express', 'vite'].map(installedVersion),
   )
   await writeFile(
     join(scratch, 'package.json'),
@@ -473,9 +490,7 @@ process.exit(0)
     const clerk5 = await mkdtemp(join(tmpdir(), 'birthday-editor-clerk5-'))
     try {
       // The ClerkJS 5 this repository tests with (its `clerk-js-5` alias), so npm's cache has it.
-      const { version } = JSON.parse(
-        await readFile(join(repo, 'node_modules/clerk-js-5/package.json'), 'utf8'),
-      ) as { version: string }
+      const version = await installedVersion('clerk-js-5')
       expect(version).toMatch(/^5\./)
       await writeFile(
         join(clerk5, 'package.json'),
@@ -507,6 +522,91 @@ process.exit(0)
       expect.arrayContaining(['apiUrl', 'jwtKey', 'proxyUrl', 'publishableKey', 'secretKey']),
     )
   }, 60_000)
+
+  it("runs the emulator README's recipe for an app's own Playwright tests as written", async () => {
+    const executablePath = chromiumLaunchOptions().executablePath
+    if (!executablePath) {
+      throw new Error(
+        'this test needs Chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH)',
+      )
+    }
+    const emulatorReadme = await readFile(join(repo, 'emulator/README.md'), 'utf8')
+    const readme = await readFile(join(repo, 'README.md'), 'utf8')
+    const app = await mkdtemp(join(tmpdir(), 'birthday-editor-app-e2e-'))
+    try {
+      // A Vite app as a user has it: the package from its tarball, Clerk's SDKs and Playwright from
+      // npm, at the versions tested here (so npm's cache has them).
+      await writeFile(
+        join(app, 'package.json'),
+        JSON.stringify({ name: 'app-e2e', private: true, type: 'module' }),
+      )
+      const packages = [
+        '@clerk/backend',
+        '@clerk/clerk-js',
+        '@clerk/ui',
+        'vite',
+        '@playwright/test',
+      ]
+      const versions = await Promise.all(packages.map(installedVersion))
+      run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          '--loglevel=error',
+          tarballPath,
+          ...packages.map((name, index) => `${name}@${versions[index]}`),
+        ],
+        app,
+      )
+      // The documented files, verbatim; index.html as the README describes it.
+      await mkdir(join(app, 'src'))
+      await mkdir(join(app, 'e2e'))
+      await writeFile(
+        join(app, 'playwright.config.ts'),
+        snippet(emulatorReadme, 'app-playwright-config'),
+      )
+      await writeFile(join(app, 'src/main.ts'), snippet(emulatorReadme, 'app-main'))
+      await writeFile(join(app, 'e2e/birthday.spec.ts'), snippet(emulatorReadme, 'app-e2e-spec'))
+      await writeFile(join(app, 'vite.config.ts'), snippet(readme, 'server/snippets/vite.ts'))
+      await writeFile(
+        join(app, 'index.html'),
+        '<!doctype html>\n<html lang="en">\n<title>app</title>\n<div id="sign-in"></div>\n' +
+          '<birthday-editor></birthday-editor>\n<script type="module" src="/src/main.ts"></script>\n',
+      )
+      // Free ports through the config's documented overrides, so parallel runs never collide.
+      const [emulatorPort, appPort] = [await freePort(), await freePort()]
+      const child = spawn('npx', ['playwright', 'test'], {
+        cwd: app,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? app,
+          EMULATOR_PORT: String(emulatorPort),
+          APP_PORT: String(appPort),
+          CHROMIUM_PATH: executablePath,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group: on a timeout the emulator and Vite it started stop with it.
+        detached: true,
+      })
+      let output = ''
+      child.stdout.on('data', (data: Buffer) => (output += data.toString()))
+      child.stderr.on('data', (data: Buffer) => (output += data.toString()))
+      const timer = setTimeout(() => process.kill(-(child.pid ?? 0), 'SIGTERM'), 200_000)
+      const code = await new Promise<number | null>((done) => child.once('exit', done))
+      clearTimeout(timer)
+      expect(code, output).toBe(0)
+      expect(output).toMatch(/\b2 passed\b/)
+      // The emulator wrote its lines where Vite read them, for this run's port.
+      expect(await readFile(join(app, '.env.e2e.local'), 'utf8')).toContain(
+        `VITE_CLERK_PROXY_URL=http://localhost:${emulatorPort}\n`,
+      )
+    } finally {
+      await rm(app, { recursive: true, force: true })
+    }
+  }, 300_000)
 
   it('type-checks a TypeScript consumer against the shipped .d.ts files', async () => {
     await writeFile(

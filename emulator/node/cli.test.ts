@@ -1,7 +1,8 @@
 /**
  * The CLI as a child process (`birthday-editor emulator`, through `tsx bin/birthday-editor.ts` as
  * `npm run emulator` runs it): its KEY=value output, `.env` and `--help`, `--key-file`, persistence with
- * `--data` across restarts, a corrupt data file, and a clean stop on SIGTERM and SIGINT.
+ * `--data` across restarts, a corrupt data file, `--write-env` (whole before the first answer, or a
+ * clear exit 1), and a clean stop on SIGTERM and SIGINT.
  */
 import { createClerkClient, verifyToken } from '@clerk/backend'
 import { verifyWebhook } from '@clerk/backend/webhooks'
@@ -9,7 +10,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -316,6 +317,62 @@ describe('the CLI', () => {
     await expect(fetch(`${url}/__emulator/config`)).rejects.toThrow()
   })
 
+  it('--write-env writes the printed lines to the file, replacing an older one', async () => {
+    const file = path.join(dir, '.env.e2e.local')
+    await writeFile(file, 'CLERK_SECRET_KEY=sk_test_from_an_earlier_run\n')
+    const cli = await runCli(['--write-env', file])
+    // Complete once the emulator answers: what a Playwright webServer's `url` waits for.
+    expect((await fetch(`${cli.env.CLERK_PROXY_URL}/__emulator/config`)).status).toBe(200)
+    expect(await readFile(file, 'utf8')).toBe(cli.stdout)
+    expect(parseEnv(await readFile(file, 'utf8')).CLERK_SECRET_KEY).toMatch(/^sk_test_emu_/)
+    expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/\.tmp$/))
+    const { code, stderr } = await stop(cli)
+    expect(code).toBe(0)
+    expect(stderr).toContain(`(lines in ${file})`)
+  })
+
+  it('--write-env: the file is whole by the time the emulator answers its first request', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo
+        probe.close(() => resolve(port))
+      })
+    })
+    const file = path.join(dir, 'first-answer.env')
+    const started = runCli(['--write-env', file], { port: ['--port', String(port)] })
+    // Poll from before it listens: refused, then 503 while it starts, then the first 200.
+    let status = 0
+    const deadline = Date.now() + 20_000
+    while (status !== 200 && Date.now() < deadline) {
+      status = await fetch(`http://127.0.0.1:${port}/__emulator/config`).then(
+        (response) => response.status,
+        () => 0,
+      )
+    }
+    expect(status).toBe(200)
+    const atFirstAnswer = await readFile(file, 'utf8')
+    const cli = await started
+    expect(atFirstAnswer).toBe(cli.stdout)
+    expect((await stop(cli)).code).toBe(0)
+  })
+
+  it('--write-env that cannot be written: a clear error, exit 1, no lines, nothing replaced', async () => {
+    // A folder where the file should go: the write or the rename fails; the folder stays as it was.
+    const target = path.join(dir, 'a-folder')
+    await mkdir(target)
+    await writeFile(path.join(target, 'keep.txt'), 'kept')
+    for (const file of [target, path.join(dir, 'missing', '.env.e2e.local')]) {
+      const cli = await runCli(['--write-env', file])
+      const { code, stderr } = await cli.exit
+      expect(code, stderr).toBe(1)
+      expect(stderr).toContain(`clerk emulator: cannot write --write-env ${file}: `)
+      expect(cli.stdout).toBe('')
+    }
+    expect(await readdir(target)).toEqual(['keep.txt'])
+    expect(await readFile(path.join(target, 'keep.txt'), 'utf8')).toBe('kept')
+    expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/\.tmp$/))
+  })
+
   it('rejects unknown options with the usage', async () => {
     const cli = await runCli(['--nope'])
     const { code, stderr } = await cli.exit
@@ -332,6 +389,7 @@ describe('the CLI', () => {
       '--data',
       '--key-file',
       '--key-host',
+      '--write-env',
       '--webhook',
       '--webhook-retry-ms',
       '--help',

@@ -2,6 +2,7 @@
  * The emulator's command line:
  *
  *   birthday-editor emulator [--port 4010] [--host 127.0.0.1] [--data FILE] [--key-file FILE] [--key-host HOST]
+ *                            [--write-env FILE]
  *   (in a clone: npm run emulator -- …, which runs the same code through bin/birthday-editor.ts)
  *
  * It reads `.env` in the working directory if there is one (variables already set win), for
@@ -10,11 +11,14 @@
  * backend SDKs, Next.js and Vite (`env-lines.ts`; everything else goes to stderr, the demo user's
  * credentials included). `--data` keeps users, sessions and metadata across restarts, and the signing
  * key beside them, so a signed-in browser stays signed in; `--key-file` signs with a fixed PEM private key instead of one
- * generated at start. The key names a Clerk development host by default, so ClerkJS runs the
+ * generated at start. `--write-env` writes the same lines to a file too (no shell redirection, which
+ * differs between shells: PowerShell 5's `>` writes UTF-16), complete before the first request is
+ * answered, so whoever waits for the emulator's URL (Playwright's `webServer`) finds it. (Not
+ * `--env-file`: Node 20 reads that option anywhere on its command line, after the script too.) The key names a Clerk development host by default, so ClerkJS runs the
  * dev-browser flow that `@clerk/backend`'s cookie mode expects. Ctrl-C or SIGTERM stops it cleanly.
  */
 
-import { existsSync } from 'node:fs'
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -48,6 +52,7 @@ Runs the offline Clerk emulator and prints its settings as KEY=value lines for a
                    (FILE.signing-key.pem, minus .json)
   --key-file FILE  sign tokens with this PEM RSA-2048 private key (default: a new key per start)
   --key-host HOST  host named by the publishable key (default ${CLI_KEY_HOST})
+  --write-env FILE also write the KEY=value lines to FILE (replaced) before answering any request
   --webhook URL    send Clerk's webhook events to URL, signed with CLERK_WEBHOOK_SIGNING_SECRET
                    (repeatable; the secret is kept with --data)
   --webhook-retry-ms LIST  delays before each retry, e.g. 100,200 (default Svix's: 5 s … 10 h)
@@ -117,6 +122,19 @@ async function main(argv: string[]): Promise<void> {
     throw error
   })
 
+  const lines = envLines(emulator.config, {
+    clerkJs: clerkJs?.version.split('.')[0] ?? '6',
+    clerkUi: clerkUi?.version.split('.')[0] ?? null,
+  })
+  if (args.writeEnv) {
+    try {
+      writeEnvFile(args.writeEnv, lines)
+    } catch (error) {
+      await emulator.close()
+      throw error
+    }
+  }
+
   // Stop cleanly on a signal from here on, before any line is printed: whoever reads the lines may
   // signal at once.
   let stopping = false
@@ -137,19 +155,32 @@ async function main(argv: string[]): Promise<void> {
         'ClerkJS to browsers (its script URL answers 501 naming the package): npm install @clerk/clerk-js@6\n',
     )
   }
-  process.stdout.write(
-    envLines(emulator.config, {
-      clerkJs: clerkJs?.version.split('.')[0] ?? '6',
-      clerkUi: clerkUi?.version.split('.')[0] ?? null,
-    }),
-  )
+  process.stdout.write(lines)
   const demoUser =
     !state || state.users.some((user) => user.emailAddress === DEMO_USER.email)
       ? `; sign in as ${DEMO_USER.email} / ${DEMO_USER.password}`
       : ''
   process.stderr.write(
-    `clerk emulator listening on ${emulator.url}${args.data ? ` (data: ${args.data})` : ''}${demoUser}; Ctrl-C stops it\n`,
+    `clerk emulator listening on ${emulator.url}${args.data ? ` (data: ${args.data})` : ''}${args.writeEnv ? ` (lines in ${args.writeEnv})` : ''}${demoUser}; Ctrl-C stops it\n`,
   )
+}
+
+/**
+ * Writes the lines to `file` in one step (a temporary file beside it, then a rename), synchronously:
+ * the server already listens, and no request is answered before this returns, so a caller that sees
+ * an answer finds the whole file, never a part of it or the previous run's.
+ */
+function writeEnvFile(file: string, lines: string): void {
+  const temporary = `${file}.${process.pid}.tmp`
+  try {
+    writeFileSync(temporary, lines, { mode: 0o600 })
+    renameSync(temporary, file)
+  } catch (error) {
+    rmSync(temporary, { force: true })
+    throw new CliError(`cannot write --write-env ${file}: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
 }
 
 interface CliArgs {
@@ -158,6 +189,7 @@ interface CliArgs {
   data: string | undefined
   keyFile: string | undefined
   keyHost: string
+  writeEnv: string | undefined
   webhooks: string[]
   webhookRetryMs: number[] | null
 }
@@ -175,6 +207,7 @@ function parseCli(argv: string[]): CliArgs | 'help' {
         data: { type: 'string' },
         'key-file': { type: 'string' },
         'key-host': { type: 'string' },
+        'write-env': { type: 'string' },
         webhook: { type: 'string', multiple: true },
         'webhook-retry-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -208,6 +241,7 @@ function parseCli(argv: string[]): CliArgs | 'help' {
     data: values.data,
     keyFile: values['key-file'],
     keyHost: values['key-host'] ?? CLI_KEY_HOST,
+    writeEnv: values['write-env'],
     webhooks,
     webhookRetryMs,
   }
