@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { expectDateIn, fillDateIn } from '../support/date-fields.ts'
+import { expectDateIn, saveDateIn } from '../support/date-fields.ts'
 import { ROOT, startQuickstartExample } from '../support/example-apps.ts'
 import { useExampleApp } from '../support/use-example-app.ts'
 import { watchOffLoopback } from '../support/off-loopback.ts'
@@ -75,21 +75,7 @@ test('from the tarball: mountSignIn, a verified save, mountUserButton, then a re
 
   await test.step('the element saves through the same-origin handler, verified', async () => {
     const host = page.locator('birthday-editor')
-    const saved = host.evaluate(
-      (el) =>
-        new Promise<{ birthday: string | null; verified: boolean }>((resolve) =>
-          el.addEventListener('birthday-editor-saved', (event) => {
-            const { birthday, verified } = event as unknown as {
-              birthday: string
-              verified: boolean
-            }
-            resolve({ birthday, verified })
-          }),
-        ),
-    )
-    await fillDateIn(host, '1991-02-03')
-    await host.getByRole('button', { name: 'Save' }).click()
-    expect(await saved).toEqual({ birthday: '1991-02-03', verified: true })
+    expect(await saveDateIn(host, '1991-02-03')).toEqual({ birthday: '1991-02-03', verified: true })
     await expect(host).toHaveJSProperty('status', 'saved')
     await expect(host.getByRole('status')).toHaveText('Saved.')
   })

@@ -14,6 +14,7 @@ import { expect, test } from '@playwright/test'
 import { freePort, ROOT, startViteExample } from '../support/example-apps.ts'
 import { useExampleApp } from '../support/use-example-app.ts'
 import { watchOffLoopback } from '../support/off-loopback.ts'
+import { saveDateIn } from '../support/date-fields.ts'
 
 const example = useExampleApp(
   'examples/react-vite',
@@ -58,25 +59,7 @@ test('the React quickstart runs the element inside <ClerkProvider> from the emul
 
   const editor = page.locator('birthday-editor')
   await expect(editor.locator('[part="current-value"]')).toHaveText('Saved: December 10, 1990')
-  // The save's outcome: its `birthday-editor-saved`, or the error event that replaced it.
-  const outcome = editor.evaluate(
-    (el) =>
-      new Promise<object>((resolve) => {
-        el.addEventListener('birthday-editor-saved', (event) => {
-          const { birthday, verified } = event as unknown as { birthday: string; verified: boolean }
-          resolve({ birthday, verified })
-        })
-        el.addEventListener('birthday-editor-error', (event) => {
-          const { code, message } = event as unknown as { code: string; message: string }
-          resolve({ code, message })
-        })
-      }),
-  )
-  await editor.locator('[part="day"]').fill('5')
-  await editor.locator('[part="month"]').fill('6')
-  await editor.locator('[part="year"]').fill('1987')
-  await editor.locator('[part="save-button"]').click()
-  expect(await outcome).toEqual({ birthday: '1987-06-05', verified: true })
+  expect(await saveDateIn(editor, '1987-06-05')).toEqual({ birthday: '1987-06-05', verified: true })
   await expect(editor.locator('[part="message"]')).toHaveText('Saved.')
   // useAuth() re-renders by itself: no reload, no call on the React side.
   await expect(page.getByTestId('birthday')).toHaveText('1987-06-05')

@@ -13,6 +13,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import { freePort, ROOT, startVueExample } from '../support/example-apps.ts'
 import { useExampleApp } from '../support/use-example-app.ts'
 import { watchOffLoopback } from '../support/off-loopback.ts'
+import { saveDateIn } from '../support/date-fields.ts'
 
 const NOT_AVAILABLE = 'Sign-in is not available right now. Reload the page to try again.'
 const example = useExampleApp(
@@ -60,21 +61,7 @@ test('Clerk in shallowRef(): the element shows the birthday and saves it, verifi
   await expect(page.getByText('Signed in as ada@example.test')).toBeVisible()
   const editor = page.locator('birthday-editor')
   await expect(editor.locator('[part="current-value"]')).toHaveText(/^Saved: /)
-  const saved = editor.evaluate(
-    (el) =>
-      new Promise<{ birthday: string | null; verified: boolean }>((resolve) =>
-        el.addEventListener('birthday-editor-saved', (event) => {
-          const { birthday, verified } = event as unknown as { birthday: string; verified: boolean }
-          resolve({ birthday, verified })
-        }),
-      ),
-  )
-  // The three memorable-date fields (English: month, day, year).
-  await editor.locator('[part="day"]').fill('5')
-  await editor.locator('[part="month"]').fill('6')
-  await editor.locator('[part="year"]').fill('1987')
-  await editor.locator('[part="save-button"]').click()
-  expect(await saved).toEqual({ birthday: '1987-06-05', verified: true })
+  expect(await saveDateIn(editor, '1987-06-05')).toEqual({ birthday: '1987-06-05', verified: true })
   await expect(editor.locator('[part="message"]')).toHaveText('Saved.')
   await expect(editor.locator('[part="current-value"]')).toHaveText('Saved: June 5, 1987')
 
