@@ -676,12 +676,20 @@ process.exit(0)
         app,
       )
       // The quickstart's files (examples/nextjs's proxy.ts and tsconfig.json, a root layout with
-      // <ClerkProvider>), the main README's route; the documented files verbatim.
+      // <ClerkProvider>), the main README's route; the documented files verbatim. Kept for a look
+      // when KEEP_NEXT_RECIPE_APP is set.
       await mkdir(join(app, 'app/api/update-user-metadata'), { recursive: true })
       await mkdir(join(app, 'e2e'))
       for (const file of ['proxy.ts', 'tsconfig.json']) {
         await writeFile(join(app, file), await readFile(join(example, file), 'utf8'))
       }
+      // create-next-app 16's default next.config.ts: Cache Components on.
+      await writeFile(
+        join(app, 'next.config.ts'),
+        "import type { NextConfig } from 'next'\n\n" +
+          'const nextConfig: NextConfig = {\n  cacheComponents: true,\n  partialPrefetching: true,\n}\n\n' +
+          'export default nextConfig\n',
+      )
       await writeFile(
         join(app, 'app/layout.tsx'),
         "import { ClerkProvider } from '@clerk/nextjs'\nimport type { ReactNode } from 'react'\n\n" +
@@ -700,6 +708,7 @@ process.exit(0)
       )
       // The Vite recipe's spec, unchanged.
       await writeFile(join(app, 'e2e/birthday.spec.ts'), snippet(emulatorReadme, 'app-e2e-spec'))
+      if (process.env.KEEP_NEXT_RECIPE_APP) console.log(`Next.js recipe app: ${app}`)
       const { code, output, emulatorPort, seconds } = await playwrightIn(
         app,
         executablePath,
@@ -716,7 +725,7 @@ process.exit(0)
         '.env.e2e.local',
       ])
     } finally {
-      await rm(app, { recursive: true, force: true })
+      if (!process.env.KEEP_NEXT_RECIPE_APP) await rm(app, { recursive: true, force: true })
     }
   }, 420_000)
 
