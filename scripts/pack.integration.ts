@@ -33,9 +33,12 @@ async function installedVersion(name: string): Promise<string> {
   return (JSON.parse(manifest) as { version: string }).version
 }
 
-/** The code of the ```ts block after `<!-- snippet: name -->` in `text`; throws when there is none. */
+/**
+ * The code of the ```ts (or ```tsx) block after `<!-- snippet: name -->` in `text`; throws when
+ * there is none.
+ */
 function snippet(text: string, name: string): string {
-  const code = new RegExp(`<!-- snippet: ${name} -->\\n\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(
+  const code = new RegExp(`<!-- snippet: ${name} -->\\n\\n\`\`\`tsx?\\n([\\s\\S]*?)\`\`\``).exec(
     text,
   )?.[1]
   if (!code) throw new Error(`no snippet ${name}`)
@@ -52,6 +55,37 @@ function freePort(): Promise<number> {
       server.close(() => done(port))
     })
   })
+}
+
+/**
+ * `npx playwright test` in `app` with the system Chromium and free ports through the documented
+ * `EMULATOR_PORT` / `APP_PORT`; its own process group, stopped whole after `timeoutMs`. Returns the
+ * exit code, the output, the emulator's port and the seconds it took.
+ */
+async function playwrightIn(app: string, executablePath: string, timeoutMs: number) {
+  const [emulatorPort, appPort] = [await freePort(), await freePort()]
+  const started = performance.now()
+  const child = spawn('npx', ['playwright', 'test'], {
+    cwd: app,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? app,
+      EMULATOR_PORT: String(emulatorPort),
+      APP_PORT: String(appPort),
+      CHROMIUM_PATH: executablePath,
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: on a timeout the emulator and the app server it started stop with it.
+    detached: true,
+  })
+  let output = ''
+  child.stdout.on('data', (data: Buffer) => (output += data.toString()))
+  child.stderr.on('data', (data: Buffer) => (output += data.toString()))
+  const timer = setTimeout(() => process.kill(-(child.pid ?? 0), 'SIGTERM'), timeoutMs)
+  const code = await new Promise<number | null>((done) => child.once('exit', done))
+  clearTimeout(timer)
+  return { code, output, emulatorPort, seconds: (performance.now() - started) / 1000 }
 }
 
 async function typecheck(file: string, options: Record<string, unknown> = {}): Promise<string> {
@@ -577,26 +611,7 @@ process.exit(0)
           '<birthday-editor></birthday-editor>\n<script type="module" src="/src/main.ts"></script>\n',
       )
       // Free ports through the config's documented overrides, so parallel runs never collide.
-      const [emulatorPort, appPort] = [await freePort(), await freePort()]
-      const child = spawn('npx', ['playwright', 'test'], {
-        cwd: app,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? app,
-          EMULATOR_PORT: String(emulatorPort),
-          APP_PORT: String(appPort),
-          CHROMIUM_PATH: executablePath,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Its own process group: on a timeout the emulator and Vite it started stop with it.
-        detached: true,
-      })
-      let output = ''
-      child.stdout.on('data', (data: Buffer) => (output += data.toString()))
-      child.stderr.on('data', (data: Buffer) => (output += data.toString()))
-      const timer = setTimeout(() => process.kill(-(child.pid ?? 0), 'SIGTERM'), 200_000)
-      const code = await new Promise<number | null>((done) => child.once('exit', done))
-      clearTimeout(timer)
+      const { code, output, emulatorPort } = await playwrightIn(app, executablePath, 200_000)
       expect(code, output).toBe(0)
       expect(output).toMatch(/\b2 passed\b/)
       // The emulator wrote its lines where Vite read them, for this run's port.
@@ -607,6 +622,112 @@ process.exit(0)
       await rm(app, { recursive: true, force: true })
     }
   }, 300_000)
+
+  it("runs the emulator README's Next.js recipe as written: the same spec, next build and next start", async () => {
+    const executablePath = chromiumLaunchOptions().executablePath
+    if (!executablePath) {
+      throw new Error(
+        'this test needs Chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH)',
+      )
+    }
+    const emulatorReadme = await readFile(join(repo, 'emulator/README.md'), 'utf8')
+    const readme = await readFile(join(repo, 'README.md'), 'utf8')
+    const example = join(repo, 'examples/nextjs')
+    const app = await mkdtemp(join(tmpdir(), 'birthday-editor-next-e2e-'))
+    try {
+      // A Next.js 16 app as create-next-app and Clerk's Next quickstart leave it (the versions of
+      // examples/nextjs), the package from its tarball, Playwright and @clerk/backend from npm.
+      const exampleManifest = JSON.parse(await readFile(join(example, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>
+        devDependencies: Record<string, string>
+      }
+      const fromExample = ['next', 'react', 'react-dom', '@clerk/nextjs'].map(
+        (name) => `${name}@${exampleManifest.dependencies[name]}`,
+      )
+      // The emulator serves ClerkJS and the UI from the app's node_modules, as the README says.
+      const fromRepo = [
+        '@clerk/backend',
+        '@clerk/clerk-js',
+        '@clerk/ui',
+        '@playwright/test',
+        'typescript',
+        '@types/react',
+      ]
+      const versions = await Promise.all(fromRepo.map(installedVersion))
+      await writeFile(
+        join(app, 'package.json'),
+        JSON.stringify({ name: 'app-next-e2e', private: true, type: 'module' }),
+      )
+      run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          '--loglevel=error',
+          tarballPath,
+          ...fromExample,
+          ...fromRepo.map((name, index) => `${name}@${versions[index]}`),
+          `@types/react-dom@${exampleManifest.devDependencies['@types/react-dom']}`,
+          `@types/node@${exampleManifest.devDependencies['@types/node']}`,
+          'dotenv-cli@11',
+        ],
+        app,
+      )
+      // The quickstart's files (examples/nextjs's proxy.ts and tsconfig.json, a root layout with
+      // <ClerkProvider>), the main README's route; the documented files verbatim. Kept for a look
+      // when KEEP_NEXT_RECIPE_APP is set.
+      await mkdir(join(app, 'app/api/update-user-metadata'), { recursive: true })
+      await mkdir(join(app, 'e2e'))
+      for (const file of ['proxy.ts', 'tsconfig.json']) {
+        await writeFile(join(app, file), await readFile(join(example, file), 'utf8'))
+      }
+      // create-next-app 16's default next.config.ts: Cache Components on.
+      await writeFile(
+        join(app, 'next.config.ts'),
+        "import type { NextConfig } from 'next'\n\n" +
+          'const nextConfig: NextConfig = {\n  cacheComponents: true,\n  partialPrefetching: true,\n}\n\n' +
+          'export default nextConfig\n',
+      )
+      await writeFile(
+        join(app, 'app/layout.tsx'),
+        "import { ClerkProvider } from '@clerk/nextjs'\nimport type { ReactNode } from 'react'\n\n" +
+          'export default function RootLayout({ children }: { children: ReactNode }) {\n' +
+          '  return (\n    <ClerkProvider>\n      <html lang="en">\n        <body>\n' +
+          '          <main>{children}</main>\n        </body>\n      </html>\n    </ClerkProvider>\n  )\n}\n',
+      )
+      await writeFile(
+        join(app, 'app/api/update-user-metadata/route.ts'),
+        snippet(readme, 'server/snippets/nextjs-route.ts'),
+      )
+      await writeFile(join(app, 'app/page.tsx'), snippet(emulatorReadme, 'app-next-page'))
+      await writeFile(
+        join(app, 'playwright.config.ts'),
+        snippet(emulatorReadme, 'app-next-playwright-config'),
+      )
+      // The Vite recipe's spec, unchanged.
+      await writeFile(join(app, 'e2e/birthday.spec.ts'), snippet(emulatorReadme, 'app-e2e-spec'))
+      if (process.env.KEEP_NEXT_RECIPE_APP) console.log(`Next.js recipe app: ${app}`)
+      const { code, output, emulatorPort, seconds } = await playwrightIn(
+        app,
+        executablePath,
+        240_000,
+      )
+      console.log(`Next.js recipe: npx playwright test took ${seconds.toFixed(1)} s`)
+      expect(code, output).toBe(0)
+      expect(output).toMatch(/\b2 passed\b/)
+      // The emulator's lines reached Next through its environment only: no .env file Next reads.
+      expect(await readFile(join(app, '.env.e2e.local'), 'utf8')).toContain(
+        `NEXT_PUBLIC_CLERK_PROXY_URL=http://localhost:${emulatorPort}\n`,
+      )
+      expect((await readdir(app)).filter((name) => name.startsWith('.env'))).toEqual([
+        '.env.e2e.local',
+      ])
+    } finally {
+      if (!process.env.KEEP_NEXT_RECIPE_APP) await rm(app, { recursive: true, force: true })
+    }
+  }, 420_000)
 
   it('type-checks a TypeScript consumer against the shipped .d.ts files', async () => {
     await writeFile(
