@@ -58,6 +58,49 @@ function freePort(): Promise<number> {
 }
 
 /**
+ * A new app for one of the emulator README's end-to-end recipes, as a user starts it: an empty
+ * `package.json`, then `npm install` of the packed tarball and `packages` (exact versions, so npm's
+ * cache has them). Fails at once, saying how to install it, when there is no Chromium to run it in.
+ */
+async function recipeApp(prefix: string, packages: string[]) {
+  const executablePath = chromiumLaunchOptions().executablePath
+  if (!executablePath) {
+    throw new Error(
+      'this test needs Chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH)',
+    )
+  }
+  const emulatorReadme = await readFile(join(repo, 'emulator/README.md'), 'utf8')
+  const readme = await readFile(join(repo, 'README.md'), 'utf8')
+  const app = await mkdtemp(join(tmpdir(), `birthday-editor-${prefix}-`))
+  await writeFile(
+    join(app, 'package.json'),
+    JSON.stringify({ name: prefix, private: true, type: 'module' }),
+  )
+  try {
+    run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--loglevel=error',
+        tarballPath,
+        ...packages,
+      ],
+      app,
+    )
+  } catch (error) {
+    await rm(app, { recursive: true, force: true })
+    throw error
+  }
+  return { app, executablePath, emulatorReadme, readme }
+}
+
+/** `name@version` as installed in this repository. */
+const asInstalled = async (name: string) => `${name}@${await installedVersion(name)}`
+
+/**
  * `npx playwright test` in `app` with the system Chromium and free ports through the documented
  * `EMULATOR_PORT` / `APP_PORT`; its own process group, stopped whole after `timeoutMs`. Returns the
  * exit code, the output, the emulator's port and the seconds it took.
@@ -558,43 +601,16 @@ process.exit(0)
   }, 60_000)
 
   it("runs the emulator README's recipe for an app's own Playwright tests as written", async () => {
-    const executablePath = chromiumLaunchOptions().executablePath
-    if (!executablePath) {
-      throw new Error(
-        'this test needs Chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH)',
-      )
-    }
-    const emulatorReadme = await readFile(join(repo, 'emulator/README.md'), 'utf8')
-    const readme = await readFile(join(repo, 'README.md'), 'utf8')
-    const app = await mkdtemp(join(tmpdir(), 'birthday-editor-app-e2e-'))
+    // A Vite app as a user has it: the package from its tarball, Clerk's SDKs and Playwright from npm.
+    const { app, executablePath, emulatorReadme, readme } = await recipeApp(
+      'app-e2e',
+      await Promise.all(
+        ['@clerk/backend', '@clerk/clerk-js', '@clerk/ui', 'vite', '@playwright/test'].map(
+          asInstalled,
+        ),
+      ),
+    )
     try {
-      // A Vite app as a user has it: the package from its tarball, Clerk's SDKs and Playwright from
-      // npm, at the versions tested here (so npm's cache has them).
-      await writeFile(
-        join(app, 'package.json'),
-        JSON.stringify({ name: 'app-e2e', private: true, type: 'module' }),
-      )
-      const packages = [
-        '@clerk/backend',
-        '@clerk/clerk-js',
-        '@clerk/ui',
-        'vite',
-        '@playwright/test',
-      ]
-      const versions = await Promise.all(packages.map(installedVersion))
-      run(
-        'npm',
-        [
-          'install',
-          '--no-audit',
-          '--no-fund',
-          '--prefer-offline',
-          '--loglevel=error',
-          tarballPath,
-          ...packages.map((name, index) => `${name}@${versions[index]}`),
-        ],
-        app,
-      )
       // The documented files, verbatim; index.html as the README describes it.
       await mkdir(join(app, 'src'))
       await mkdir(join(app, 'e2e'))
@@ -624,57 +640,34 @@ process.exit(0)
   }, 300_000)
 
   it("runs the emulator README's Next.js recipe as written: the same spec, next build and next start", async () => {
-    const executablePath = chromiumLaunchOptions().executablePath
-    if (!executablePath) {
-      throw new Error(
-        'this test needs Chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH)',
-      )
-    }
-    const emulatorReadme = await readFile(join(repo, 'emulator/README.md'), 'utf8')
-    const readme = await readFile(join(repo, 'README.md'), 'utf8')
+    // A Next.js 16 app as create-next-app and Clerk's Next quickstart leave it (the versions of
+    // examples/nextjs), the package from its tarball, Playwright and @clerk/backend from npm; the
+    // emulator serves ClerkJS and the UI from the app's node_modules, as the README says.
     const example = join(repo, 'examples/nextjs')
-    const app = await mkdtemp(join(tmpdir(), 'birthday-editor-next-e2e-'))
-    try {
-      // A Next.js 16 app as create-next-app and Clerk's Next quickstart leave it (the versions of
-      // examples/nextjs), the package from its tarball, Playwright and @clerk/backend from npm.
-      const exampleManifest = JSON.parse(await readFile(join(example, 'package.json'), 'utf8')) as {
-        dependencies: Record<string, string>
-        devDependencies: Record<string, string>
-      }
-      const fromExample = ['next', 'react', 'react-dom', '@clerk/nextjs'].map(
+    const exampleManifest = JSON.parse(await readFile(join(example, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>
+      devDependencies: Record<string, string>
+    }
+    const { app, executablePath, emulatorReadme, readme } = await recipeApp('app-next-e2e', [
+      ...['next', 'react', 'react-dom', '@clerk/nextjs'].map(
         (name) => `${name}@${exampleManifest.dependencies[name]}`,
-      )
-      // The emulator serves ClerkJS and the UI from the app's node_modules, as the README says.
-      const fromRepo = [
-        '@clerk/backend',
-        '@clerk/clerk-js',
-        '@clerk/ui',
-        '@playwright/test',
-        'typescript',
-        '@types/react',
-      ]
-      const versions = await Promise.all(fromRepo.map(installedVersion))
-      await writeFile(
-        join(app, 'package.json'),
-        JSON.stringify({ name: 'app-next-e2e', private: true, type: 'module' }),
-      )
-      run(
-        'npm',
+      ),
+      ...(await Promise.all(
         [
-          'install',
-          '--no-audit',
-          '--no-fund',
-          '--prefer-offline',
-          '--loglevel=error',
-          tarballPath,
-          ...fromExample,
-          ...fromRepo.map((name, index) => `${name}@${versions[index]}`),
-          `@types/react-dom@${exampleManifest.devDependencies['@types/react-dom']}`,
-          `@types/node@${exampleManifest.devDependencies['@types/node']}`,
-          'dotenv-cli@11',
-        ],
-        app,
-      )
+          '@clerk/backend',
+          '@clerk/clerk-js',
+          '@clerk/ui',
+          '@playwright/test',
+          'typescript',
+          '@types/react',
+        ].map(asInstalled),
+      )),
+      ...['@types/react-dom', '@types/node'].map(
+        (name) => `${name}@${exampleManifest.devDependencies[name]}`,
+      ),
+      'dotenv-cli@11',
+    ])
+    try {
       // The quickstart's files (examples/nextjs's proxy.ts and tsconfig.json, a root layout with
       // <ClerkProvider>), the main README's route; the documented files verbatim. Kept for a look
       // when KEEP_NEXT_RECIPE_APP is set.
