@@ -165,8 +165,16 @@ async function besideTheEmulator(
   }
 }
 
-/** `npm ci` in an example unless its install is current; the seconds it took (0 if none). */
+/**
+ * `npm ci` in an example unless its install is current; the seconds it took (0 if none). Every
+ * example installs this package from the repository's build, so it refuses to run without one.
+ */
 export async function ensureInstalled(example: string, framework = 'next'): Promise<number> {
+  if (!existsSync(path.join(ROOT, 'dist', 'src', 'define.js'))) {
+    throw new Error(
+      'The package is not built (dist/src). Run `npm run build` first; `npm test` does.',
+    )
+  }
   if (installIsCurrent(example, framework)) return 0
   const started = performance.now()
   await run('npm', ['ci', '--no-audit', '--no-fund'], example, { ...process.env })
@@ -182,11 +190,6 @@ export async function startNextExample(
   options: { example?: string; script?: 'start' } = {},
 ): Promise<RunningExample> {
   const example = options.example ?? path.join(ROOT, 'examples', 'nextjs')
-  if (!existsSync(path.join(ROOT, 'dist', 'src', 'define.js'))) {
-    throw new Error(
-      'The package is not built (dist/src). Run `npm run build` first; `npm test` does.',
-    )
-  }
   const timings = { install: await ensureInstalled(example), build: 0, start: 0 }
   let started: number
 
@@ -254,11 +257,6 @@ async function buildAndPreview(
  */
 export async function startViteExample(port: number): Promise<RunningExample> {
   const example = path.join(ROOT, 'examples', 'react-vite')
-  if (!existsSync(path.join(ROOT, 'dist', 'src', 'define.js'))) {
-    throw new Error(
-      'The package is not built (dist/src). Run `npm run build` first; `npm test` does.',
-    )
-  }
   const timings = { install: await ensureInstalled(example, '@clerk/react'), build: 0, start: 0 }
   const app = await besideTheEmulator(async (clerk, children) => {
     await buildAndPreview(example, { ...baseEnv(), ...clerk }, port, children, timings)
@@ -275,11 +273,6 @@ export async function startViteExample(port: number): Promise<RunningExample> {
  */
 export async function startVueExample(port: number): Promise<RunningExample> {
   const example = path.join(ROOT, 'examples', 'vue-vite')
-  if (!existsSync(path.join(ROOT, 'dist', 'src', 'define.js'))) {
-    throw new Error(
-      'The package is not built (dist/src). Run `npm run build` first; `npm test` does.',
-    )
-  }
   const timings = { install: await ensureInstalled(example, 'vue'), build: 0, start: 0 }
   const url = `http://localhost:${port}`
   const app = await besideTheEmulator(async (clerk, children) => {
@@ -308,11 +301,6 @@ export async function startVueExample(port: number): Promise<RunningExample> {
  */
 export async function startQuickstartExample(): Promise<RunningExample> {
   const example = path.join(ROOT, 'examples', 'quickstart')
-  if (!existsSync(path.join(ROOT, 'dist', 'src', 'define.js'))) {
-    throw new Error(
-      'The package is not built (dist/src). Run `npm run build` first; `npm test` does.',
-    )
-  }
   const timings = { install: await ensureInstalled(example, '@clerk/ui'), build: 0, start: 0 }
   const app = await besideTheEmulator(async (clerk, children) => {
     const started = performance.now()
